@@ -1,0 +1,7 @@
+namespace Rapport.Cli;
+
+/// <summary>
+/// What every command writes to. Commands never touch <see cref="Console"/> directly, so tests run the
+/// real command tree in-process and read exactly what a user would see.
+/// </summary>
+public sealed record CliContext(TextWriter Output, TextWriter Error);

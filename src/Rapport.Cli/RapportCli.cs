@@ -1,0 +1,25 @@
+using System.CommandLine;
+
+namespace Rapport.Cli;
+
+/// <summary>The <c>rapport</c> command tree. Each feature folder contributes one command.</summary>
+public static class RapportCli
+{
+    /// <summary>Exit code for invalid input: the command printed one line naming the problem.</summary>
+    public const int InvalidInput = 2;
+
+    public static RootCommand Build(CliContext context)
+    {
+        var root = new RootCommand("Rapport: measurement-informed care for the therapeutic relationship.");
+        root.Subcommands.Add(DatabaseCommands.Create(context));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var context = new CliContext(output, error);
+        var root = Build(context);
+        var parsed = root.Parse(args);
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+}
