@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Rapport.Accounts;
+using Rapport.Caseload;
+using Rapport.Clients;
+using Rapport.MyCare;
+using Rapport.Persistence;
+using Rapport.Web.Access;
+
+namespace Rapport.Web.Api;
+
+/// <summary>
+/// The JSON API. Sign in with <c>POST /api/identity/login</c> for a bearer token. Every read goes through
+/// the same features, and so the same care-relationship filters, as the pages.
+/// </summary>
+internal static class RapportApi
+{
+    public static void MapRapportApi(this WebApplication app)
+    {
+        // Rapport has no open sign-up: accounts come from invitations only, so Identity's register endpoint is closed.
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api/identity/register", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            await next(context);
+        });
+
+        var identity = app.MapGroup("/api/identity").MapIdentityApi<RapportUser>();
+        identity.Add(endpoint =>
+        {
+            var pattern = (endpoint as RouteEndpointBuilder)?.RoutePattern.RawText ?? "";
+            if (!pattern.Contains("/manage", StringComparison.OrdinalIgnoreCase))
+            {
+                endpoint.Metadata.Add(new AllowAnonymousAttribute());
+            }
+        });
+
+        var api = app.MapGroup("/api").RequireAuthorization();
+        api.MapGet("/me", (RapportDb db) =>
+        {
+            var viewer = db.Viewer;
+            return Results.Ok(new { viewer.UserId, viewer.PracticeId, viewer.StaffMemberId, viewer.ClientId, Roles = viewer.Roles.ToString() });
+        });
+
+        api.MapGet("/caseload", async (GetCaseload caseload, CancellationToken ct) => Results.Ok(await caseload.HandleAsync(ct)))
+            .RequireAuthorization(Policies.Clinician);
+
+        api.MapGet("/clients/{id:guid}", async (Guid id, GetClientRecord record, CancellationToken ct) =>
+                await record.HandleAsync(id, ct) is { } found ? Results.Ok(found) : Results.NotFound())
+            .RequireAuthorization(Policies.Staff);
+
+        api.MapGet("/my/care", async (GetMyCare myCare, CancellationToken ct) =>
+                await myCare.HandleAsync(ct) is { } view ? Results.Ok(view) : Results.NotFound())
+            .RequireAuthorization(Policies.Client);
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.EntityFrameworkCore;
+using Rapport.Access;
+using Rapport.Persistence;
+
+namespace Rapport.Web.Startup;
+
+/// <summary>
+/// Automatic logoff (HIPAA 45 CFR 164.312(a)(2)(iii)): the sign-in cookie expires after the practice's idle
+/// time (default 15 minutes for staff, 30 for clients) and slides while the person is active.
+/// </summary>
+internal static class IdleSignOut
+{
+    public static void Configure(CookieAuthenticationOptions options)
+    {
+        options.LoginPath = "/Account/Login";
+        options.AccessDeniedPath = "/Account/AccessDenied";
+        options.ExpireTimeSpan = TimeSpan.FromMinutes(15);
+        options.SlidingExpiration = true;
+        options.Cookie.HttpOnly = true;
+        options.Cookie.SameSite = SameSiteMode.Strict;
+        options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        options.Cookie.Name = "rapport.auth";
+        options.Events.OnSigningIn = async context =>
+        {
+            var viewer = Viewer.FromPrincipal(context.Principal);
+            if (viewer.PracticeId is not { } practiceId)
+            {
+                return;
+            }
+
+            var db = context.HttpContext.RequestServices.GetRequiredService<RapportDb>();
+            var minutes = await db.Practices.IgnoreQueryFilters()
+                .Where(p => p.Id == practiceId)
+                .Select(p => viewer.IsStaff ? p.StaffIdleMinutes : p.ClientIdleMinutes)
+                .FirstOrDefaultAsync();
+            var now = context.Properties.IssuedUtc ?? DateTimeOffset.UtcNow;
+            context.Properties.IssuedUtc = now;
+            context.Properties.ExpiresUtc = now.AddMinutes(minutes > 0 ? minutes : 15);
+        };
+        // An API caller gets a status code, not a redirect to an HTML page.
+        options.Events.OnRedirectToLogin = context => Respond(context, StatusCodes.Status401Unauthorized);
+        options.Events.OnRedirectToAccessDenied = context => Respond(context, StatusCodes.Status403Forbidden);
+    }
+
+    private static Task Respond(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Episodes;
+using Rapport.Persistence;
+using Rapport.Sessions;
+
+namespace Rapport.Clients;
+
+/// <summary>
+/// The therapist's view of one client: every episode over the years they may see, its sessions, and the
+/// client's own scores. Returns null when the viewer has no care relationship (the caller answers 404).
+/// </summary>
+public sealed class GetClientRecord(RapportDb db)
+{
+    public sealed record Record(Guid Id, string DisplayName, DateOnly? DateOfBirth, IReadOnlyList<EpisodeView> Episodes);
+
+    public sealed record EpisodeView(
+        Guid Id,
+        string Title,
+        EpisodeFormat Format,
+        EpisodeStatus Status,
+        string? ReferralReason,
+        DateOnly StartedOn,
+        DateOnly? EndedOn,
+        IReadOnlyList<string> Therapists,
+        int OtherMembers,
+        IReadOnlyList<SessionView> Sessions,
+        IReadOnlyList<ScoreView> Scores);
+
+    public sealed record SessionView(int Number, DateTime StartsAt, int DurationMinutes, SessionSetting Setting, SessionStatus Status);
+
+    public sealed record ScoreView(string InstrumentId, DateTime SubmittedAt, int? Total);
+
+    public async Task<Record?> HandleAsync(Guid clientId, CancellationToken cancellationToken = default)
+    {
+        if (!db.Viewer.IsStaff && !db.Viewer.IsSystem)
+        {
+            return null;
+        }
+
+        var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, cancellationToken);
+        if (client is null)
+        {
+            return null;
+        }
+
+        // Episodes pass the relationship filter, so an admin (who may see the client's account) sees none.
+        var episodes = await db.Episodes.AsNoTracking()
+            .Where(e => e.Members.Any(m => m.ClientId == clientId))
+            .OrderByDescending(e => e.StartedOn)
+            .Select(e => new
+            {
+                e.Id,
+                e.Title,
+                e.Format,
+                e.Status,
+                e.ReferralReason,
+                e.StartedOn,
+                e.EndedOn,
+                Therapists = e.CareTeam.Select(t => t.StaffMember!.DisplayName).ToList(),
+                OtherMembers = e.Members.Count(m => m.ClientId != clientId),
+                Sessions = e.Sessions.OrderBy(s => s.StartsAt)
+                    .Select(s => new SessionView(s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.Status)).ToList(),
+            })
+            .ToListAsync(cancellationToken);
+        if (episodes.Count == 0)
+        {
+            return null;
+        }
+
+        var ids = episodes.Select(e => e.Id).ToList();
+        var scores = await db.MeasureResponses.AsNoTracking()
+            .Where(r => r.ClientId == clientId && ids.Contains(r.EpisodeId))
+            .OrderBy(r => r.SubmittedAt)
+            .Select(r => new { r.EpisodeId, View = new ScoreView(r.InstrumentId, r.SubmittedAt, r.Total) })
+            .ToListAsync(cancellationToken);
+
+        return new Record(client.Id, client.DisplayName, client.DateOfBirth, [.. episodes.Select(e => new EpisodeView(
+            e.Id, e.Title, e.Format, e.Status, e.ReferralReason, e.StartedOn, e.EndedOn, e.Therapists, e.OtherMembers, e.Sessions,
+            [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)]))]);
+    }
+}

@@ -1,0 +1,367 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Rapport.Accounts;
+using Rapport.Clients;
+using Rapport.Episodes;
+using Rapport.Measures;
+using Rapport.Persistence;
+using Rapport.Practices;
+using Rapport.Sessions;
+using Rapport.Staff;
+
+namespace Rapport.Demo;
+
+/// <summary>
+/// Synthetic demo practices, generated from a fixed seed: the same people, episodes and answers on every
+/// run (dates move with today). No real client data is ever used. Two practices, so isolation can be seen:
+/// Harbour Street Counselling (3 therapists, a supervisor, an admin, 40 clients in individual, couple and
+/// group episodes over up to three years) and Northside Therapy Collective (1 therapist, 5 clients).
+/// </summary>
+public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, TimeProvider clock)
+{
+    public const string DefaultPassword = "rapport-demo-2026";
+    public const int Seed = 2026;
+
+    /// <summary>The demo sign-ins, in the order the README lists them.</summary>
+    public static IReadOnlyList<(string Email, string Who)> SignIns { get; } =
+    [
+        ("admin@harbour.example", "Harbour practice admin (accounts and settings, no clinical data)"),
+        ("supervisor@harbour.example", "Harbour supervisor of therapist1-3"),
+        ("therapist1@harbour.example", "Harbour therapist: client1-client12 (client11 and client12 are a couple)"),
+        ("therapist2@harbour.example", "Harbour therapist: client13-client23 (22 and 23 a couple) and the group"),
+        ("therapist3@harbour.example", "Harbour therapist: client24-client34 (33 and 34 a couple) and the group"),
+        ("client1@harbour.example", "Harbour client of therapist1 (… up to client40@harbour.example; 35-40 are the group)"),
+        ("therapist@northside.example", "Northside therapist"),
+        ("client1@northside.example", "Northside client (… up to client5@northside.example)"),
+    ];
+
+    private static readonly string[] FirstNames =
+    [
+        "Ada", "Ben", "Cara", "Dev", "Elin", "Femi", "Gita", "Hugo", "Iris", "Jon", "Kemi", "Luca", "Maya", "Noor", "Owen",
+        "Pia", "Quinn", "Rosa", "Sami", "Tess", "Umar", "Vera", "Wren", "Xan", "Yara", "Zeb", "Alma", "Bram", "Cleo", "Dara",
+        "Emil", "Faye", "Gus", "Hana", "Ivo", "Jade", "Kai", "Lena", "Milo", "Nia", "Otto", "Pearl", "Rafe", "Sol", "Tara",
+    ];
+
+    private static readonly string[] Surnames =
+    [
+        "Ashby", "Brook", "Carver", "Dunmore", "Ellery", "Fenwick", "Garside", "Holloway", "Ingram", "Jarrow", "Kendal",
+        "Lowther", "Marsden", "Northey", "Oakley", "Pryor", "Quayle", "Rowntree", "Sefton", "Thwaite", "Upton", "Varley",
+    ];
+
+    private readonly Random _random = new(Seed);
+    private DateTime _now;
+    private string _passwordHash = "";
+
+    public async Task<bool> SeedIfEmptyAsync(string password = DefaultPassword, CancellationToken cancellationToken = default)
+    {
+        if (await db.Practices.IgnoreQueryFilters().AnyAsync(cancellationToken))
+        {
+            return false;
+        }
+
+        await SeedAsync(password, cancellationToken);
+        return true;
+    }
+
+    public async Task SeedAsync(string password = DefaultPassword, CancellationToken cancellationToken = default)
+    {
+        _now = clock.GetUtcNow().UtcDateTime;
+        // One hash for every demo account (same password, so the same salted hash verifies for all):
+        // hashing 50 times would cost seconds on every fresh start and every test run.
+        _passwordHash = hasher.HashPassword(new RapportUser(), password);
+
+        var harbour = new Practice { Name = "Harbour Street Counselling", Slug = "harbour" };
+        var northside = new Practice { Name = "Northside Therapy Collective", Slug = "northside" };
+        db.Practices.AddRange(harbour, northside);
+
+        var admin = Staff(harbour, "Morgan Reeve", "admin@harbour.example", StaffRoles.PracticeAdmin);
+        var supervisor = Staff(harbour, "Dr Helen Marsh", "supervisor@harbour.example", StaffRoles.Supervisor | StaffRoles.Therapist);
+        var t1 = Staff(harbour, "Sam Okafor", "therapist1@harbour.example", StaffRoles.Therapist);
+        var t2 = Staff(harbour, "Priya Nair", "therapist2@harbour.example", StaffRoles.Therapist);
+        var t3 = Staff(harbour, "Tom Lindqvist", "therapist3@harbour.example", StaffRoles.Therapist);
+        foreach (var supervisee in new[] { t1, t2, t3 })
+        {
+            db.Supervisions.Add(new Supervision
+            {
+                PracticeId = harbour.Id,
+                SupervisorId = supervisor.Id,
+                SuperviseeId = supervisee.Id,
+                Since = DateOnly.FromDateTime(_now.AddYears(-3)),
+            });
+        }
+
+        _ = admin;
+        var harbourClients = Enumerable.Range(1, 40).Select(i => NewClient(harbour, $"client{i}@harbour.example")).ToList();
+        Client H(int n) => harbourClients[n - 1];
+
+        // therapist1: individual clients 1-10, the couple 11 & 12. The first one carries the risk answer.
+        var scripts = new[] { Trajectory.Risk, Trajectory.Rupture, Trajectory.Deteriorator, Trajectory.NonResponder, Trajectory.Improver };
+        for (var n = 1; n <= 10; n++)
+        {
+            Individual(harbour, t1, H(n), scripts[(n - 1) % scripts.Length], weeksAgo: 4 + (n * 2 % 14));
+        }
+
+        Joint(harbour, EpisodeFormat.Couple, "Couple work: Ellery & Ashby", [t1], [H(11), H(12)], weeksAgo: 9);
+
+        for (var n = 13; n <= 21; n++)
+        {
+            Individual(harbour, t2, H(n), scripts[(n + 1) % scripts.Length], weeksAgo: 3 + (n % 12));
+        }
+
+        Joint(harbour, EpisodeFormat.Couple, "Couple work: Pryor & Quayle", [t2], [H(22), H(23)], weeksAgo: 6);
+        for (var n = 24; n <= 32; n++)
+        {
+            Individual(harbour, t3, H(n), scripts[(n + 2) % scripts.Length], weeksAgo: 5 + (n % 10));
+        }
+
+        Joint(harbour, EpisodeFormat.Couple, "Couple work: Sefton & Upton", [t3], [H(33), H(34)], weeksAgo: 12);
+        Joint(harbour, EpisodeFormat.Group, "Thursday anxiety group", [t2, t3], [.. Enumerable.Range(35, 6).Select(H)], weeksAgo: 10);
+
+        // The long-term relationship: earlier, ended episodes over the last three years.
+        Past(harbour, t1, H(2), yearsAgo: 3, sessions: 12);
+        Past(harbour, t1, H(5), yearsAgo: 2, sessions: 8);
+        Past(harbour, t3, H(14), yearsAgo: 2, sessions: 10);
+        Past(harbour, t2, H(25), yearsAgo: 1, sessions: 6);
+        Past(harbour, supervisor, H(30), yearsAgo: 3, sessions: 16);
+
+        var northTherapist = Staff(northside, "Alex Byrne", "therapist@northside.example", StaffRoles.Therapist | StaffRoles.PracticeAdmin);
+        for (var n = 1; n <= 5; n++)
+        {
+            Individual(northside, northTherapist, NewClient(northside, $"client{n}@northside.example"), scripts[n % scripts.Length], weeksAgo: 4 + n);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private StaffMember Staff(Practice practice, string name, string email, StaffRoles roles)
+    {
+        var staff = new StaffMember { PracticeId = practice.Id, DisplayName = name, Email = email, Roles = roles, CreatedAt = _now.AddYears(-4) };
+        db.StaffMembers.Add(staff);
+        db.Users.Add(NewUser(practice, email, staff.Id, null));
+        return staff;
+    }
+
+    private Client NewClient(Practice practice, string email)
+    {
+        var name = $"{FirstNames[_random.Next(FirstNames.Length)]} {Surnames[_random.Next(Surnames.Length)]}";
+        var client = new Client
+        {
+            PracticeId = practice.Id,
+            DisplayName = name,
+            Email = email,
+            DateOfBirth = DateOnly.FromDateTime(_now.AddYears(-_random.Next(19, 70)).AddDays(-_random.Next(365))),
+            CreatedAt = _now.AddYears(-3),
+        };
+        db.Clients.Add(client);
+        db.Users.Add(NewUser(practice, email, null, client.Id));
+        return client;
+    }
+
+    private RapportUser NewUser(Practice practice, string email, Guid? staffId, Guid? clientId) => new()
+    {
+        UserName = email,
+        NormalizedUserName = email.ToUpperInvariant(),
+        Email = email,
+        NormalizedEmail = email.ToUpperInvariant(),
+        EmailConfirmed = true,
+        PasswordHash = _passwordHash,
+        SecurityStamp = Guid.NewGuid().ToString("N"),
+        ConcurrencyStamp = Guid.NewGuid().ToString(),
+        LockoutEnabled = true,
+        PracticeId = practice.Id,
+        StaffMemberId = staffId,
+        ClientId = clientId,
+    };
+
+    private static readonly string[] Reasons =
+    [
+        "Low mood since a job loss; sleeping badly.", "Panic attacks on public transport.", "Grief after a parent's death.",
+        "Worry that is hard to switch off; tension headaches.", "Relationship difficulties and low self-worth.",
+        "Stress at work and irritability at home.", "Feeling flat and withdrawn after moving city.",
+    ];
+
+    private void Individual(Practice practice, StaffMember therapist, Client client, Trajectory trajectory, int weeksAgo)
+    {
+        var episode = Episode(practice, EpisodeFormat.Individual, $"Individual work with {client.DisplayName}", [therapist], [client], weeksAgo, ended: false);
+        var sessions = Schedule(episode, [client], weeksAgo, ended: false);
+        Measures(episode, client, sessions, trajectory);
+    }
+
+    private void Joint(Practice practice, EpisodeFormat format, string title, StaffMember[] team, Client[] members, int weeksAgo)
+    {
+        var episode = Episode(practice, format, title, team, members, weeksAgo, ended: false);
+        var sessions = Schedule(episode, members, weeksAgo, ended: false);
+        var kinds = new[] { Trajectory.Improver, Trajectory.NonResponder, Trajectory.Improver, Trajectory.Deteriorator };
+        for (var i = 0; i < members.Length; i++)
+        {
+            Measures(episode, members[i], sessions, kinds[i % kinds.Length]);
+        }
+    }
+
+    private void Past(Practice practice, StaffMember therapist, Client client, int yearsAgo, int sessions)
+    {
+        var weeksAgo = (yearsAgo * 52) + _random.Next(0, 8);
+        var episode = Episode(practice, EpisodeFormat.Individual, $"Earlier work with {client.DisplayName}", [therapist], [client], weeksAgo, ended: true);
+        var held = Schedule(episode, [client], weeksAgo, ended: true, count: sessions);
+        episode.EndedOn = DateOnly.FromDateTime(held[^1].StartsAt);
+        Measures(episode, client, held, Trajectory.Improver);
+    }
+
+    private CareEpisode Episode(Practice practice, EpisodeFormat format, string title, StaffMember[] team, Client[] members, int weeksAgo, bool ended)
+    {
+        var started = DateOnly.FromDateTime(_now.AddDays(-7 * weeksAgo));
+        var episode = new CareEpisode
+        {
+            PracticeId = practice.Id,
+            Title = title,
+            Format = format,
+            Status = ended ? EpisodeStatus.Ended : EpisodeStatus.Active,
+            ReferralReason = Reasons[_random.Next(Reasons.Length)],
+            StartedOn = started,
+        };
+        for (var i = 0; i < team.Length; i++)
+        {
+            episode.CareTeam.Add(new EpisodeTherapist { EpisodeId = episode.Id, StaffMemberId = team[i].Id, IsLead = i == 0 });
+        }
+
+        foreach (var member in members)
+        {
+            episode.Members.Add(new EpisodeMember { EpisodeId = episode.Id, ClientId = member.Id, JoinedOn = started });
+        }
+
+        db.Episodes.Add(episode);
+        return episode;
+    }
+
+    /// <summary>Weekly sessions from the start until now (plus the next one booked), or a fixed count for an ended episode.</summary>
+    private List<Session> Schedule(CareEpisode episode, Client[] members, int weeksAgo, bool ended, int? count = null)
+    {
+        var held = new List<Session>();
+        var first = _now.Date.AddDays(-7 * weeksAgo).AddHours(9 + _random.Next(0, 9));
+        var total = count ?? weeksAgo;
+        for (var i = 0; i < total; i++)
+        {
+            var missed = i > 1 && _random.NextDouble() < 0.08;
+            var session = new Session
+            {
+                PracticeId = episode.PracticeId,
+                EpisodeId = episode.Id,
+                Number = i + 1,
+                StartsAt = first.AddDays(7 * i),
+                DurationMinutes = episode.Format == EpisodeFormat.Group ? 90 : 50,
+                Setting = _random.NextDouble() < 0.3 ? SessionSetting.Video : SessionSetting.InPerson,
+                Status = missed ? SessionStatus.DidNotAttend : SessionStatus.Attended,
+            };
+            if (!missed)
+            {
+                session.Attendees.AddRange(members.Select(m => new SessionAttendee { SessionId = session.Id, ClientId = m.Id }));
+                held.Add(session);
+            }
+
+            episode.Sessions.Add(session);
+        }
+
+        if (!ended)
+        {
+            episode.Sessions.Add(new Session
+            {
+                PracticeId = episode.PracticeId,
+                EpisodeId = episode.Id,
+                Number = total + 1,
+                StartsAt = first.AddDays(7 * total),
+                DurationMinutes = episode.Format == EpisodeFormat.Group ? 90 : 50,
+                Setting = SessionSetting.InPerson,
+                Status = SessionStatus.Scheduled,
+            });
+        }
+
+        return held;
+    }
+
+    private enum Trajectory
+    {
+        Improver,
+        NonResponder,
+        Deteriorator,
+        Rupture,
+        Risk,
+    }
+
+    /// <summary>PHQ-9 and GAD-7 before each attended session, following a trajectory with noise.</summary>
+    private void Measures(CareEpisode episode, Client client, List<Session> sessions, Trajectory trajectory)
+    {
+        var phqStart = 12 + _random.Next(0, 9);
+        var gadStart = 9 + _random.Next(0, 8);
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            var progress = sessions.Count <= 1 ? 0 : (double)i / Math.Max(6, sessions.Count - 1);
+            var change = trajectory switch
+            {
+                Trajectory.Improver or Trajectory.Rupture => -0.6 * progress,
+                Trajectory.Deteriorator => 0.35 * progress,
+                Trajectory.Risk => -0.1 * progress,
+                _ => 0.0,
+            };
+            var phq = Math.Clamp((int)Math.Round(phqStart * (1 + change) + Noise(1.5)), 0, 27);
+            var gad = Math.Clamp((int)Math.Round(gadStart * (1 + change) + Noise(1.2)), 0, 21);
+            var riskNow = trajectory == Trajectory.Risk && i == sessions.Count - 1;
+            Add(episode, client, sessions[i], "phq-9", Items(phq, 9, riskItem: riskNow ? 8 : null));
+            Add(episode, client, sessions[i], "gad-7", Items(gad, 7, riskItem: null));
+        }
+    }
+
+    private double Noise(double sd)
+    {
+        // Box-Muller: normal noise from the seeded generator.
+        var u1 = 1.0 - _random.NextDouble();
+        var u2 = _random.NextDouble();
+        return sd * Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Sin(2.0 * Math.PI * u2);
+    }
+
+    /// <summary>Spreads a total over items scored 0-3. Item 9 of the PHQ-9 (index 8) stays 0 unless it carries the risk answer.</summary>
+    private int[] Items(int total, int count, int? riskItem)
+    {
+        var items = new int[count];
+        var free = Enumerable.Range(0, count).Where(i => count != 9 || i != 8).ToList();
+        if (riskItem is { } r)
+        {
+            items[r] = 1;
+            total = Math.Max(total - 1, 0);
+        }
+
+        total = Math.Min(total, free.Count * 3);
+        while (total > 0)
+        {
+            var pick = free[_random.Next(free.Count)];
+            if (items[pick] < 3)
+            {
+                items[pick]++;
+                total--;
+            }
+        }
+
+        return items;
+    }
+
+    private void Add(CareEpisode episode, Client client, Session session, string instrument, int[] items)
+    {
+        var answers = new Dictionary<string, int>();
+        for (var i = 0; i < items.Length; i++)
+        {
+            answers[(i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)] = items[i];
+        }
+
+        db.MeasureResponses.Add(new MeasureResponse
+        {
+            PracticeId = episode.PracticeId,
+            EpisodeId = episode.Id,
+            ClientId = client.Id,
+            SessionId = session.Id,
+            InstrumentId = instrument,
+            SubmittedAt = session.StartsAt.AddMinutes(-30),
+            AnswersJson = JsonSerializer.Serialize(answers),
+            Total = items.Sum(),
+        });
+    }
+}

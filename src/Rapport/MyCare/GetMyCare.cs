@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Episodes;
+using Rapport.Persistence;
+using Rapport.Sessions;
+
+namespace Rapport.MyCare;
+
+/// <summary>A client's own page: their therapist(s), their sessions, their own scores. Nothing about any other person.</summary>
+public sealed class GetMyCare(RapportDb db)
+{
+    public sealed record View(string DisplayName, IReadOnlyList<EpisodeView> Episodes);
+
+    public sealed record EpisodeView(Guid Id, EpisodeFormat Format, EpisodeStatus Status, DateOnly StartedOn, DateOnly? EndedOn,
+        IReadOnlyList<string> Therapists, IReadOnlyList<SessionView> Sessions, IReadOnlyList<ScoreView> MyScores);
+
+    public sealed record SessionView(int Number, DateTime StartsAt, int DurationMinutes, SessionSetting Setting, SessionStatus Status);
+
+    public sealed record ScoreView(string InstrumentId, DateTime SubmittedAt, int? Total);
+
+    public async Task<View?> HandleAsync(CancellationToken cancellationToken = default)
+    {
+        if (db.Viewer.ClientId is not { } clientId)
+        {
+            return null;
+        }
+
+        var me = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, cancellationToken);
+        if (me is null)
+        {
+            return null;
+        }
+
+        var episodes = await db.Episodes.AsNoTracking()
+            .Where(e => e.Members.Any(m => m.ClientId == clientId))
+            .OrderByDescending(e => e.StartedOn)
+            .Select(e => new
+            {
+                e.Id,
+                e.Format,
+                e.Status,
+                e.StartedOn,
+                e.EndedOn,
+                Therapists = e.CareTeam.Select(t => t.StaffMember!.DisplayName).ToList(),
+                Sessions = e.Sessions.OrderBy(s => s.StartsAt)
+                    .Select(s => new SessionView(s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.Status)).ToList(),
+            })
+            .ToListAsync(cancellationToken);
+
+        // The relationship filter returns only the client's own answers; the explicit ClientId keeps it obvious.
+        var scores = await db.MeasureResponses.AsNoTracking()
+            .Where(r => r.ClientId == clientId)
+            .OrderBy(r => r.SubmittedAt)
+            .Select(r => new { r.EpisodeId, View = new ScoreView(r.InstrumentId, r.SubmittedAt, r.Total) })
+            .ToListAsync(cancellationToken);
+
+        return new View(me.DisplayName, [.. episodes.Select(e => new EpisodeView(e.Id, e.Format, e.Status, e.StartedOn, e.EndedOn,
+            e.Therapists, e.Sessions, [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)]))]);
+    }
+}

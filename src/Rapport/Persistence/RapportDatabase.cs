@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Rapport.Persistence;
+
+public static class RapportDatabase
+{
+    public const string SqliteMigrationsAssembly = "Rapport.Migrations.Sqlite";
+    public const string PostgresMigrationsAssembly = "Rapport.Migrations.Postgres";
+
+    /// <summary>Reads <see cref="DatabaseOptions"/> from the configuration keys both the app and the CLI use.</summary>
+    public static DatabaseOptions ReadOptions(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new DatabaseOptions();
+        configuration.GetSection("Database").Bind(options);
+        options.ConnectionString ??= configuration.GetConnectionString("Rapport");
+        return options;
+    }
+
+    public static void Configure(DbContextOptionsBuilder builder, DatabaseOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Postgres:
+                if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                {
+                    throw new InvalidOperationException(
+                        "Database:Provider is Postgres but ConnectionStrings:Rapport is empty. Set it, e.g. ConnectionStrings__Rapport=\"Host=...;Database=rapport;Username=...;Password=...\".");
+                }
+
+                builder.UseNpgsql(options.ConnectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly));
+                break;
+            default:
+                builder.UseSqlite(options.SqliteConnectionString(), o => o.MigrationsAssembly(SqliteMigrationsAssembly));
+                builder.AddInterceptors(SqliteDurability.Instance);
+                break;
+        }
+
+        // Each relationship filter is applied on purpose to the entity it protects; EF's warning that a
+        // filtered principal may hide its dependents describes exactly the behaviour we want.
+        builder.ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning));
+    }
+
+    /// <summary>
+    /// Options for code that builds a <see cref="RapportDb"/> outside the app (migrations tooling, the CLI,
+    /// tests): the Identity schema version (v3, with passkeys) must match the app's, or EF sees a different model.
+    /// </summary>
+    public static DbContextOptions<RapportDb> StandaloneOptions(DatabaseOptions options)
+    {
+        var services = new ServiceCollection();
+        services.Configure<IdentityOptions>(o => o.Stores.SchemaVersion = IdentitySchemaVersions.Version3);
+        var builder = new DbContextOptionsBuilder<RapportDb>();
+        builder.UseApplicationServiceProvider(services.BuildServiceProvider());
+        Configure(builder, options);
+        return builder.Options;
+    }
+
+    public static IServiceCollection AddRapportDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = ReadOptions(configuration);
+        services.AddSingleton(options);
+        services.AddDbContext<RapportDb>(b => Configure(b, options));
+        return services;
+    }
+
+    /// <summary>Creates the SQLite folder if needed and applies every pending migration.</summary>
+    public static async Task MigrateAsync(RapportDb db, DatabaseOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path));
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,226 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Rapport.Access;
+using Rapport.Accounts;
+using Rapport.Clients;
+using Rapport.Episodes;
+using Rapport.Invitations;
+using Rapport.Measures;
+using Rapport.Practices;
+using Rapport.Sessions;
+using Rapport.Staff;
+
+namespace Rapport.Persistence;
+
+/// <summary>
+/// The database. Access by care relationship is enforced HERE, as global query filters, so every
+/// query of clinical data (pages, API, exports) sees only what the current <see cref="Viewer"/> may see:
+/// <list type="bullet">
+/// <item>nothing crosses practices (the tenant filter);</item>
+/// <item>a therapist sees the clients, episodes, sessions and answers of episodes they are on;</item>
+/// <item>a supervisor sees those of their supervisees;</item>
+/// <item>a client sees their own record and answers only, never another member's (couples, families, groups);</item>
+/// <item>a practice admin sees staff and client accounts but no episodes, sessions, answers or free text.</item>
+/// </list>
+/// </summary>
+public sealed class RapportDb(DbContextOptions<RapportDb> options, IViewerSource viewerSource)
+    : IdentityDbContext<RapportUser>(options)
+{
+    public DbSet<Practice> Practices => Set<Practice>();
+    public DbSet<StaffMember> StaffMembers => Set<StaffMember>();
+    public DbSet<Supervision> Supervisions => Set<Supervision>();
+    public DbSet<Client> Clients => Set<Client>();
+    public DbSet<CareEpisode> Episodes => Set<CareEpisode>();
+    public DbSet<EpisodeTherapist> EpisodeTherapists => Set<EpisodeTherapist>();
+    public DbSet<EpisodeMember> EpisodeMembers => Set<EpisodeMember>();
+    public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<SessionAttendee> SessionAttendees => Set<SessionAttendee>();
+    public DbSet<MeasureResponse> MeasureResponses => Set<MeasureResponse>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public Viewer Viewer => viewerSource.Current;
+
+    // The query filters read these members of the context; EF evaluates them for every query.
+    private bool ViewerIsSystem => viewerSource.Current.IsSystem;
+    private Guid? ViewerPracticeId => viewerSource.Current.PracticeId;
+    private Guid? ViewerStaffId => viewerSource.Current.StaffMemberId;
+    private Guid? ViewerClientId => viewerSource.Current.ClientId;
+    private bool ViewerIsAdmin => viewerSource.Current.Has(StaffRoles.PracticeAdmin);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        // Readable in the database and stable when enum members are reordered.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        base.OnModelCreating(builder);
+
+        builder.Entity<RapportUser>(u =>
+        {
+            u.HasIndex(x => x.StaffMemberId).IsUnique();
+            u.HasIndex(x => x.ClientId).IsUnique();
+        });
+
+        builder.Entity<Practice>(p =>
+        {
+            p.Property(x => x.Name).HasMaxLength(200);
+            p.Property(x => x.Slug).HasMaxLength(80);
+            p.Property(x => x.TimeZone).HasMaxLength(64);
+            p.HasIndex(x => x.Slug).IsUnique();
+            p.Property(x => x.Version).IsConcurrencyToken();
+        });
+
+        builder.Entity<StaffMember>(s =>
+        {
+            s.Property(x => x.DisplayName).HasMaxLength(200);
+            s.Property(x => x.Email).HasMaxLength(256);
+            s.Property(x => x.Roles).HasConversion<int>();
+            s.Property(x => x.Version).IsConcurrencyToken();
+            s.HasIndex(x => new { x.PracticeId, x.Email }).IsUnique();
+            s.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
+            s.HasMany(x => x.SupervisedBy).WithOne(x => x.Supervisee).HasForeignKey(x => x.SuperviseeId);
+            s.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        });
+
+        builder.Entity<Supervision>(s =>
+        {
+            s.HasOne(x => x.Supervisor).WithMany().HasForeignKey(x => x.SupervisorId).OnDelete(DeleteBehavior.Restrict);
+            s.HasIndex(x => new { x.SupervisorId, x.SuperviseeId }).IsUnique();
+            s.HasIndex(x => x.SuperviseeId);
+            s.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        });
+
+        builder.Entity<Client>(c =>
+        {
+            c.Property(x => x.DisplayName).HasMaxLength(200);
+            c.Property(x => x.Email).HasMaxLength(256);
+            c.Property(x => x.Version).IsConcurrencyToken();
+            c.HasIndex(x => x.PracticeId);
+            c.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
+            c.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+            c.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
+                || ViewerIsAdmin
+                || x.Id == ViewerClientId
+                || x.Memberships.Any(m => m.Episode!.CareTeam.Any(t =>
+                    t.StaffMemberId == ViewerStaffId
+                    || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId))));
+        });
+
+        builder.Entity<CareEpisode>(e =>
+        {
+            e.Property(x => x.Title).HasMaxLength(200);
+            e.Property(x => x.ReferralReason).HasMaxLength(4000);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasIndex(x => x.PracticeId);
+            e.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
+            e.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+            e.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
+                || x.Members.Any(m => m.ClientId == ViewerClientId)
+                || x.CareTeam.Any(t =>
+                    t.StaffMemberId == ViewerStaffId
+                    || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
+        });
+
+        builder.Entity<EpisodeTherapist>(t =>
+        {
+            t.HasKey(x => new { x.EpisodeId, x.StaffMemberId });
+            t.HasIndex(x => x.StaffMemberId);
+            t.HasOne(x => x.Episode).WithMany(x => x.CareTeam).HasForeignKey(x => x.EpisodeId);
+            t.HasOne(x => x.StaffMember).WithMany().HasForeignKey(x => x.StaffMemberId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<EpisodeMember>(m =>
+        {
+            m.HasKey(x => new { x.EpisodeId, x.ClientId });
+            m.HasIndex(x => x.ClientId);
+            m.HasOne(x => x.Episode).WithMany(x => x.Members).HasForeignKey(x => x.EpisodeId);
+            m.HasOne(x => x.Client).WithMany(x => x.Memberships).HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Session>(s =>
+        {
+            s.Property(x => x.Version).IsConcurrencyToken();
+            s.HasIndex(x => new { x.EpisodeId, x.StartsAt });
+            s.HasOne(x => x.Episode).WithMany(x => x.Sessions).HasForeignKey(x => x.EpisodeId);
+            s.HasMany(x => x.Attendees).WithOne().HasForeignKey(x => x.SessionId);
+            s.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+            s.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
+                || x.Episode!.Members.Any(m => m.ClientId == ViewerClientId)
+                || x.Episode!.CareTeam.Any(t =>
+                    t.StaffMemberId == ViewerStaffId
+                    || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
+        });
+
+        builder.Entity<SessionAttendee>(a =>
+        {
+            a.HasKey(x => new { x.SessionId, x.ClientId });
+            a.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<MeasureResponse>(r =>
+        {
+            r.Property(x => x.InstrumentId).HasMaxLength(64);
+            r.Property(x => x.AnswersJson).HasMaxLength(8000);
+            r.HasIndex(x => new { x.EpisodeId, x.ClientId, x.InstrumentId, x.SubmittedAt });
+            r.HasIndex(x => new { x.ClientId, x.SubmittedAt });
+            r.HasOne(x => x.Episode).WithMany().HasForeignKey(x => x.EpisodeId);
+            r.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+            r.HasOne<Session>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Restrict);
+            r.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+            // A member's answers are theirs and their care team's: never a partner's or a group member's.
+            r.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
+                || x.ClientId == ViewerClientId
+                || x.Episode!.CareTeam.Any(t =>
+                    t.StaffMemberId == ViewerStaffId
+                    || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
+        });
+
+        builder.Entity<Invitation>(i =>
+        {
+            i.Property(x => x.Email).HasMaxLength(256);
+            i.Property(x => x.TokenHash).HasMaxLength(64);
+            i.Property(x => x.InvitedByUserId).HasMaxLength(450);
+            i.Property(x => x.Roles).HasConversion<int>();
+            i.Property(x => x.Version).IsConcurrencyToken();
+            i.HasIndex(x => x.TokenHash).IsUnique();
+            i.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
+            i.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        });
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RenewConcurrencyTokens();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RenewConcurrencyTokens();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    // Optimistic concurrency that works the same on SQLite and PostgreSQL: a Guid that changes on every
+    // update, so a second editor working from a stale copy gets DbUpdateConcurrencyException instead of
+    // silently overwriting the first.
+    private void RenewConcurrencyTokens()
+    {
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State == EntityState.Modified && entry.Metadata.FindProperty("Version") is { IsConcurrencyToken: true })
+            {
+                entry.Property("Version").CurrentValue = Guid.NewGuid();
+            }
+        }
+    }
+}
+
+public static class RapportFilters
+{
+    public const string Tenant = "Tenant";
+    public const string CareRelationship = "CareRelationship";
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Rapport.Administration;
+using Rapport.Caseload;
+using Rapport.Clients;
+using Rapport.Demo;
+using Rapport.Invitations;
+using Rapport.MyCare;
+
+namespace Rapport;
+
+public static class RapportServices
+{
+    /// <summary>The application's features: small classes, one job each, using the database directly.</summary>
+    public static IServiceCollection AddRapportFeatures(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<GetCaseload>();
+        services.AddScoped<GetClientRecord>();
+        services.AddScoped<GetMyCare>();
+        services.AddScoped<GetPracticeOverview>();
+        services.AddScoped<InviteStaff>();
+        services.AddScoped<InviteClient>();
+        services.AddScoped<AcceptInvitation>();
+        services.AddScoped<DemoData>();
+        return services;
+    }
+}
