@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs every test: unit, integration (SQLite and a throwaway PostgreSQL), and browser tests (Debian's chromium).
+# Installs what is missing itself, so it works on a fresh Debian machine that has only the .NET SDK.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+RESULTS="$ROOT/TestResults"
+rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing+=(postgresql)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if ((${#missing[@]})); then
+  echo "Installing: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# axe-core for the accessibility checks in the browser tests, from npm, pinned.
+AXE_DIR="$ROOT/tests/Rapport.Web.Tests/node"
+if [ ! -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ]; then
+  (cd "$AXE_DIR" && npm ci --silent --no-audit --no-fund)
+fi
+export RAPPORT_AXE_PATH="$AXE_DIR/node_modules/axe-core/axe.min.js"
+
+# A throwaway PostgreSQL server on loopback, in a temporary folder, stopped whatever happens.
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+PG_DIR=$(mktemp -d)
+PG_PORT=${RAPPORT_PG_PORT:-55432}
+chown postgres:postgres "$PG_DIR"
+stop_pg() { runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true; rm -rf "$PG_DIR"; }
+trap stop_pg EXIT
+runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 >/dev/null
+runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c max_connections=200" start >/dev/null
+export RAPPORT_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Pooling=true"
+export RAPPORT_SCREENSHOTS="$RESULTS/screenshots"
+export RAPPORT_CHROMIUM=/usr/bin/chromium
+
+dotnet build Rapport.slnx -c Release --nologo -clp:ErrorsOnly -p:UseSharedCompilation=true
+set +e
+dotnet test Rapport.slnx -c Release --no-build --nologo --results-directory "$RESULTS" \
+  --logger "trx" --logger "console;verbosity=minimal" 2>&1 | tee "$RESULTS/test-output.txt"
+status=${PIPESTATUS[0]}
+set -e
+
+# One plain closing line for CI: totals over every test project's results.
+passed=0; failed=0; skipped=0
+for f in $(find "$RESULTS" -name '*.trx'); do
+  counters=$(grep -o '<Counters [^>]*>' "$f" | head -1)
+  num() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(num passed))); failed=$((failed + $(num failed) + $(num error) + $(num timeout))); skipped=$((skipped + $(num notExecuted)))
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+echo "Screenshots: $RAPPORT_SCREENSHOTS"
+exit "$status"

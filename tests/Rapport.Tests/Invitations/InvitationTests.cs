@@ -1,0 +1,148 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Rapport.Access;
+using Rapport.Accounts;
+using Rapport.Email;
+using Rapport.Invitations;
+using Rapport.Persistence;
+using Rapport.Tests.Support;
+
+namespace Rapport.Tests.Invitations;
+
+public sealed class InvitationTests
+{
+    private sealed class RecordingMailer : IMailer
+    {
+        public List<OutgoingMail> Sent { get; } = [];
+
+        public Task SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default)
+        {
+            Sent.Add(mail);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task InvitedClient_ChoosesAPassword_AndCanSeeOnlyThemselves(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var mailer = new RecordingMailer();
+        Guid episodeId;
+        await using (var db = database.Open(therapist))
+        {
+            var invite = new InviteClient(db, mailer, TimeProvider.System);
+            episodeId = (await invite.ChoicesAsync()).First().Id;
+            var outcome = await invite.HandleAsync(new InviteClient.Form { EpisodeId = episodeId, DisplayName = "Nova Test", Email = "Nova@Example.org" }, "http://app/invitations/accept");
+            Assert.True(outcome.Succeeded, string.Join(";", outcome.Errors.Values));
+        }
+
+        var mail = Assert.Single(mailer.Sent);
+        Assert.Equal("nova@example.org", mail.To);
+        var token = mail.TextBody.Split("token=")[1].Trim();
+
+        await using (var db = database.Open(Viewer.System))
+        {
+            using var users = UserManagerFor(db);
+            var accept = new AcceptInvitation(db, users, TimeProvider.System);
+            var result = await accept.HandleAsync(new AcceptInvitation.Form { Token = token, Password = "tide pools at low water", ConfirmPassword = "tide pools at low water" });
+            Assert.True(result.Succeeded, string.Join(";", result.Errors.Values));
+            Assert.Null(await accept.FindAsync(token));
+        }
+
+        var client = await database.ViewerForAsync("nova@example.org");
+        await using (var db = database.Open(client))
+        {
+            Assert.Equal(1, await db.Clients.CountAsync());
+            Assert.Equal(0, await db.MeasureResponses.CountAsync());
+            Assert.Equal([episodeId], await db.Episodes.Select(e => e.Id).ToListAsync());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task WeakPassword_IsRefusedWithAReason_AndNothingIsSaved(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var admin = await database.ViewerForAsync("admin@harbour.example");
+        var mailer = new RecordingMailer();
+        await using (var db = database.Open(admin))
+        {
+            var outcome = await new InviteStaff(db, mailer, TimeProvider.System)
+                .HandleAsync(new InviteStaff.Form { DisplayName = "Rowan Vale", Email = "rowan@harbour.example", Therapist = true }, "http://app/invitations/accept");
+            Assert.True(outcome.Succeeded);
+        }
+
+        var token = mailer.Sent.Single().TextBody.Split("token=")[1].Trim();
+        await using (var db = database.Open(Viewer.System))
+        {
+            using var users = UserManagerFor(db);
+            var accept = new AcceptInvitation(db, users, TimeProvider.System);
+            var tooShort = await accept.HandleAsync(new AcceptInvitation.Form { Token = token, Password = "short", ConfirmPassword = "short" });
+            var common = await accept.HandleAsync(new AcceptInvitation.Form { Token = token, Password = "passwordpassword", ConfirmPassword = "passwordpassword" });
+
+            Assert.Contains("at least 15 characters", tooShort.Errors["Password"], StringComparison.Ordinal);
+            Assert.Contains("too common", common.Errors["Password"], StringComparison.Ordinal);
+            Assert.False(await db.Users.AnyAsync(u => u.NormalizedEmail == "ROWAN@HARBOUR.EXAMPLE"));
+            Assert.NotNull(await accept.FindAsync(token));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task InvalidStaffForm_GivesFieldErrors_AndSavesNothing(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var admin = await database.ViewerForAsync("admin@harbour.example");
+        var mailer = new RecordingMailer();
+        await using var db = database.Open(admin);
+        var before = await db.StaffMembers.CountAsync();
+
+        var outcome = await new InviteStaff(db, mailer, TimeProvider.System)
+            .HandleAsync(new InviteStaff.Form { DisplayName = "", Email = "not-an-email", Therapist = false }, "http://app/invitations/accept");
+
+        Assert.Equal(["DisplayName", "Email", "Therapist"], outcome.Errors.Keys.Order());
+        Assert.Equal(before, await db.StaffMembers.CountAsync());
+        Assert.Empty(mailer.Sent);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Therapist_CannotInviteIntoAnotherTherapistsEpisode(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        Guid othersEpisode;
+        await using (var system = database.Open(Viewer.System))
+        {
+            var client13 = await database.ClientIdAsync("client13@harbour.example");
+            othersEpisode = await system.EpisodeMembers.Where(m => m.ClientId == client13).Select(m => m.EpisodeId).FirstAsync();
+        }
+
+        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        var outcome = await new InviteClient(db, new RecordingMailer(), TimeProvider.System)
+            .HandleAsync(new InviteClient.Form { EpisodeId = othersEpisode, DisplayName = "X Y", Email = "xy@example.org" }, "http://app");
+
+        Assert.Equal("Choose one of your own episodes.", outcome.Errors["EpisodeId"]);
+    }
+
+    private static UserManager<RapportUser> UserManagerFor(RapportDb db)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(db);
+        services.AddIdentityCore<RapportUser>(o =>
+            {
+                o.Password.RequiredLength = NistPasswordValidator.MinimumLength;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+            })
+            .AddEntityFrameworkStores<RapportDb>()
+            .AddPasswordValidator<NistPasswordValidator>();
+        return services.BuildServiceProvider().GetRequiredService<UserManager<RapportUser>>();
+    }
+}
