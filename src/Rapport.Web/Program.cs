@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
 using Rapport;
@@ -40,9 +41,13 @@ builder.Services.AddDatabaseDeveloperPageExceptionFilter();
 
 builder.Services.AddAuthentication(options =>
     {
-        options.DefaultScheme = IdentityConstants.ApplicationScheme;
+        options.DefaultScheme = Policies.CookieOrBearer;
         options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
     })
+    .AddPolicyScheme(Policies.CookieOrBearer, "Sign-in cookie or bearer token", o =>
+        o.ForwardDefaultSelector = context => context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? IdentityConstants.BearerScheme
+            : IdentityConstants.ApplicationScheme)
     .AddBearerToken(IdentityConstants.BearerScheme)
     .AddIdentityCookies();
 
@@ -72,6 +77,7 @@ builder.Services.AddIdentityCore<RapportUser>(options =>
 builder.Services.ConfigureApplicationCookie(IdleSignOut.Configure);
 builder.Services.AddAuthorization(Policies.Configure);
 builder.Services.AddSingleton<IEmailSender<RapportUser>, IdentityMailSender>();
+builder.Services.AddHostedService<FirstRun>();
 builder.Services.AddHealthChecks().AddDbContextCheck<RapportDb>("database", tags: ["ready"]);
 
 var app = builder.Build();
@@ -86,6 +92,16 @@ else
 }
 
 app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+app.Use((context, next) =>
+{
+    // API callers get bare status codes (and problem details), never an HTML status page.
+    if (context.Request.Path.StartsWithSegments("/api") && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+    {
+        pages.Enabled = false;
+    }
+
+    return next(context);
+});
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
@@ -97,5 +113,4 @@ app.MapRapportApi();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 
-await FirstRun.PrepareAsync(app);
 await app.RunAsync();

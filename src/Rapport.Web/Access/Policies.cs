@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Rapport.Access;
 using Rapport.Staff;
 
@@ -16,7 +15,10 @@ public static class Policies
     public const string PracticeAdmin = "PracticeAdmin";
     public const string Client = "Client";
 
-    private static readonly string[] Schemes = [IdentityConstants.ApplicationScheme, IdentityConstants.BearerScheme];
+    /// <summary>A browser signs in with a cookie, an API client with a bearer token; a challenge goes to the one in use.</summary>
+    public const string CookieOrBearer = "CookieOrBearer";
+
+    private static readonly string[] Schemes = [CookieOrBearer];
 
     public static void Configure(AuthorizationOptions options)
     {

@@ -1,56 +1,69 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Rapport.Access;
+using Rapport.Accounts;
 using Rapport.Demo;
 using Rapport.Persistence;
 
 namespace Rapport.Web.Startup;
 
-/// <summary>On start: apply migrations, seed the demo practices into an empty Development database, and say where to go.</summary>
-internal static class FirstRun
+/// <summary>
+/// On start, before the server takes requests: apply migrations, seed the demo practices into an empty
+/// database in Development, then say where to go and how to sign in.
+/// A hosted service rather than code in Program, so the test host runs exactly the same start-up.
+/// </summary>
+internal sealed class FirstRun(
+    IServiceProvider services,
+    IConfiguration configuration,
+    IWebHostEnvironment environment,
+    IHostApplicationLifetime lifetime,
+    IServer server,
+    ILogger<FirstRun> logger) : IHostedService
 {
-    public static async Task PrepareAsync(WebApplication app)
-    {
-        var seeded = false;
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var services = scope.ServiceProvider;
-            var options = services.GetRequiredService<DatabaseOptions>();
-            var db = new RapportDb(
-                services.GetRequiredService<Microsoft.EntityFrameworkCore.DbContextOptions<RapportDb>>(),
-                new Rapport.Access.FixedViewerSource(Rapport.Access.Viewer.System));
-            await RapportDatabase.MigrateAsync(db, options);
-            var seedDemo = app.Configuration.GetValue("Demo:Seed", app.Environment.IsDevelopment());
-            if (seedDemo)
-            {
-                var demo = new DemoData(db, services.GetRequiredService<Microsoft.AspNetCore.Identity.IPasswordHasher<Rapport.Accounts.RapportUser>>(), services.GetRequiredService<TimeProvider>());
-                seeded = await demo.SeedIfEmptyAsync(app.Configuration["Demo:Password"] ?? DemoData.DefaultPassword);
-            }
+    private bool SeedDemo => configuration.GetValue("Demo:Seed", environment.IsDevelopment());
+    private string DemoPassword => configuration["Demo:Password"] ?? DemoData.DefaultPassword;
 
-            var where = options.Provider == DatabaseProvider.Sqlite ? Path.GetFullPath(options.Path) : "PostgreSQL";
-            app.Logger.LogInformation("Database ready ({Provider}: {Where}){Seeded}", options.Provider, where, seeded ? ", demo data created" : "");
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var options = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
+        await using var db = new RapportDb(scope.ServiceProvider.GetRequiredService<DbContextOptions<RapportDb>>(), new FixedViewerSource(Viewer.System));
+        await RapportDatabase.MigrateAsync(db, options, cancellationToken);
+        var seeded = false;
+        if (SeedDemo)
+        {
+            var demo = new DemoData(db, scope.ServiceProvider.GetRequiredService<IPasswordHasher<RapportUser>>(), scope.ServiceProvider.GetRequiredService<TimeProvider>());
+            seeded = await demo.SeedIfEmptyAsync(DemoPassword, cancellationToken);
         }
 
-        app.Lifetime.ApplicationStarted.Register(() =>
+        var where = options.Provider == DatabaseProvider.Sqlite ? Path.GetFullPath(options.Path) : "PostgreSQL";
+        logger.LogInformation("Database ready ({Provider}: {Where}){Seeded}", options.Provider, where, seeded ? ", demo data created" : "");
+        lifetime.ApplicationStarted.Register(PrintWelcome);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void PrintWelcome()
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        Console.WriteLine();
+        Console.WriteLine($"Rapport is running at {string.Join(", ", addresses)}");
+        if (SeedDemo)
         {
-            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            var demo = app.Configuration.GetValue("Demo:Seed", app.Environment.IsDevelopment());
-            Console.WriteLine();
-            Console.WriteLine($"Rapport is running at {string.Join(", ", addresses)}");
-            if (demo)
+            Console.WriteLine($"Demo sign-ins (password: {DemoPassword}):");
+            foreach (var (email, who) in DemoData.SignIns)
             {
-                Console.WriteLine($"Demo sign-ins (password: {app.Configuration["Demo:Password"] ?? DemoData.DefaultPassword}):");
-                foreach (var (email, who) in DemoData.SignIns)
-                {
-                    Console.WriteLine($"  {email,-30} {who}");
-                }
-
-                if (app.Environment.IsDevelopment())
-                {
-                    Console.WriteLine($"Emails sent in Development are listed at {addresses.FirstOrDefault()}/dev/outbox");
-                }
+                Console.WriteLine($"  {email,-30} {who}");
             }
+        }
 
-            Console.WriteLine("Press Ctrl+C to stop.");
-        });
+        if (environment.IsDevelopment())
+        {
+            Console.WriteLine($"Emails are not sent in Development; read them at {addresses.FirstOrDefault()}/dev/outbox");
+        }
+
+        Console.WriteLine("Press Ctrl+C to stop.");
     }
 }

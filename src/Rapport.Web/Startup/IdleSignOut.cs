@@ -40,7 +40,13 @@ internal static class IdleSignOut
         };
         // An API caller gets a status code, not a redirect to an HTML page.
         options.Events.OnRedirectToLogin = context => Respond(context, StatusCodes.Status401Unauthorized);
-        options.Events.OnRedirectToAccessDenied = context => Respond(context, StatusCodes.Status403Forbidden);
+        // A signed-in person on a page that is not for them gets a real 403 with a plain explanation
+        // (rendered by /status/403), not a redirect that hides the status.
+        options.Events.OnRedirectToAccessDenied = context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Task.CompletedTask;
+        };
     }
 
     private static Task Respond(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)

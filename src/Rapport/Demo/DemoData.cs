@@ -102,20 +102,20 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
             Individual(harbour, t1, H(n), scripts[(n - 1) % scripts.Length], weeksAgo: 4 + (n * 2 % 14));
         }
 
-        Joint(harbour, EpisodeFormat.Couple, "Couple work: Ellery & Ashby", [t1], [H(11), H(12)], weeksAgo: 9);
+        Joint(harbour, EpisodeFormat.Couple, null, [t1], [H(11), H(12)], weeksAgo: 9);
 
         for (var n = 13; n <= 21; n++)
         {
             Individual(harbour, t2, H(n), scripts[(n + 1) % scripts.Length], weeksAgo: 3 + (n % 12));
         }
 
-        Joint(harbour, EpisodeFormat.Couple, "Couple work: Pryor & Quayle", [t2], [H(22), H(23)], weeksAgo: 6);
+        Joint(harbour, EpisodeFormat.Couple, null, [t2], [H(22), H(23)], weeksAgo: 6);
         for (var n = 24; n <= 32; n++)
         {
             Individual(harbour, t3, H(n), scripts[(n + 2) % scripts.Length], weeksAgo: 5 + (n % 10));
         }
 
-        Joint(harbour, EpisodeFormat.Couple, "Couple work: Sefton & Upton", [t3], [H(33), H(34)], weeksAgo: 12);
+        Joint(harbour, EpisodeFormat.Couple, null, [t3], [H(33), H(34)], weeksAgo: 12);
         Joint(harbour, EpisodeFormat.Group, "Thursday anxiety group", [t2, t3], [.. Enumerable.Range(35, 6).Select(H)], weeksAgo: 10);
 
         // The long-term relationship: earlier, ended episodes over the last three years.
@@ -188,8 +188,9 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
         Measures(episode, client, sessions, trajectory);
     }
 
-    private void Joint(Practice practice, EpisodeFormat format, string title, StaffMember[] team, Client[] members, int weeksAgo)
+    private void Joint(Practice practice, EpisodeFormat format, string? title, StaffMember[] team, Client[] members, int weeksAgo)
     {
+        title ??= $"Couple work with {string.Join(" and ", members.Select(m => m.DisplayName))}";
         var episode = Episode(practice, format, title, team, members, weeksAgo, ended: false);
         var sessions = Schedule(episode, members, weeksAgo, ended: false);
         var kinds = new[] { Trajectory.Improver, Trajectory.NonResponder, Trajectory.Improver, Trajectory.Deteriorator };
@@ -264,12 +265,18 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
 
         if (!ended)
         {
+            var next = first.AddDays(7 * total);
+            if (next <= _now)
+            {
+                next = next.AddDays(7);
+            }
+
             episode.Sessions.Add(new Session
             {
                 PracticeId = episode.PracticeId,
                 EpisodeId = episode.Id,
                 Number = total + 1,
-                StartsAt = first.AddDays(7 * total),
+                StartsAt = next,
                 DurationMinutes = episode.Format == EpisodeFormat.Group ? 90 : 50,
                 Setting = SessionSetting.InPerson,
                 Status = SessionStatus.Scheduled,

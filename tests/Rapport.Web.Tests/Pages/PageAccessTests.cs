@@ -1,0 +1,80 @@
+using System.Net;
+using Rapport.Web.Tests.Api;
+
+namespace Rapport.Web.Tests.Pages;
+
+/// <summary>The same rules on the pages a browser asks for.</summary>
+public sealed class PageAccessTests(SharedApp shared) : IClassFixture<SharedApp>
+{
+    [Fact]
+    public async Task ClientPage_OfAClientTheTherapistDoesNotTreat_IsNotFound_AndShowsNoName()
+    {
+        var id = await shared.App.ClientIdAsync("client1@northside.example");
+        string name;
+        await using (var db = shared.App.SystemDb())
+        {
+            name = db.Clients.Single(c => c.Id == id).DisplayName;
+        }
+
+        using var client = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var response = await client.GetAsync(new Uri($"/clients/{id}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain(name, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClientPage_OfTheirOwnClient_ShowsTheClient()
+    {
+        var id = await shared.App.ClientIdAsync("client1@harbour.example");
+        using var client = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+
+        using var response = await client.GetAsync(new Uri($"/clients/{id}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Individual work with", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownClientId_IsNotFound()
+    {
+        using var client = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+
+        using var response = await client.GetAsync(new Uri($"/clients/{Guid.NewGuid()}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Client_OpeningTheCaseload_IsRefused()
+    {
+        using var client = await shared.App.SignedInWithCookieAsync("client1@harbour.example");
+
+        using var response = await client.GetAsync(new Uri("/caseload", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("You do not have access to this page", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Anonymous_OpeningAPrivatePage_IsSentToSignIn()
+    {
+        using var client = shared.App.Anonymous();
+
+        using var response = await client.GetAsync(new Uri("/caseload", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/Account/Login", response.Headers.Location!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DevOutbox_ListsEmailsInDevelopment()
+    {
+        using var client = shared.App.Anonymous();
+
+        using var response = await client.GetAsync(new Uri("/dev/outbox", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Development outbox", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rapport.Access;
+using Rapport.Persistence;
+
+namespace Rapport.Web.Tests.Support;
+
+/// <summary>
+/// The real app, started as `dotnet run` starts it (Development, demo data), on its own temporary SQLite
+/// database, outbox and key folder. With <paramref name="realServer"/> it listens on a loopback port for the browser.
+/// </summary>
+public sealed class RapportApp : WebApplicationFactory<Program>
+{
+    public const string Password = "rapport-demo-2026";
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"rapport-web-{Guid.NewGuid():N}");
+
+    public RapportApp(bool realServer = false)
+    {
+        Directory.CreateDirectory(_folder);
+        if (realServer)
+        {
+            UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        }
+    }
+
+    public string OutboxPath => Path.Combine(_folder, "outbox");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("Database:Path", Path.Combine(_folder, "rapport.db"));
+        builder.UseSetting("Email:OutboxPath", OutboxPath);
+        builder.UseSetting("DataProtection:KeysPath", Path.Combine(_folder, "keys"));
+        builder.UseSetting("Demo:Seed", "true");
+    }
+
+    /// <summary>The root URL of the real server (after <see cref="WebApplicationFactory{T}.StartServer"/>).</summary>
+    public Uri ServerAddress
+    {
+        get
+        {
+            StartServer();
+            var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        }
+    }
+
+    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    /// <summary>A client carrying a bearer token from POST /api/identity/login, as an API user signs in.</summary>
+    public async Task<HttpClient> SignedInAsync(string email)
+    {
+        var client = Anonymous();
+        using var response = await client.PostAsJsonAsync("/api/identity/login", new { email, password = Password });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>A client carrying the sign-in cookie, as a browser does, for page requests.</summary>
+    public async Task<HttpClient> SignedInWithCookieAsync(string email)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        using var response = await client.PostAsJsonAsync("/api/identity/login?useCookies=true", new { email, password = Password });
+        response.EnsureSuccessStatusCode();
+        return client;
+    }
+
+    public async Task<Guid> ClientIdAsync(string email)
+    {
+        await using var db = SystemDb();
+        return await db.Clients.Where(c => c.Email == email).Select(c => c.Id).SingleAsync();
+    }
+
+    public RapportDb SystemDb()
+    {
+        var scope = Services.CreateScope();
+        return new RapportDb(scope.ServiceProvider.GetRequiredService<DbContextOptions<RapportDb>>(), new FixedViewerSource(Viewer.System));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a finishing request; the temp folder is cleaned by the OS.
+        }
+    }
+}
