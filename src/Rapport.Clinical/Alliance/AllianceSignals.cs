@@ -36,8 +36,8 @@ public sealed record AllianceSignalOptions
     /// <summary>Smallest fall that can ever count as a drop, so a flat series (SD 0) is not alarmed by noise.</summary>
     public double MinimumDrop { get; init; } = 1;
 
-    /// <summary>Which drop threshold starts a rupture.</summary>
-    public DropVariant RuptureVariant { get; init; } = DropVariant.OneSd;
+    /// <summary>Which drop threshold starts a rupture (default the stricter 2-SD variant: higher precision in validation.md).</summary>
+    public DropVariant RuptureVariant { get; init; } = DropVariant.TwoSd;
 
     /// <summary>Sessions in the trend window.</summary>
     public int TrendWindow { get; init; } = 6;
