@@ -76,6 +76,26 @@ public abstract class ExpectedResponseModel
 
     /// <summary>Practice episodes needed before <see cref="Fit"/> replaces the default.</summary>
     public const int EpisodesNeededToRefit = 200;
+
+    /// <summary>
+    /// The model a practice should use now: the documented default until it has <see cref="EpisodesNeededToRefit"/>
+    /// finished episodes, then a per-session regression refitted on them with the band width calibrated so that at most
+    /// <paramref name="targetFalseAlarm"/> of its reliably improved episodes would have been flagged by session 3.
+    /// </summary>
+    public static ExpectedResponseModel ForPractice(Instrument instrument, IReadOnlyList<EpisodeSeries> finishedEpisodes, double targetFalseAlarm = 0.25)
+    {
+        ArgumentNullException.ThrowIfNull(instrument);
+        ArgumentNullException.ThrowIfNull(finishedEpisodes);
+        if (finishedEpisodes.Count < EpisodesNeededToRefit)
+        {
+            return Default(instrument);
+        }
+
+        var rc = instrument.Scoring.ReliableChange?.Threshold
+            ?? throw new ArgumentException($"{instrument.Id} has no reliable change to judge eventual improvement", nameof(instrument));
+        var z = NotOnTrack.CalibrateTolerance(t => Fit(instrument, finishedEpisodes, t), finishedEpisodes, rc, 3, targetFalseAlarm);
+        return Fit(instrument, finishedEpisodes, z);
+    }
 }
 
 /// <summary>The default curve (see <see cref="ExpectedResponseModel.Default"/>).</summary>

@@ -37,4 +37,50 @@ public static class NotOnTrack
 
         return new NotOnTrackResult(first is not null, first, model.Band(intake, last), scores[last - 1], model.Source);
     }
+
+    /// <summary>
+    /// Chooses the band width from a practice's own finished episodes, Finch-style: the largest tolerance (0.05 steps,
+    /// from 3 down to 0) at which no more than <paramref name="targetFalseAlarm"/> of the episodes that eventually
+    /// improved reliably (observed first − last ≥ reliable change, in the better direction) would have been flagged by
+    /// <paramref name="bySession"/>.
+    /// </summary>
+    public static double CalibrateTolerance(Func<double, ExpectedResponseModel> build, IReadOnlyList<EpisodeSeries> episodes, double reliableChange, int bySession = 3, double targetFalseAlarm = 0.25)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        ArgumentNullException.ThrowIfNull(episodes);
+        var best = 3.0;
+        for (var step = 60; step >= 0; step--)
+        {
+            var z = step * 0.05;
+            var model = build(z);
+            int improvers = 0, flagged = 0;
+            foreach (var e in episodes)
+            {
+                if (e.Scores.Count < 2)
+                {
+                    continue;
+                }
+
+                var change = e.Scores[^1] - e.Scores[0];
+                var improved = model.Direction == Instruments.ScoreDirection.HigherIsBetter ? change >= reliableChange : -change >= reliableChange;
+                if (!improved)
+                {
+                    continue;
+                }
+
+                improvers++;
+                var scores = e.Scores as double[] ?? [.. e.Scores];
+                flagged += Evaluate(model, scores, bySession).OffTrack ? 1 : 0;
+            }
+
+            if (improvers > 0 && (double)flagged / improvers > targetFalseAlarm)
+            {
+                break;
+            }
+
+            best = z;
+        }
+
+        return best;
+    }
 }

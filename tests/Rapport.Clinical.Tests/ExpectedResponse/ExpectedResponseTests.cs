@@ -85,3 +85,27 @@ public class ExpectedResponseTests
         Assert.True(metrics.FalseAlarms < 0.25, $"false alarms {metrics.FalseAlarms:P1}");
     }
 }
+
+public class ForPracticeTests
+{
+    private static readonly Instrument Phq9 = InstrumentCatalog.Get("phq-9");
+
+    [Fact]
+    public void FewEpisodes_UseTheDocumentedDefault()
+    {
+        var model = ExpectedResponseModel.ForPractice(Phq9, [.. OutcomeCohort.Generate(Phq9, 50, 5).Select(e => e.Series)]);
+        Assert.IsType<DefaultCurveModel>(model);
+    }
+
+    [Fact]
+    public void EnoughEpisodes_RefitWithABandCalibratedOnObservedImprovers()
+    {
+        var practice = OutcomeCohort.Generate(Phq9, 800, 5).Select(e => e.Series).ToList();
+        var model = ExpectedResponseModel.ForPractice(Phq9, practice);
+        Assert.IsType<RegressionModel>(model);
+        Assert.InRange(model.Tolerance, 0, 3);
+        var improvers = practice.Where(e => e.Scores[0] - e.Scores[^1] >= 6).ToList();
+        var flagged = improvers.Count(e => NotOnTrack.Evaluate(model, e.Scores.ToArray(), 3).OffTrack);
+        Assert.True((double)flagged / improvers.Count <= 0.25);
+    }
+}
