@@ -51,12 +51,10 @@ public class OutcomesCsvBenchmark
             reader.ReadLine();
             while (reader.ReadLine() is { } line)
             {
-                if (!EpisodeOutcomes.TryParse(line, out var id, out var row, out var error))
+                if (!EpisodeOutcomes.TryParse(line, out var id, out var row, out var error) || !episodes.TryAdd(id, row, out error))
                 {
                     throw new InvalidDataException(error);
                 }
-
-                episodes.Add(id, row);
             }
         }
 

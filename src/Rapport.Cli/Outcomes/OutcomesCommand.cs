@@ -48,13 +48,11 @@ public static class OutcomesCommand
                     continue;
                 }
 
-                if (!EpisodeOutcomes.TryParse(line, out var id, out var row, out var error))
+                if (!EpisodeOutcomes.TryParse(line, out var id, out var row, out var error) || !episodes.TryAdd(id, row, out error))
                 {
                     context.Error.WriteLine($"line {lineNumber}: {error}");
                     return RapportCli.InvalidInput;
                 }
-
-                episodes.Add(id, row);
             }
         }
 

@@ -72,8 +72,11 @@ public sealed class EpisodeOutcomes
         return true;
     }
 
-    /// <summary>Adds a parsed row to its episode.</summary>
-    public void Add(ReadOnlySpan<char> episodeId, in OutcomeRow row)
+    /// <summary>
+    /// Adds a parsed row to its episode. A session number already seen for the episode is rejected: counting it twice
+    /// could turn one attended session into a "finished" course of treatment.
+    /// </summary>
+    public bool TryAdd(ReadOnlySpan<char> episodeId, in OutcomeRow row, out string? error)
     {
         var lookup = _byId.GetAlternateLookup<ReadOnlySpan<char>>();
         if (!lookup.TryGetValue(episodeId, out var acc))
@@ -83,6 +86,13 @@ public sealed class EpisodeOutcomes
             _inOrder.Add(acc);
         }
 
+        if (!acc.MarkSession(row.Session))
+        {
+            error = $"episode {acc.Id} has session {row.Session} twice (one row per attended session)";
+            return false;
+        }
+
+        error = null;
         acc.Sessions++;
         if (row.Phq9 is { } p)
         {
@@ -93,6 +103,8 @@ public sealed class EpisodeOutcomes
         {
             acc.Gad7.Add(row.Session, g);
         }
+
+        return true;
     }
 
     /// <summary>Every episode in order of first appearance, classified.</summary>
@@ -155,6 +167,27 @@ public sealed class EpisodeOutcomes
         public FirstLast Phq9;
 
         public FirstLast Gad7;
+
+        // Sessions 1-64 in a bit mask (the usual case, no allocation); later sessions in a set.
+        private ulong _seen;
+        private HashSet<int>? _seenLater;
+
+        public bool MarkSession(int session)
+        {
+            if (session <= 64)
+            {
+                var bit = 1UL << (session - 1);
+                if ((_seen & bit) != 0)
+                {
+                    return false;
+                }
+
+                _seen |= bit;
+                return true;
+            }
+
+            return (_seenLater ??= []).Add(session);
+        }
     }
 
     private struct FirstLast

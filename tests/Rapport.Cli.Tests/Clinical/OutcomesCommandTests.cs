@@ -37,6 +37,16 @@ public class OutcomesCommandTests
     }
 
     [Fact]
+    public async Task Outcomes_SameSessionTwice_IsAMalformedRow()
+    {
+        var file = CliRunner.TempFile("episode_id,session,phq9,gad7\ne1,1,16,10\ne1,1,16,10\n");
+        var run = await CliRunner.Run("outcomes", file);
+        Assert.Equal(RapportCli.InvalidInput, run.ExitCode);
+        Assert.Equal("", run.Output);
+        Assert.Equal(["line 3: episode e1 has session 1 twice (one row per attended session)"], run.ErrorLines);
+    }
+
+    [Fact]
     public async Task Outcomes_WrongHeader_IsRejected()
     {
         var file = CliRunner.TempFile("id,session,phq,gad\n");

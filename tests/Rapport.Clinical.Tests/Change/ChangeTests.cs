@@ -131,7 +131,7 @@ public class EpisodeOutcomesTests
         foreach (var line in new[] { "e1,3,8,6", "e1,1,16,10", "e2,1,5,", "e1,2,12,", "e2,2,,4" })
         {
             Assert.True(EpisodeOutcomes.TryParse(line, out var id, out var row, out var error), error);
-            episodes.Add(id, row);
+            Assert.True(episodes.TryAdd(id, row, out error), error);
         }
 
         var results = episodes.Results().ToList();
@@ -154,6 +154,18 @@ public class EpisodeOutcomesTests
     {
         Assert.False(EpisodeOutcomes.TryParse(line, out _, out _, out var error));
         Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(70)]
+    public void SameSessionTwice_IsRejectedSoItCannotInflateAttendance(int session)
+    {
+        var episodes = new EpisodeOutcomes();
+        Assert.True(episodes.TryAdd("e1", new OutcomeRow(session, 12, 9), out _));
+        Assert.False(episodes.TryAdd("e1", new OutcomeRow(session, 11, 9), out var error));
+        Assert.Equal($"episode e1 has session {session} twice (one row per attended session)", error);
+        Assert.True(episodes.TryAdd("e2", new OutcomeRow(session, 11, 9), out _));
     }
 
     [Fact]
