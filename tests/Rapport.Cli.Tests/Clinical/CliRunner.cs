@@ -9,6 +9,19 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
 
 internal static class CliRunner
 {
+    // One folder per test run, removed when the test host exits, so runs leave nothing behind in /tmp.
+    private static readonly string Folder = CreateFolder();
+
+    private static string CreateFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "rapport-cli-tests-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
+        return folder;
+    }
+
+    public static string TempFolder() => Path.Combine(Folder, Guid.NewGuid().ToString("N"));
+
     public static async Task<CliRun> Run(params string[] args)
     {
         using var output = new StringWriter();
@@ -19,7 +32,7 @@ internal static class CliRunner
 
     public static string TempFile(string content, string extension = ".csv")
     {
-        var path = Path.Combine(Path.GetTempPath(), "rapport-cli-" + Guid.NewGuid().ToString("N") + extension);
+        var path = Path.Combine(Folder, Guid.NewGuid().ToString("N") + extension);
         File.WriteAllText(path, content);
         return path;
     }

@@ -26,7 +26,7 @@ public class InstrumentsCommandTests
     [Fact]
     public async Task Instruments_ListsEveryIdWithItsLicenceStatus()
     {
-        var run = await CliRunner.Run("instruments", "--data", Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N")));
+        var run = await CliRunner.Run("instruments", "--data", CliRunner.TempFolder());
         Assert.Equal(0, run.ExitCode);
         var rows = run.OutputLines.Skip(1).Select(l => l.Split('\t')).ToArray();
         Assert.Equal(["phq-9", "gad-7", "c-nip", "rapport-session-check", "wai-sr", "srs", "ors", "sai"], rows.Select(r => r[0]));
@@ -36,7 +36,7 @@ public class InstrumentsCommandTests
     [Fact]
     public async Task Import_ValidLicensedFile_StoresItAndMakesThePackUsable()
     {
-        var data = Path.Combine(Path.GetTempPath(), "rapport-data-" + Guid.NewGuid().ToString("N"));
+        var data = CliRunner.TempFolder();
         var file = CliRunner.TempFile(LicensedSrs(), ".json");
         var import = await CliRunner.Run("instruments", "import", file, "--data", data);
         Assert.Equal(0, import.ExitCode);
@@ -53,7 +53,7 @@ public class InstrumentsCommandTests
     [Fact]
     public async Task Import_FileWithAMissingItem_IsRejectedAndNothingIsStored()
     {
-        var data = Path.Combine(Path.GetTempPath(), "rapport-data-" + Guid.NewGuid().ToString("N"));
+        var data = CliRunner.TempFolder();
         var file = CliRunner.TempFile(LicensedSrs(dropItem: true), ".json");
         var run = await CliRunner.Run("instruments", "import", file, "--data", data);
         Assert.Equal(RapportCli.InvalidInput, run.ExitCode);
@@ -65,7 +65,7 @@ public class InstrumentsCommandTests
     public async Task Import_BundledInstrument_IsRefused()
     {
         var file = CliRunner.TempFile("{\"resourceType\":\"Questionnaire\",\"id\":\"phq-9\",\"status\":\"active\"}", ".json");
-        var run = await CliRunner.Run("instruments", "import", file, "--data", Path.GetTempPath());
+        var run = await CliRunner.Run("instruments", "import", file, "--data", CliRunner.TempFolder());
         Assert.Equal(RapportCli.InvalidInput, run.ExitCode);
         Assert.Contains("already ships with its wording", run.Error, StringComparison.Ordinal);
     }

@@ -52,7 +52,7 @@ public class ScoreCommandTests
     [Fact]
     public async Task Score_PackWithoutWording_ExplainsHowToImport()
     {
-        var run = await CliRunner.Run("score", "--instrument", "srs", "--answers", "9,9,9,9", "--data", Path.GetTempPath());
+        var run = await CliRunner.Run("score", "--instrument", "srs", "--answers", "9,9,9,9", "--data", CliRunner.TempFolder());
         Assert.Equal(RapportCli.InvalidInput, run.ExitCode);
         Assert.Equal("", run.Output);
         Assert.Contains("licence-gated", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
