@@ -13,6 +13,11 @@ public static class RapportCli
         var root = new RootCommand("Rapport: measurement-informed care for the therapeutic relationship.");
         root.Subcommands.Add(DatabaseCommands.Create(context));
         root.Subcommands.Add(DatabaseCommands.CreateDemo(context));
+        root.Subcommands.Add(Instruments.InstrumentsCommand.Create(context));
+        root.Subcommands.Add(Scoring.ScoreCommand.Create(context));
+        root.Subcommands.Add(Outcomes.OutcomesCommand.Create(context));
+        root.Subcommands.Add(Signals.SignalsCommand.Create(context));
+        root.Subcommands.Add(Outcomes.SimulateCommand.Create(context));
         return root;
     }
 
