@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Accounts;
 using Rapport.Clients;
+using Rapport.Clinical.Instruments;
+using Rapport.Clinical.Scoring;
 using Rapport.Episodes;
 using Rapport.Measures;
 using Rapport.Persistence;
@@ -298,6 +300,7 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
     /// <summary>PHQ-9 and GAD-7 before each attended session, following a trajectory with noise.</summary>
     private void Measures(CareEpisode episode, Client client, List<Session> sessions, Trajectory trajectory)
     {
+        var allianceBase = 8 + _random.Next(0, 2);
         var phqStart = 12 + _random.Next(0, 9);
         var gadStart = 9 + _random.Next(0, 8);
         for (var i = 0; i < sessions.Count; i++)
@@ -315,7 +318,31 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
             var riskNow = trajectory == Trajectory.Risk && i == sessions.Count - 1;
             Add(episode, client, sessions[i], "phq-9", Items(phq, 9, riskItem: riskNow ? 8 : null));
             Add(episode, client, sessions[i], "gad-7", Items(gad, 7, riskItem: null));
+            Add(episode, client, sessions[i], "rapport-session-check", Alliance(trajectory, i, sessions.Count, allianceBase), minutesAfterStart: episode.Format == EpisodeFormat.Group ? 95 : 55);
         }
+    }
+
+    /// <summary>
+    /// The Session Check (four items, 0-10) after each session. Ruptures follow the V shape the literature
+    /// describes (a drop, then a return within 1-3 sessions); an unrepaired rupture drops and stays low.
+    /// </summary>
+    private int[] Alliance(Trajectory trajectory, int index, int count, int baseline)
+    {
+        var level = baseline + Noise(0.6);
+        var last = count - 1;
+        level += trajectory switch
+        {
+            // Repaired rupture: a sharp drop two thirds of the way through, back to baseline two sessions later.
+            Trajectory.Rupture when index == Math.Max(2, count * 2 / 3) => -4.5,
+            Trajectory.Rupture when index == Math.Max(2, count * 2 / 3) + 1 => -2.0,
+            // Unrepaired rupture: the most recent session dropped and has not come back.
+            Trajectory.NonResponder when index == last && count > 4 => -4.5,
+            // Slowly weakening alliance alongside deterioration.
+            Trajectory.Deteriorator => -0.45 * index,
+            _ => 0,
+        };
+        var item = Math.Clamp((int)Math.Round(level), 0, 10);
+        return [item, Math.Clamp(item + _random.Next(-1, 2), 0, 10), Math.Clamp(item + _random.Next(-1, 2), 0, 10), item];
     }
 
     private double Noise(double sd)
@@ -351,12 +378,21 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
         return items;
     }
 
-    private void Add(CareEpisode episode, Client client, Session session, string instrument, int[] items)
+    private void Add(CareEpisode episode, Client client, Session session, string instrumentId, int[] items, int minutesAfterStart = -30)
     {
-        var answers = new Dictionary<string, int>();
+        // Answers are keyed by the Questionnaire's own linkIds and scored by the clinical core, exactly as a real check-in is.
+        var instrument = InstrumentCatalog.Get(instrumentId);
+        var scored = instrument.Items;
+        var answers = new Dictionary<string, int?>();
         for (var i = 0; i < items.Length; i++)
         {
-            answers[(i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)] = items[i];
+            answers[scored[i].LinkId] = items[i];
+        }
+
+        var score = ScoreResponse.Score(instrument, answers);
+        if (score.Result is null)
+        {
+            throw new InvalidOperationException($"Demo answers for {instrumentId} do not score: {string.Join("; ", score.Errors)}");
         }
 
         db.MeasureResponses.Add(new MeasureResponse
@@ -365,10 +401,10 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
             EpisodeId = episode.Id,
             ClientId = client.Id,
             SessionId = session.Id,
-            InstrumentId = instrument,
-            SubmittedAt = session.StartsAt.AddMinutes(-30),
+            InstrumentId = instrumentId,
+            SubmittedAt = session.StartsAt.AddMinutes(minutesAfterStart),
             AnswersJson = JsonSerializer.Serialize(answers),
-            Total = items.Sum(),
+            Total = (int?)score.Result.Total,
         });
     }
 }
