@@ -12,6 +12,7 @@ public static class RapportCli
     {
         var root = new RootCommand("Rapport: measurement-informed care for the therapeutic relationship.");
         root.Subcommands.Add(DatabaseCommands.Create(context));
+        root.Subcommands.Add(ListenCommand.Create(context));
         return root;
     }
 
