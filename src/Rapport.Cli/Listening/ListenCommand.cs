@@ -117,13 +117,12 @@ public static class ListenCommand
             }
 
             var ml = new MLContext(seed: 1);
-            var examples = CodingModelTrainer.Examples(transcripts).Select(e => e.Input).ToList();
-            var model = CodingModelTrainer.Train(ml, examples, recipe);
+            using var coder = CodingModelTrainer.Train(ml, transcripts, recipe);
             var target = parse.GetValue(output)?.FullName ?? DefaultModelPath();
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             using (var stream = File.Create(target))
             {
-                ml.Model.Save(model, null, stream);
+                coder.Save(stream);
             }
 
             context.Output.WriteLine($"model written to {target} ({new FileInfo(target).Length / 1024.0 / 1024.0:F1} MB)");
@@ -160,15 +159,7 @@ public static class ListenCommand
             }
 
             using var coder = parse.GetValue(model) is { } m ? UtteranceCoder.Load(m.FullName) : UtteranceCoder.Load();
-            var pairs = new List<(string Expected, string Predicted)>();
-            foreach (var t in transcripts)
-            {
-                var coded = coder.Code(t.Transcript);
-                foreach (var (index, label) in t.Labels)
-                {
-                    pairs.Add((label, CodingModelTrainer.Fine(coded.Utterances[index].Code!)));
-                }
-            }
+            var pairs = CodingModelTrainer.Evaluate(coder, transcripts);
 
             context.Output.WriteLine(CodingModelTrainer.Report4(pairs).ToText($"4-way behaviour ({transcripts.Count} transcripts)"));
             var withSubtypes = pairs.Where(p => p.Expected.Contains(':', StringComparison.Ordinal) || p.Expected == "other").ToList();

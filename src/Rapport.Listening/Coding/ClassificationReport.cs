@@ -95,7 +95,7 @@ public sealed class ClassificationReport
         sb.Append(string.Empty.PadRight(width));
         foreach (var c in Classes)
         {
-            sb.Append(Abbreviate(c).PadLeft(9));
+            sb.Append(Abbreviate(c).PadLeft(10));
         }
 
         sb.AppendLine();
@@ -104,7 +104,7 @@ public sealed class ClassificationReport
             sb.Append(Classes[e].PadRight(width));
             for (var p = 0; p < Classes.Count; p++)
             {
-                sb.Append(_matrix[e, p].ToString().PadLeft(9));
+                sb.Append(_matrix[e, p].ToString().PadLeft(10));
             }
 
             sb.AppendLine();
@@ -113,7 +113,13 @@ public sealed class ClassificationReport
         return sb.ToString();
     }
 
-    private static string Abbreviate(string label) => label.Length <= 8 ? label : label[..8];
+    // "question:closed" → "q:closed", "reflection" → "reflectio": columns stay 10 wide and distinct.
+    private static string Abbreviate(string label)
+    {
+        var colon = label.IndexOf(':', StringComparison.Ordinal);
+        var shortLabel = colon < 0 ? label : label[0] + ":" + label[(colon + 1)..];
+        return shortLabel.Length <= 9 ? shortLabel : shortLabel[..9];
+    }
 
     private int IndexOf(string label)
     {

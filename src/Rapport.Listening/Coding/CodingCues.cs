@@ -126,8 +126,22 @@ public static class CodingCues
         var words = Words(text.ToLowerInvariant());
         input.Lead = string.Join(' ', words.Take(3).Select((w, k) => "^" + k + w));
         input.Tail = string.Join(' ', words.TakeLast(2).Select(w => w + "$")) + (text.TrimEnd().EndsWith('?') ? " ?$" : " .$");
+        input.LastSentence = LastSentence(text);
         Fill(text, prev, next, position, followsTherapist, input.Cues);
         return input;
+    }
+
+    private static string LastSentence(string text)
+    {
+        var trimmed = text.TrimEnd();
+        var end = trimmed.Length - 1;
+        while (end >= 0 && (trimmed[end] is '.' or '?' or '!' or '-'))
+        {
+            end--;
+        }
+
+        var start = trimmed.LastIndexOfAny(['.', '?', '!'], Math.Max(0, end));
+        return start < 0 || end < 0 ? trimmed : trimmed[(start + 1)..].Trim();
     }
 
     private static List<string> Words(string lower)

@@ -31,13 +31,15 @@ public sealed record CodingRecipe(
     bool CharGrams = true,
     bool Weighted = true,
     float Regularization = 1f,
-    int Iterations = 200)
+    int Iterations = 200,
+    bool Stacked = false,
+    bool LastSentence = false)
 {
     /// <summary>The recipe the shipped model was trained with, chosen by grouped cross-validation.</summary>
     public static CodingRecipe Shipped { get; } = new();
 
     public override string ToString() =>
-        $"{Algorithm} context={Context} cues={Cues} chargrams={CharGrams} weighted={Weighted} reg={Regularization} it={Iterations}";
+        $"{Algorithm} context={Context} cues={Cues} chargrams={CharGrams} weighted={Weighted} reg={Regularization} it={Iterations} stacked={Stacked} last={LastSentence}";
 }
 
 /// <summary>Grouped cross-validation figures for one recipe.</summary>
@@ -65,30 +67,107 @@ public static class CodingModelTrainer
         var list = new List<(CodingInput, string)>();
         foreach (var t in transcripts)
         {
-            foreach (var (index, label) in t.Labels)
-            {
-                if (!UtteranceCode.FineLabels.Contains(label))
-                {
-                    continue;
-                }
-
-                var input = CodingCues.Input(t.Transcript.Utterances, index);
-                input.Label = label;
-                list.Add((input, t.Group));
-            }
+            list.AddRange(Inputs(t).OfType<CodingInput>().Select(i => (i, t.Group)));
         }
 
         return list;
     }
 
-    public static ITransformer Train(MLContext ml, IReadOnlyList<CodingInput> examples, CodingRecipe recipe)
+    /// <summary>Model inputs aligned with the transcript's utterances: null for clients, Label set where the reference has a fine label.</summary>
+    public static CodingInput?[] Inputs(LabelledTranscript transcript)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        var all = transcript.Transcript.Utterances;
+        var inputs = new CodingInput?[all.Count];
+        foreach (var (index, label) in transcript.Labels)
+        {
+            if (UtteranceCode.FineLabels.Contains(label))
+            {
+                inputs[index] = CodingCues.Input(all, index);
+                inputs[index]!.Label = label;
+            }
+        }
+
+        return inputs;
+    }
+
+    /// <summary>Trains a coder: the first stage on every labelled utterance, and for stacked recipes a second stage on out-of-fold first-stage probabilities.</summary>
+    public static UtteranceCoder Train(MLContext ml, IReadOnlyList<LabelledTranscript> transcripts, CodingRecipe recipe, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(ml);
-        ArgumentNullException.ThrowIfNull(examples);
+        ArgumentNullException.ThrowIfNull(transcripts);
         ArgumentNullException.ThrowIfNull(recipe);
-        SetWeights(examples, recipe.Weighted);
-        var data = ml.Data.LoadFromEnumerable(examples);
-        return Pipeline(ml, recipe).Fit(data);
+        var inputs = transcripts.Select(Inputs).ToList();
+        SetWeights(inputs.SelectMany(x => x).OfType<CodingInput>().ToList(), recipe.Weighted);
+        var stage1 = FitStage1(ml, inputs, recipe);
+        if (!recipe.Stacked)
+        {
+            return new UtteranceCoder(ml, stage1);
+        }
+
+        // Out-of-fold first-stage probabilities, grouped like the outer split, so the second stage learns from
+        // probabilities as noisy as those it will see on new sessions.
+        const int inner = 3;
+        var fold = GroupKFold.Assign(transcripts, t => t.Group, t => t.Labels.Count, inner);
+        var probabilities = new float[]?[transcripts.Count][];
+        for (var k = 0; k < inner; k++)
+        {
+            var model = FitStage1(ml, inputs.Where((_, i) => fold[i] != k).ToList(), recipe);
+            using var partial = new UtteranceCoder(ml, model);
+            for (var t = 0; t < transcripts.Count; t++)
+            {
+                if (fold[t] == k)
+                {
+                    probabilities[t] = inputs[t].Select(x => x is null ? null : partial.Stage1(x)).ToArray();
+                }
+            }
+
+            log?.Invoke($"    stacking: inner fold {k + 1}/{inner} done");
+        }
+
+        var stackExamples = new List<StackInput>();
+        for (var t = 0; t < transcripts.Count; t++)
+        {
+            stackExamples.AddRange(StackInput.Build(probabilities[t], inputs[t]).OfType<StackInput>());
+        }
+
+        var stage2 = ml.Transforms.Conversion.MapValueToKey("Label", "Label")
+            .Append(ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
+            {
+                FeatureColumnName = "Features",
+                ExampleWeightColumnName = "Weight",
+                NumberOfIterations = recipe.Iterations,
+                LearningRate = 0.05,
+                NumberOfLeaves = 15,
+                MinimumExampleCountPerLeaf = 20,
+                NumberOfThreads = 1,
+                Seed = 1,
+                Silent = true,
+            }))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"))
+            .Fit(ml.Data.LoadFromEnumerable(stackExamples));
+        return new UtteranceCoder(ml, stage1, stage2);
+    }
+
+    /// <summary>(reference, predicted) fine-label pairs for every labelled therapist utterance.</summary>
+    public static List<(string Expected, string Predicted)> Evaluate(UtteranceCoder coder, IEnumerable<LabelledTranscript> transcripts)
+    {
+        ArgumentNullException.ThrowIfNull(coder);
+        ArgumentNullException.ThrowIfNull(transcripts);
+        var pairs = new List<(string, string)>();
+        foreach (var t in transcripts)
+        {
+            var coded = coder.Code(t.Transcript);
+            foreach (var (index, label) in t.Labels.OrderBy(l => l.Key))
+            {
+                if (coded.Utterances[index].Code is { } code)
+                {
+                    pairs.Add((label, Fine(code)));
+                }
+            }
+        }
+
+        return pairs;
     }
 
     public static CrossValidationResult CrossValidate(IReadOnlyList<LabelledTranscript> transcripts, CodingRecipe recipe, int folds = 5, Action<string>? log = null)
@@ -102,14 +181,13 @@ public static class CodingModelTrainer
         for (var k = 0; k < folds; k++)
         {
             var ml = new MLContext(seed: 1);
-            var train = Examples(transcripts.Where((_, i) => fold[i] != k)).Select(e => e.Input).ToList();
-            var test = Examples(transcripts.Where((_, i) => fold[i] == k)).Select(e => e.Input).ToList();
-            var model = Train(ml, train, recipe);
-            var coder = new UtteranceCoder(ml, model);
-            var foldPairs = test.Select(x => (x.Label, Fine(coder.Code(x)))).ToList();
+            var train = transcripts.Where((_, i) => fold[i] != k).ToList();
+            var test = transcripts.Where((_, i) => fold[i] == k).ToList();
+            using var coder = Train(ml, train, recipe, log);
+            var foldPairs = Evaluate(coder, test).Where(p => UtteranceCode.FineLabels.Contains(p.Expected)).ToList();
             pairs.AddRange(foldPairs);
             foldF1.Add(Report4(foldPairs).MacroF1);
-            log?.Invoke($"  fold {k + 1}/{folds}: train {train.Count}, test {test.Count}, 4-way macro-F1 {foldF1[^1]:F3} ({watch.Elapsed.TotalSeconds:F0} s)");
+            log?.Invoke($"  fold {k + 1}/{folds}: {train.Count} transcripts to train, {test.Count} to test ({foldPairs.Count} utterances), 4-way macro-F1 {foldF1[^1]:F3} ({watch.Elapsed.TotalSeconds:F0} s)");
         }
 
         return new CrossValidationResult(
@@ -150,6 +228,12 @@ public static class CodingModelTrainer
         return code.Subtype is { } s ? main + ":" + UtteranceCode.Name(s) : main;
     }
 
+    private static ITransformer FitStage1(MLContext ml, IReadOnlyList<CodingInput?[]> inputs, CodingRecipe recipe)
+    {
+        var examples = inputs.SelectMany(x => x).OfType<CodingInput>().ToList();
+        return Pipeline(ml, recipe).Fit(ml.Data.LoadFromEnumerable(examples));
+    }
+
     private static void SetWeights(IReadOnlyList<CodingInput> examples, bool weighted)
     {
         // Square-root inverse frequency: lifts advice and other rare classes without letting them dominate.
@@ -168,6 +252,12 @@ public static class CodingModelTrainer
             .Append(ml.Transforms.Text.FeaturizeText("TextF", TextOptions(2, recipe.CharGrams ? 4 : 0), "Text"))
             .Append(ml.Transforms.Text.FeaturizeText("LeadF", TextOptions(1, 0), "Lead"))
             .Append(ml.Transforms.Text.FeaturizeText("TailF", TextOptions(1, 0), "Tail"));
+        if (recipe.LastSentence)
+        {
+            pipeline = pipeline.Append(ml.Transforms.Text.FeaturizeText("LastF", TextOptions(2, 0), "LastSentence"));
+            columns.Add("LastF");
+        }
+
         if (recipe.Context)
         {
             pipeline = pipeline

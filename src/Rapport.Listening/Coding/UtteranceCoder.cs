@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Rapport.Listening.Transcripts;
@@ -6,30 +7,48 @@ namespace Rapport.Listening.Coding;
 
 /// <summary>
 /// Codes therapist utterances (question open/closed, reflection simple/complex, input information/advice, other)
-/// with the ML.NET model trained on AnnoMI (Wu et al. 2023). Thread-safe: each thread gets its own prediction engine.
+/// with the ML.NET model trained on AnnoMI (Wu et al. 2023). A first stage reads each utterance's words and its
+/// client neighbours; an optional second stage re-reads the first stage's probabilities in sequence. Thread-safe:
+/// each thread gets its own prediction engines.
 /// </summary>
 public sealed class UtteranceCoder : IDisposable
 {
     /// <summary>Name of the model embedded in this assembly.</summary>
     public const string EmbeddedModelName = "Rapport.Listening.Coding.utterance-coder.zip";
 
-    private readonly MLContext _ml;
-    private readonly ITransformer _model;
-    private readonly ThreadLocal<PredictionEngine<CodingInput, CodingOutput>> _engines;
-    private readonly (TherapistBehaviour Behaviour, BehaviourSubtype? Subtype)[] _slots;
+    private const string Stage1Entry = "stage1.zip";
+    private const string Stage2Entry = "stage2.zip";
 
-    public UtteranceCoder(MLContext ml, ITransformer model)
+    private static readonly (TherapistBehaviour Behaviour, BehaviourSubtype? Subtype)[] FineSlots =
+        UtteranceCode.FineLabels.Select(UtteranceCode.ParseFine).ToArray();
+
+    private readonly MLContext _ml;
+    private readonly ITransformer _stage1;
+    private readonly ITransformer? _stage2;
+    private readonly ThreadLocal<PredictionEngine<CodingInput, CodingOutput>> _engines1;
+    private readonly ThreadLocal<PredictionEngine<StackInput, CodingOutput>>? _engines2;
+    private readonly int[] _order1;
+    private readonly int[] _order2;
+
+    public UtteranceCoder(MLContext ml, ITransformer stage1, ITransformer? stage2 = null)
     {
         ArgumentNullException.ThrowIfNull(ml);
-        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stage1);
         _ml = ml;
-        _model = model;
-        _engines = new ThreadLocal<PredictionEngine<CodingInput, CodingOutput>>(() => _ml.Model.CreatePredictionEngine<CodingInput, CodingOutput>(_model), trackAllValues: true);
-        var schema = _engines.Value!.OutputSchema;
-        var names = default(VBuffer<ReadOnlyMemory<char>>);
-        schema["Score"].GetSlotNames(ref names);
-        _slots = names.DenseValues().Select(n => UtteranceCode.ParseFine(n.ToString())).ToArray();
+        _stage1 = stage1;
+        _stage2 = stage2;
+        _engines1 = new(() => _ml.Model.CreatePredictionEngine<CodingInput, CodingOutput>(_stage1), trackAllValues: true);
+        _order1 = SlotOrder(_engines1.Value!.OutputSchema);
+        _order2 = [];
+        if (stage2 is not null)
+        {
+            _engines2 = new(() => _ml.Model.CreatePredictionEngine<StackInput, CodingOutput>(stage2), trackAllValues: true);
+            _order2 = SlotOrder(_engines2.Value!.OutputSchema);
+        }
     }
+
+    /// <summary>True when the model has the sequence (second) stage.</summary>
+    public bool IsStacked => _stage2 is not null;
 
     /// <summary>Loads the model shipped inside this assembly.</summary>
     public static UtteranceCoder Load()
@@ -44,12 +63,10 @@ public sealed class UtteranceCoder : IDisposable
     {
         ArgumentNullException.ThrowIfNull(stream);
         var ml = new MLContext(seed: 1);
-        // ML.NET needs a seekable stream; the embedded resource is one, a network stream may not be.
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        copy.Position = 0;
-        var model = ml.Model.Load(copy, out _);
-        return new UtteranceCoder(ml, model);
+        using var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        var stage1 = LoadEntry(ml, archive, Stage1Entry)
+            ?? throw new InvalidDataException($"The model file has no {Stage1Entry} entry.");
+        return new UtteranceCoder(ml, stage1, LoadEntry(ml, archive, Stage2Entry));
     }
 
     public static UtteranceCoder Load(string path)
@@ -58,31 +75,74 @@ public sealed class UtteranceCoder : IDisposable
         return Load(stream);
     }
 
-    public void Save(Stream stream) => _ml.Model.Save(_model, null, stream);
+    /// <summary>Writes both stages into one zip (an entry per ML.NET model).</summary>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        SaveEntry(archive, Stage1Entry, _stage1);
+        if (_stage2 is not null)
+        {
+            SaveEntry(archive, Stage2Entry, _stage2);
+        }
+    }
 
     /// <summary>Codes every therapist utterance; client utterances get no code. Input order is kept.</summary>
     public CodedTranscript Code(Transcript transcript)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         var all = transcript.Utterances;
+        var inputs = new CodingInput?[all.Count];
+        var probabilities = new float[]?[all.Count];
+        for (var i = 0; i < all.Count; i++)
+        {
+            if (all[i].Role == SpeakerRole.Therapist)
+            {
+                inputs[i] = CodingCues.Input(all, i);
+                probabilities[i] = Stage1(inputs[i]!);
+            }
+        }
+
+        if (_engines2 is not null)
+        {
+            var stacked = StackInput.Build(probabilities, inputs);
+            var engine = _engines2.Value!;
+            var final = new float[]?[all.Count];
+            for (var i = 0; i < all.Count; i++)
+            {
+                if (stacked[i] is { } s)
+                {
+                    final[i] = Reorder(engine.Predict(s).Score, _order2);
+                }
+            }
+
+            probabilities = final;
+        }
+
         var coded = new CodedUtterance[all.Count];
         for (var i = 0; i < all.Count; i++)
         {
-            coded[i] = new CodedUtterance(all[i], all[i].Role == SpeakerRole.Therapist ? Code(CodingCues.Input(all, i)) : null);
+            coded[i] = new CodedUtterance(all[i], probabilities[i] is { } p ? Decide(p) : null);
         }
 
         return new CodedTranscript(transcript, coded);
     }
 
-    /// <summary>Codes one prepared input.</summary>
-    public UtteranceCode Code(CodingInput input)
+    /// <summary>First-stage probabilities for one input, in <see cref="UtteranceCode.FineLabels"/> order.</summary>
+    public float[] Stage1(CodingInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var scores = _engines.Value!.Predict(input).Score;
+        return Reorder(_engines1.Value!.Predict(input).Score, _order1);
+    }
+
+    /// <summary>Behaviour = the family with the largest summed probability; subtype = the likeliest within it.</summary>
+    public static UtteranceCode Decide(float[] probabilities)
+    {
+        ArgumentNullException.ThrowIfNull(probabilities);
         Span<float> main = stackalloc float[4];
-        for (var s = 0; s < _slots.Length; s++)
+        for (var s = 0; s < FineSlots.Length; s++)
         {
-            main[(int)_slots[s].Behaviour] += scores[s];
+            main[(int)FineSlots[s].Behaviour] += probabilities[s];
         }
 
         var best = 0;
@@ -97,11 +157,11 @@ public sealed class UtteranceCoder : IDisposable
         var behaviour = (TherapistBehaviour)best;
         BehaviourSubtype? subtype = null;
         var bestSub = float.MinValue;
-        for (var s = 0; s < _slots.Length; s++)
+        for (var s = 0; s < FineSlots.Length; s++)
         {
-            if (_slots[s].Behaviour == behaviour && _slots[s].Subtype is { } st && scores[s] > bestSub)
+            if (FineSlots[s].Behaviour == behaviour && FineSlots[s].Subtype is { } st && probabilities[s] > bestSub)
             {
-                bestSub = scores[s];
+                bestSub = probabilities[s];
                 subtype = st;
             }
         }
@@ -112,11 +172,72 @@ public sealed class UtteranceCoder : IDisposable
 
     public void Dispose()
     {
-        foreach (var engine in _engines.Values)
+        foreach (var engine in _engines1.Values)
         {
             engine.Dispose();
         }
 
-        _engines.Dispose();
+        _engines1.Dispose();
+        if (_engines2 is not null)
+        {
+            foreach (var engine in _engines2.Values)
+            {
+                engine.Dispose();
+            }
+
+            _engines2.Dispose();
+        }
+    }
+
+    // Model slot s holds FineLabels[order[s]].
+    private static int[] SlotOrder(DataViewSchema schema)
+    {
+        var names = default(VBuffer<ReadOnlyMemory<char>>);
+        schema["Score"].GetSlotNames(ref names);
+        return names.DenseValues().Select(n => UtteranceCode.FineLabels.ToList().IndexOf(n.ToString())).ToArray();
+    }
+
+    private static float[] Reorder(float[] scores, int[] order)
+    {
+        var result = new float[UtteranceCode.FineLabels.Count];
+        for (var s = 0; s < scores.Length; s++)
+        {
+            if (order[s] >= 0)
+            {
+                result[order[s]] = scores[s];
+            }
+        }
+
+        return result;
+    }
+
+    private static ITransformer? LoadEntry(MLContext ml, ZipArchive archive, string name)
+    {
+        var entry = archive.GetEntry(name);
+        if (entry is null)
+        {
+            return null;
+        }
+
+        // ML.NET needs a seekable stream.
+        using var copy = new MemoryStream();
+        using (var source = entry.Open())
+        {
+            source.CopyTo(copy);
+        }
+
+        copy.Position = 0;
+        return ml.Model.Load(copy, out _);
+    }
+
+    private void SaveEntry(ZipArchive archive, string name, ITransformer model)
+    {
+        // Already-compressed ML.NET zips gain nothing from a second deflate.
+        var entry = archive.CreateEntry(name, CompressionLevel.NoCompression);
+        using var buffer = new MemoryStream();
+        _ml.Model.Save(model, null, buffer);
+        using var target = entry.Open();
+        buffer.Position = 0;
+        buffer.CopyTo(target);
     }
 }

@@ -22,7 +22,7 @@ public static class EmotionLexicon
         "happy", "glad", "relieved", "proud", "excited", "hopeful", "grateful",
     ];
 
-    private static readonly string[] FirstPerson = ["i feel", "i felt", "i'm ", "i am ", "i was ", "i've been", "makes me", "made me", "it hurts", "i get ", "i got ", "i can't", "i just", "my "];
+    private static readonly string[] FirstPerson = ["i feel", "i felt", "i'm ", "i am ", "i was ", "i've been", "makes me", "made me", "it hurts", "i get ", "i got ", "i can't", "i just"];
     private static readonly string[] SecondPersonFeeling = ["you feel", "you felt", "you're feeling", "you are feeling", "you've been feeling", "you're ", "you are ", "you were ", "you've been", "that sounds", "it sounds", "must be", "must have been", "sounds like"];
     private static readonly string[] FeelingExplorations =
     [
@@ -36,7 +36,12 @@ public static class EmotionLexicon
     {
         ArgumentNullException.ThrowIfNull(text);
         var lower = " " + Normalise(text) + " ";
-        return FeelingWords.Where(w => lower.Contains(" " + w + " ", StringComparison.Ordinal)).ToList();
+        return FeelingWords
+            .Select(w => (Word: w, At: lower.IndexOf(" " + w + " ", StringComparison.Ordinal)))
+            .Where(x => x.At >= 0)
+            .OrderBy(x => x.At)
+            .Select(x => x.Word)
+            .ToList();
     }
 
     /// <summary>A client names a feeling of their own.</summary>
