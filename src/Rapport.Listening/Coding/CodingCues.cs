@@ -45,8 +45,6 @@ public static class CodingCues
         "good.", "alright", "all right", "let's", "welcome", "bye", "see you",
     ];
 
-    private static readonly string[] FeelingWords = EmotionLexicon.FeelingWords;
-
     /// <summary>Fills <paramref name="cues"/> (length <see cref="Count"/>) for one utterance.</summary>
     public static void Fill(string text, string previousClient, string nextClient, float position, bool followsTherapist, Span<float> cues)
     {
@@ -76,11 +74,11 @@ public static class CodingCues
         cues[16] = followsTherapist ? 1 : 0;
         cues[17] = previousClient.Length == 0 ? 0 : MathF.Log(1 + WordCount(previousClient)) / 5f;
         cues[18] = previousClient.Contains('?', StringComparison.Ordinal) ? 1 : 0;
-        cues[19] = CountStems(previousClient.ToLowerInvariant(), FeelingWords);
+        cues[19] = Math.Min(EmotionLexicon.EmotionWordsIn(previousClient).Count, 3) / 3f;
         cues[20] = nextClient.Length == 0 ? 0 : MathF.Log(1 + WordCount(nextClient)) / 5f;
         cues[21] = StartsWithAny(nextClient, "yes", "yeah", "yep", "no", "nope", "right", "exactly", "mm-hmm", "uh-huh", "sure", "i guess", "definitely") ? 1 : 0;
         cues[22] = WordCount(nextClient) <= 3 && nextClient.Length > 0 ? 1 : 0;
-        cues[23] = CountStems(lower, FeelingWords);
+        cues[23] = Math.Min(EmotionLexicon.EmotionWordsIn(text).Count, 3) / 3f;
         cues[24] = lower.Contains("right?", StringComparison.Ordinal) || lower.Contains("is that right", StringComparison.Ordinal) || lower.Contains("correct?", StringComparison.Ordinal) ? 1 : 0;
         cues[25] = first is "so" || words.Count > 0 && words[0] == "so" ? 1 : 0;
         cues[26] = lower.Contains("tell me", StringComparison.Ordinal) || lower.Contains("help me understand", StringComparison.Ordinal) ? 1 : 0;

@@ -31,17 +31,51 @@ public static class EmotionLexicon
         "what are you feeling", "what feelings", "how is that for you", "feel about",
     ];
 
-    /// <summary>Emotion words in <paramref name="text"/>, in order of appearance.</summary>
+    // Whole-word look-ups: a hash set for single words, a scan for the few phrases. Called for every utterance of a
+    // session, so it avoids per-word string building.
+    private static readonly HashSet<string> SingleWords = FeelingWords.Where(w => !w.Contains(' ', StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+    private static readonly string[] Phrases = FeelingWords.Where(w => w.Contains(' ', StringComparison.Ordinal)).Select(w => " " + w + " ").ToArray();
+
+    /// <summary>Emotion words in <paramref name="text"/>, in order of appearance, each once.</summary>
     public static IReadOnlyList<string> EmotionWordsIn(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var lower = " " + Normalise(text) + " ";
-        return FeelingWords
-            .Select(w => (Word: w, At: lower.IndexOf(" " + w + " ", StringComparison.Ordinal)))
-            .Where(x => x.At >= 0)
-            .OrderBy(x => x.At)
-            .Select(x => x.Word)
-            .ToList();
+        return EmotionWordsInNormalised(Normalise(text));
+    }
+
+    private static List<string> EmotionWordsInNormalised(string normalised)
+    {
+        var found = new List<(string Word, int At)>();
+        var start = 0;
+        var lookup = SingleWords.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (var i = 0; i <= normalised.Length; i++)
+        {
+            if (i == normalised.Length || normalised[i] == ' ')
+            {
+                if (i > start && lookup.TryGetValue(normalised.AsSpan(start, i - start), out var word) && !found.Exists(f => f.Word == word))
+                {
+                    found.Add((word, start));
+                }
+
+                start = i + 1;
+            }
+        }
+
+        if (normalised.Contains(' ', StringComparison.Ordinal))
+        {
+            var padded = " " + normalised + " ";
+            foreach (var phrase in Phrases)
+            {
+                var at = padded.IndexOf(phrase, StringComparison.Ordinal);
+                if (at >= 0)
+                {
+                    found.Add((phrase.Trim(), at));
+                    found.Sort((a, b) => a.At.CompareTo(b.At));
+                }
+            }
+        }
+
+        return found.ConvertAll(f => f.Word);
     }
 
     /// <summary>A client names a feeling of their own.</summary>
@@ -49,7 +83,7 @@ public static class EmotionLexicon
     {
         ArgumentNullException.ThrowIfNull(clientText);
         var lower = Normalise(clientText);
-        return EmotionWordsIn(clientText).Count > 0 && FirstPerson.Any(p => lower.Contains(p, StringComparison.Ordinal));
+        return FirstPerson.Any(p => lower.Contains(p, StringComparison.Ordinal)) && EmotionWordsInNormalised(lower).Count > 0;
     }
 
     /// <summary>A therapist names the client's feeling back to them.</summary>
@@ -57,7 +91,7 @@ public static class EmotionLexicon
     {
         ArgumentNullException.ThrowIfNull(therapistText);
         var lower = Normalise(therapistText);
-        return EmotionWordsIn(therapistText).Count > 0 && SecondPersonFeeling.Any(p => lower.Contains(p, StringComparison.Ordinal));
+        return SecondPersonFeeling.Any(p => lower.Contains(p, StringComparison.Ordinal)) && EmotionWordsInNormalised(lower).Count > 0;
     }
 
     /// <summary>A therapist asks about the client's feeling.</summary>
