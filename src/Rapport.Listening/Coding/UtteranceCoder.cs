@@ -135,6 +135,19 @@ public sealed class UtteranceCoder : IDisposable
         return Reorder(_engines1.Value!.Predict(input).Score, _order1);
     }
 
+    /// <summary>
+    /// First-stage probabilities for many inputs through one ML.NET <c>Transform</c> pass (the batch alternative to
+    /// the per-utterance prediction engine; docs/performance.md compares them).
+    /// </summary>
+    public List<float[]> Stage1Batch(IEnumerable<CodingInput> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var scored = _stage1.Transform(_ml.Data.LoadFromEnumerable(inputs));
+        return _ml.Data.CreateEnumerable<CodingOutput>(scored, reuseRowObject: false)
+            .Select(o => Reorder(o.Score, _order1))
+            .ToList();
+    }
+
     /// <summary>Behaviour = the family with the largest summed probability; subtype = the likeliest within it.</summary>
     public static UtteranceCode Decide(float[] probabilities)
     {

@@ -102,17 +102,32 @@ public static class EmotionLexicon
         return FeelingExplorations.Any(p => lower.Contains(p, StringComparison.Ordinal));
     }
 
+    // Lower case, curly apostrophes straightened, everything but letters, digits, ' and - turned into single spaces.
     private static string Normalise(string text)
     {
-        var chars = text.ToLowerInvariant().Replace('\u2019', '\'').ToCharArray();
-        for (var i = 0; i < chars.Length; i++)
+        var buffer = text.Length <= 512 ? stackalloc char[text.Length] : new char[text.Length];
+        var n = 0;
+        var space = true;
+        foreach (var raw in text)
         {
-            if (!char.IsLetterOrDigit(chars[i]) && chars[i] != '\'' && chars[i] != '-')
+            var c = raw == '\u2019' ? '\'' : char.ToLowerInvariant(raw);
+            if (char.IsLetterOrDigit(c) || c == '\'' || c == '-')
             {
-                chars[i] = ' ';
+                buffer[n++] = c;
+                space = false;
+            }
+            else if (!space)
+            {
+                buffer[n++] = ' ';
+                space = true;
             }
         }
 
-        return string.Join(' ', new string(chars).Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        if (n > 0 && buffer[n - 1] == ' ')
+        {
+            n--;
+        }
+
+        return new string(buffer[..n]);
     }
 }
