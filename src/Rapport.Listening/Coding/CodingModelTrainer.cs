@@ -33,13 +33,14 @@ public sealed record CodingRecipe(
     float Regularization = 1f,
     int Iterations = 200,
     bool Stacked = false,
-    bool LastSentence = false)
+    bool LastSentence = false,
+    double WeightPower = 0.5)
 {
     /// <summary>The recipe the shipped model was trained with, chosen by grouped cross-validation.</summary>
     public static CodingRecipe Shipped { get; } = new();
 
     public override string ToString() =>
-        $"{Algorithm} context={Context} cues={Cues} chargrams={CharGrams} weighted={Weighted} reg={Regularization} it={Iterations} stacked={Stacked} last={LastSentence}";
+        $"{Algorithm} context={Context} cues={Cues} chargrams={CharGrams} weighted={Weighted} reg={Regularization} it={Iterations} stacked={Stacked} last={LastSentence} power={WeightPower}";
 }
 
 /// <summary>Grouped cross-validation figures for one recipe.</summary>
@@ -98,7 +99,7 @@ public static class CodingModelTrainer
         ArgumentNullException.ThrowIfNull(transcripts);
         ArgumentNullException.ThrowIfNull(recipe);
         var inputs = transcripts.Select(Inputs).ToList();
-        SetWeights(inputs.SelectMany(x => x).OfType<CodingInput>().ToList(), recipe.Weighted);
+        SetWeights(inputs.SelectMany(x => x).OfType<CodingInput>().ToList(), recipe.Weighted ? recipe.WeightPower : 0);
         var stage1 = FitStage1(ml, inputs, recipe);
         if (!recipe.Stacked)
         {
@@ -234,14 +235,14 @@ public static class CodingModelTrainer
         return Pipeline(ml, recipe).Fit(ml.Data.LoadFromEnumerable(examples));
     }
 
-    private static void SetWeights(IReadOnlyList<CodingInput> examples, bool weighted)
+    private static void SetWeights(IReadOnlyList<CodingInput> examples, double power)
     {
-        // Square-root inverse frequency: lifts advice and other rare classes without letting them dominate.
+        // Inverse frequency to a power (0.5 by default): lifts advice and other rare classes without letting them dominate.
         var counts = examples.GroupBy(e => e.Label).ToDictionary(g => g.Key, g => g.Count());
         var mean = examples.Count / (double)Math.Max(1, counts.Count);
         foreach (var e in examples)
         {
-            e.Weight = weighted ? (float)Math.Sqrt(mean / counts[e.Label]) : 1f;
+            e.Weight = (float)Math.Pow(mean / counts[e.Label], power);
         }
     }
 

@@ -217,7 +217,7 @@ internal sealed record RawUtterance(string Speaker, string Text, TimeSpan? Start
 
 internal static class SpeakerPrefix
 {
-    /// <summary>Splits "Name: text". Names are short and free of sentence punctuation so that "Note: …" style prose inside a cue is rarely mistaken; a URL's "https:" is rejected.</summary>
+    /// <summary>Splits "Name: text". Names are at most five words without question marks, commas or quotes, so prose with a colon is rarely mistaken for a speaker ("Dr. Lee" is fine); a URL's "https:" is rejected.</summary>
     public static bool TrySplit(string line, out string speaker, out string text)
     {
         speaker = string.Empty;
@@ -229,7 +229,8 @@ internal static class SpeakerPrefix
         }
 
         var name = line[..colon].Trim();
-        if (name.Length == 0 || name.AsSpan().IndexOfAny("?!.,;\"<>[]{}") >= 0 || char.IsDigit(name[0])
+        if (name.Length == 0 || name.AsSpan().IndexOfAny("?!,;\"<>[]{}") >= 0 || char.IsDigit(name[0])
+            || name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length > 5
             || (colon + 1 < line.Length && line[colon + 1] == '/'))
         {
             return false;

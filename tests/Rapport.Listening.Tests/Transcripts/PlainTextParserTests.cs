@@ -67,6 +67,25 @@ public class PlainTextParserTests
     }
 
     [Fact]
+    public void PlainText_WithTitledNamesAndColonsInsideTheText_SplitsAtTheFirstColon()
+    {
+        var result = TranscriptParser.Parse("Dr. Lee: Two things: sleep and work?\nMs Jones: Yes: both.\n", TranscriptFormat.PlainText, new SpeakerMapping("Dr. Lee"));
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        Assert.Equal("Two things: sleep and work?", result.Transcript!.Utterances[0].Text);
+        Assert.Equal(SpeakerRole.Therapist, result.Transcript.Utterances[0].Role);
+        Assert.Equal("Ms Jones", result.Transcript.Utterances[1].Speaker);
+    }
+
+    [Fact]
+    public void PlainText_ProseBeforeAColon_IsNotTakenForASpeaker()
+    {
+        var result = TranscriptParser.Parse("Therapist: Hi.\nand the thing is, honestly: I can't\n", TranscriptFormat.PlainText);
+
+        Assert.Equal(2, Assert.Single(result.Errors).Line);
+    }
+
+    [Fact]
     public void EmptyInput_IsRejected()
     {
         var result = TranscriptParser.Parse("\n\n", TranscriptFormat.PlainText);
