@@ -116,6 +116,31 @@ public sealed class ListenCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Analyze_CsvWithTimes_KeepsRowsAsUtterances()
+    {
+        var file = Write("session.csv", "speaker,text,start,end\nTherapist,\"So, what brings you in?\",0,3\nClient,Stress at work,3.5,6\n");
+
+        var (exit, stdout, _) = await Run("listen", "analyze", file);
+
+        Assert.Equal(0, exit);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal("So, what brings you in?", doc.RootElement.GetProperty("utterances")[0].GetProperty("text").GetString());
+        Assert.Equal(2, doc.RootElement.GetProperty("utterances").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Analyze_BrokenWebVtt_ReportsTheTimingLine()
+    {
+        var file = Write("broken.vtt", "WEBVTT\n\n00:00:01.000 --> soon\n<v Therapist>Hi</v>\n");
+
+        var (exit, stdout, stderr) = await Run("listen", "analyze", file);
+
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Contains("broken.vtt: line 3:", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Analyze_TextFormat_PrintsCodesSummaryAndMitiReferenceLines()
     {
         var file = Write("session.txt", Session);

@@ -91,6 +91,50 @@ public sealed class UtteranceCoderTests : IClassFixture<CoderFixture>
     }
 }
 
+public sealed class UtteranceCoderBatchTests : IClassFixture<CoderFixture>
+{
+    private readonly UtteranceCoder _coder;
+
+    public UtteranceCoderBatchTests(CoderFixture fixture) => _coder = fixture.Coder;
+
+    [Fact]
+    public void Stage1Batch_GivesTheSameProbabilitiesAsOneAtATime()
+    {
+        var transcript = Transcript.FromTurns(
+        [
+            ("T", SpeakerRole.Therapist, "What brings you here today?"),
+            ("C", SpeakerRole.Client, "My partner made me come."),
+            ("T", SpeakerRole.Therapist, "Coming here wasn't your idea."),
+        ]);
+        var inputs = CodingCues.Inputs(transcript);
+
+        var batch = _coder.Stage1Batch(inputs);
+
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var single = _coder.Stage1(inputs[i]);
+            for (var k = 0; k < single.Length; k++)
+            {
+                Assert.Equal(single[k], batch[i][k], 4);
+            }
+        }
+    }
+
+    [Fact]
+    public void Load_AFileThatIsNotACoderModel_IsRejected()
+    {
+        using var buffer = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            archive.CreateEntry("something-else.txt");
+        }
+
+        buffer.Position = 0;
+
+        Assert.Throws<InvalidDataException>(() => UtteranceCoder.Load(buffer));
+    }
+}
+
 public sealed class CoderFixture : IDisposable
 {
     public UtteranceCoder Coder { get; } = UtteranceCoder.Load();
