@@ -34,13 +34,14 @@ public sealed record CodingRecipe(
     int Iterations = 200,
     bool Stacked = false,
     bool LastSentence = false,
-    double WeightPower = 1.0)
+    double WeightPower = 1.0,
+    int CharGramLength = 4)
 {
     /// <summary>The recipe the shipped model was trained with, chosen by grouped cross-validation.</summary>
     public static CodingRecipe Shipped { get; } = new();
 
     public override string ToString() =>
-        $"{Algorithm} context={Context} cues={Cues} chargrams={CharGrams} weighted={Weighted} reg={Regularization} it={Iterations} stacked={Stacked} last={LastSentence} power={WeightPower}";
+        $"{Algorithm} context={Context} cues={Cues} chargrams={CharGrams} weighted={Weighted} reg={Regularization} it={Iterations} stacked={Stacked} last={LastSentence} power={WeightPower} chars={CharGramLength}";
 }
 
 /// <summary>Grouped cross-validation figures for one recipe.</summary>
@@ -250,7 +251,7 @@ public static class CodingModelTrainer
     {
         var columns = new List<string> { "TextF", "LeadF", "TailF" };
         IEstimator<ITransformer> pipeline = ml.Transforms.Conversion.MapValueToKey("Label", "Label")
-            .Append(ml.Transforms.Text.FeaturizeText("TextF", TextOptions(2, recipe.CharGrams ? 4 : 0), "Text"))
+            .Append(ml.Transforms.Text.FeaturizeText("TextF", TextOptions(2, recipe.CharGrams ? recipe.CharGramLength : 0), "Text"))
             .Append(ml.Transforms.Text.FeaturizeText("LeadF", TextOptions(1, 0), "Lead"))
             .Append(ml.Transforms.Text.FeaturizeText("TailF", TextOptions(1, 0), "Tail"));
         if (recipe.LastSentence)
