@@ -125,7 +125,7 @@ public sealed record ListeningReport(ListeningSummary Summary, IReadOnlyList<Mis
         var complex = Count(TherapistBehaviour.Reflection, BehaviourSubtype.Complex);
 
         var words = u.Select(x => WordCount(x.Utterance.Text)).ToArray();
-        var therapistWords = u.Where((x, i) => x.Utterance.Role == SpeakerRole.Therapist).Sum(x => WordCount(x.Utterance.Text));
+        var therapistWords = u.Where(x => x.Utterance.Role == SpeakerRole.Therapist).Sum(x => WordCount(x.Utterance.Text));
         var totalWords = words.Sum();
 
         var turns = Turns(u.Select(x => x.Utterance).ToList(), words);
@@ -214,7 +214,7 @@ public sealed record ListeningReport(ListeningSummary Summary, IReadOnlyList<Mis
         {
             // The latest earlier utterance by someone else: the one this utterance might talk over.
             var j = i - 1;
-            while (j >= 0 && u[j].Speaker == u[i].Speaker)
+            while (j >= 0 && SameSpeaker(u[j], u[i]))
             {
                 j--;
             }
@@ -254,7 +254,7 @@ public sealed record ListeningReport(ListeningSummary Summary, IReadOnlyList<Mis
         var turns = new List<(SpeakerRole Role, int Words)>();
         for (var i = 0; i < u.Count; i++)
         {
-            if (turns.Count > 0 && i > 0 && u[i - 1].Speaker == u[i].Speaker)
+            if (turns.Count > 0 && i > 0 && SameSpeaker(u[i - 1], u[i]))
             {
                 turns[^1] = (turns[^1].Role, turns[^1].Words + words[i]);
             }
@@ -266,6 +266,8 @@ public sealed record ListeningReport(ListeningSummary Summary, IReadOnlyList<Mis
 
         return turns;
     }
+
+    private static bool SameSpeaker(Utterance a, Utterance b) => string.Equals(a.Speaker, b.Speaker, StringComparison.OrdinalIgnoreCase);
 
     private static double? MeanOf(IEnumerable<double> values)
     {
