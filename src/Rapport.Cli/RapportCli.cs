@@ -18,6 +18,7 @@ public static class RapportCli
         root.Subcommands.Add(Outcomes.OutcomesCommand.Create(context));
         root.Subcommands.Add(Signals.SignalsCommand.Create(context));
         root.Subcommands.Add(Outcomes.SimulateCommand.Create(context));
+        root.Subcommands.Add(ListenCommand.Create(context));
         return root;
     }
 
