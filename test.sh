@@ -39,6 +39,8 @@ runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log
 export RAPPORT_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Pooling=true"
 export RAPPORT_SCREENSHOTS="$RESULTS/screenshots"
 export RAPPORT_CHROMIUM=/usr/bin/chromium
+# The AnnoMI training data sits beside the repository (../shared), never inside it; the training test uses it when present.
+if [ -d "$ROOT/../shared/data/annomi" ]; then export RAPPORT_ANNOMI="$ROOT/../shared/data/annomi"; fi
 
 dotnet build Rapport.slnx -c Release --nologo -clp:ErrorsOnly -p:UseSharedCompilation=true
 set +e

@@ -77,4 +77,19 @@ public sealed class PageAccessTests(SharedApp shared) : IClassFixture<SharedApp>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Development outbox", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("client3@harbour.example")]
+    [InlineData("therapist2@harbour.example")]
+    public async Task EveryoneCanSetUpAnAuthenticatorAppAndPasskeys(string email)
+    {
+        using var client = await shared.App.SignedInWithCookieAsync(email);
+
+        using var totp = await client.GetAsync(new Uri("/Account/Manage/EnableAuthenticator", UriKind.Relative));
+        using var passkeys = await client.GetAsync(new Uri("/Account/Manage/Passkeys", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, totp.StatusCode);
+        Assert.Contains("authenticator", await totp.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, passkeys.StatusCode);
+    }
 }
