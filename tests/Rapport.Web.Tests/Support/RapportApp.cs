@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rapport.Access;
@@ -21,8 +22,11 @@ public sealed class RapportApp : WebApplicationFactory<Program>
     public const string Password = "rapport-demo-2026";
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"rapport-web-{Guid.NewGuid():N}");
 
-    public RapportApp(bool realServer = false)
+    private readonly TimeProvider? _clock;
+
+    public RapportApp(bool realServer = false, TimeProvider? clock = null)
     {
+        _clock = clock;
         Directory.CreateDirectory(_folder);
         if (realServer)
         {
@@ -41,6 +45,10 @@ public sealed class RapportApp : WebApplicationFactory<Program>
         builder.UseSetting("Email:OutboxPath", OutboxPath);
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(_folder, "keys"));
         builder.UseSetting("Demo:Seed", "true");
+        if (_clock is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(_clock));
+        }
     }
 
     /// <summary>The root URL of the real server (after <see cref="WebApplicationFactory{T}.StartServer"/>).</summary>
