@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Rapport.Administration;
 using Rapport.Caseload;
 using Rapport.Clients;
+using Rapport.Consents;
+using Rapport.Listening;
 using Rapport.Demo;
 using Rapport.Invitations;
 using Rapport.MyCare;
@@ -23,6 +25,12 @@ public static class RapportServices
         services.AddScoped<InviteClient>();
         services.AddScoped<AcceptInvitation>();
         services.AddScoped<DemoData>();
+        services.AddScoped<ConsentLedger>();
+        services.AddScoped<UploadTranscript>();
+        services.AddScoped<ListeningReviews>();
+        services.AddSingleton<TranscriptAnalysisQueue>();
+        services.AddSingleton<ListeningCoder>();
+        services.AddHostedService<TranscriptAnalysisWorker>();
         return services;
     }
 }

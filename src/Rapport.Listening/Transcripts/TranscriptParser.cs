@@ -280,7 +280,8 @@ internal static class Timestamps
     }
 }
 
-internal static class TextDecoding
+/// <summary>Strict UTF-8 (or UTF-16 with a BOM) decoding; a bad byte is reported with its line. Public so a host can keep the decoded text it validated.</summary>
+public static class TextDecoding
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

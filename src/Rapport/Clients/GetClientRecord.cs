@@ -26,7 +26,7 @@ public sealed class GetClientRecord(RapportDb db)
         IReadOnlyList<SessionView> Sessions,
         IReadOnlyList<ScoreView> Scores);
 
-    public sealed record SessionView(int Number, DateTime StartsAt, int DurationMinutes, SessionSetting Setting, SessionStatus Status);
+    public sealed record SessionView(Guid Id, int Number, DateTime StartsAt, int DurationMinutes, SessionSetting Setting, SessionStatus Status);
 
     public sealed record ScoreView(string InstrumentId, DateTime SubmittedAt, int? Total);
 
@@ -59,7 +59,7 @@ public sealed class GetClientRecord(RapportDb db)
                 Therapists = e.CareTeam.Select(t => t.StaffMember!.DisplayName).ToList(),
                 OtherMembers = e.Members.Count(m => m.ClientId != clientId),
                 Sessions = e.Sessions.OrderBy(s => s.StartsAt)
-                    .Select(s => new SessionView(s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.Status)).ToList(),
+                    .Select(s => new SessionView(s.Id, s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.Status)).ToList(),
             })
             .ToListAsync(cancellationToken);
         if (episodes.Count == 0)

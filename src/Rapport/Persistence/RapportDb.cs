@@ -4,7 +4,9 @@ using Rapport.Access;
 using Rapport.Accounts;
 using Rapport.Clients;
 using Rapport.Episodes;
+using Rapport.Consents;
 using Rapport.Invitations;
+using Rapport.Listening;
 using Rapport.Measures;
 using Rapport.Practices;
 using Rapport.Sessions;
@@ -37,6 +39,8 @@ public sealed class RapportDb(DbContextOptions<RapportDb> options, IViewerSource
     public DbSet<SessionAttendee> SessionAttendees => Set<SessionAttendee>();
     public DbSet<MeasureResponse> MeasureResponses => Set<MeasureResponse>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<Consent> Consents => Set<Consent>();
+    public DbSet<SessionTranscript> SessionTranscripts => Set<SessionTranscript>();
 
     public Viewer Viewer => viewerSource.Current;
 
@@ -177,6 +181,43 @@ public sealed class RapportDb(DbContextOptions<RapportDb> options, IViewerSource
                 || x.Episode!.CareTeam.Any(t =>
                     t.StaffMemberId == ViewerStaffId
                     || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
+        });
+
+        builder.Entity<Consent>(c =>
+        {
+            c.Property(x => x.Wording).HasMaxLength(4000);
+            c.Property(x => x.RecordedByUserId).HasMaxLength(450);
+            c.Property(x => x.Version).IsConcurrencyToken();
+            c.HasIndex(x => new { x.ClientId, x.Kind });
+            c.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+            c.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+            // Consent is about the client, not a clinical answer: the client, their care team and the practice admin may see it.
+            c.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
+                || ViewerIsAdmin
+                || x.ClientId == ViewerClientId
+                || Set<EpisodeMember>().Any(m => m.ClientId == x.ClientId && m.Episode!.CareTeam.Any(t =>
+                    t.StaffMemberId == ViewerStaffId
+                    || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId))));
+        });
+
+        builder.Entity<SessionTranscript>(t =>
+        {
+            t.Property(x => x.FileName).HasMaxLength(200);
+            t.Property(x => x.Format).HasMaxLength(32);
+            t.Property(x => x.TherapistSpeaker).HasMaxLength(200);
+            t.Property(x => x.Error).HasMaxLength(2000);
+            t.Property(x => x.Version).IsConcurrencyToken();
+            t.HasIndex(x => new { x.TherapistId, x.UploadedAt });
+            t.HasIndex(x => x.SessionId);
+            t.HasOne(x => x.Episode).WithMany().HasForeignKey(x => x.EpisodeId);
+            t.HasOne<Session>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Restrict);
+            t.HasOne<StaffMember>().WithMany().HasForeignKey(x => x.TherapistId).OnDelete(DeleteBehavior.Restrict);
+            t.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+            // Transcripts are for the care team and their supervisors only: not the client portal, not the admin.
+            t.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
+                || x.Episode!.CareTeam.Any(c =>
+                    c.StaffMemberId == ViewerStaffId
+                    || c.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
         });
 
         builder.Entity<Invitation>(i =>

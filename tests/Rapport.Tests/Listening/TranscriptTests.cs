@@ -1,0 +1,153 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Rapport.Access;
+using Rapport.Consents;
+using Rapport.Listening;
+using Rapport.Persistence;
+using Rapport.Tests.Support;
+
+namespace Rapport.Tests.Listening;
+
+public sealed class TranscriptTests
+{
+    private const string Session =
+        "Therapist: What brings you here today?\n"
+        + "Client: I have been feeling really sad and lonely since the divorce.\n"
+        + "Therapist: Did you sleep well last night?\n"
+        + "Client: Not really. I feel hopeless most days.\n"
+        + "Therapist: It sounds like the sadness has been weighing on you for a long time.\n"
+        + "Client: Yes, it has.\n";
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Upload_WithoutTheClientsConsent_IsRefused_AndNothingIsStored(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var sessionId = await FirstAttendedSessionAsync(database, "client3@harbour.example");
+        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+
+        var outcome = await Upload(db).HandleAsync(sessionId, "session.txt", Text(Session), null);
+
+        Assert.Contains("consent", outcome.Errors["File"], StringComparison.Ordinal);
+        Assert.Equal(0, await db.SessionTranscripts.CountAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task BrokenTranscript_IsRejectedWithLineNumbers_AndNothingIsStored(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var sessionId = await FirstAttendedSessionAsync(database, "client3@harbour.example");
+        await ConsentAsync(database, "client3@harbour.example");
+        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+
+        var outcome = await Upload(db).HandleAsync(sessionId, "../../etc/session.vtt", Text("WEBVTT\n\n00:00:01.000 --> garbage\n<v Therapist>Hello\n"), null);
+
+        Assert.Contains("Line 3", outcome.Errors["File"], StringComparison.Ordinal);
+        Assert.Equal(0, await db.SessionTranscripts.CountAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ConsentedTranscript_IsAnalysed_SeenOnlyByTheCareTeamAndSupervisor_AndDeletingKeepsTheNumbers(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var sessionId = await FirstAttendedSessionAsync(database, "client3@harbour.example");
+        await ConsentAsync(database, "client3@harbour.example");
+        Guid id;
+        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        {
+            var outcome = await Upload(db).HandleAsync(sessionId, "C:\\Users\\sam\\session.txt", Text(Session), null);
+            Assert.True(outcome.Succeeded, string.Join(";", outcome.Errors.Values));
+            Assert.Equal("session.txt", outcome.Value!.FileName);
+            id = outcome.Value.Id;
+        }
+
+        await Worker(database).AnalyseAsync(id, CancellationToken.None);
+
+        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        {
+            var report = await new ListeningReviews(db, TimeProvider.System).ReportAsync(id);
+            Assert.NotNull(report);
+            Assert.Equal(TranscriptStatus.Analysed, report.Status);
+            Assert.Equal(3, report.Summary!.TherapistUtterances);
+            Assert.Equal(6, report.Report!.RootElement.GetProperty("utterances").GetArrayLength());
+        }
+
+        foreach (var outsider in new[] { "therapist2@harbour.example", "admin@harbour.example", "client3@harbour.example", "therapist@northside.example" })
+        {
+            await using var db = database.Open(await database.ViewerForAsync(outsider));
+            Assert.False(await db.SessionTranscripts.AnyAsync(), outsider);
+        }
+
+        await using (var db = database.Open(await database.ViewerForAsync("supervisor@harbour.example")))
+        {
+            Assert.Single(await new ListeningReviews(db, TimeProvider.System).TrendAsync());
+        }
+
+        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        {
+            var reviews = new ListeningReviews(db, TimeProvider.System);
+            Assert.True(await reviews.DeleteWordsAsync(id));
+            var after = await reviews.ReportAsync(id);
+            Assert.Equal(TranscriptStatus.Deleted, after!.Status);
+            Assert.Null(after.Report);
+            Assert.Equal(3, after.Summary!.TherapistUtterances);
+        }
+
+        await using (var db = database.Open(Viewer.System))
+        {
+            Assert.Null(await db.SessionTranscripts.Select(t => t.Content).SingleAsync());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task WithdrawnConsent_StopsTheNextUpload(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var sessionId = await FirstAttendedSessionAsync(database, "client3@harbour.example");
+        await ConsentAsync(database, "client3@harbour.example");
+        await using (var client = database.Open(await database.ViewerForAsync("client3@harbour.example")))
+        {
+            Assert.True(await new ConsentLedger(client, TimeProvider.System).WithdrawAsync(ConsentKind.TranscriptAnalysis));
+            var history = await new ConsentLedger(client, TimeProvider.System).MineAsync();
+            Assert.NotNull(Assert.Single(history).WithdrawnAt);
+        }
+
+        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        var outcome = await Upload(db).HandleAsync(sessionId, "session.txt", Text(Session), null);
+
+        Assert.False(outcome.Succeeded);
+    }
+
+    private static MemoryStream Text(string text) => new(Encoding.UTF8.GetBytes(text));
+
+    private static UploadTranscript Upload(RapportDb db) =>
+        new(db, new TranscriptAnalysisQueue(), new ConsentLedger(db, TimeProvider.System), TimeProvider.System);
+
+    private static TranscriptAnalysisWorker Worker(TestDatabase database)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(RapportDatabase.StandaloneOptions(database.Options));
+        var provider = services.BuildServiceProvider();
+        return new TranscriptAnalysisWorker(provider.GetRequiredService<IServiceScopeFactory>(), new TranscriptAnalysisQueue(), new ListeningCoder(), TimeProvider.System, NullLogger<TranscriptAnalysisWorker>.Instance);
+    }
+
+    private static async Task ConsentAsync(TestDatabase database, string email)
+    {
+        await using var db = database.Open(await database.ViewerForAsync(email));
+        Assert.True((await new ConsentLedger(db, TimeProvider.System).GiveAsync(ConsentKind.TranscriptAnalysis)).Succeeded);
+    }
+
+    private static async Task<Guid> FirstAttendedSessionAsync(TestDatabase database, string clientEmail)
+    {
+        var clientId = await database.ClientIdAsync(clientEmail);
+        await using var db = database.Open(Viewer.System);
+        return await db.Sessions
+            .Where(s => s.Status == Rapport.Sessions.SessionStatus.Attended && s.Episode!.Format == Rapport.Episodes.EpisodeFormat.Individual && s.Episode.Members.Any(m => m.ClientId == clientId))
+            .OrderBy(s => s.StartsAt).Select(s => s.Id).FirstAsync();
+    }
+}
