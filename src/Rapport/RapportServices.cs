@@ -20,6 +20,7 @@ public static class RapportServices
         services.AddScoped<GetCaseload>();
         services.AddScoped<GetClientRecord>();
         services.AddScoped<GetMyCare>();
+        services.AddScoped<ExportMyRecord>();
         services.AddScoped<GetPracticeOverview>();
         services.AddScoped<InviteStaff>();
         services.AddScoped<InviteClient>();

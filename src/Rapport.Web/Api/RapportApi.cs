@@ -53,6 +53,25 @@ internal static class RapportApi
                 await record.HandleAsync(id, ct) is { } found ? Results.Ok(found) : Results.NotFound())
             .RequireAuthorization(Policies.Staff);
 
+        api.MapGet("/my/export", async (ExportMyRecord export, CancellationToken ct) =>
+                await export.HandleAsync(ct) is { } file
+                    ? Results.Json(file, ExportMyRecord.Json, statusCode: StatusCodes.Status200OK)
+                    : Results.NotFound())
+            .RequireAuthorization(Policies.Client);
+
+        // The same file as a download for a signed-in browser.
+        api.MapGet("/my/export/download", async (ExportMyRecord export, HttpContext http, CancellationToken ct) =>
+            {
+                if (await export.HandleAsync(ct) is not { } file)
+                {
+                    return Results.NotFound();
+                }
+
+                http.Response.Headers.CacheControl = "no-store";
+                return Results.File(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(file, ExportMyRecord.Json), "application/json", $"rapport-my-record-{file.ExportedAt:yyyyMMdd}.json");
+            })
+            .RequireAuthorization(Policies.Client);
+
         api.MapGet("/my/care", async (GetMyCare myCare, CancellationToken ct) =>
                 await myCare.HandleAsync(ct) is { } view ? Results.Ok(view) : Results.NotFound())
             .RequireAuthorization(Policies.Client);

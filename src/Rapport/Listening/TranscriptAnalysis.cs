@@ -46,10 +46,20 @@ public sealed partial class TranscriptAnalysisWorker(
     TranscriptAnalysisQueue queue,
     ListeningCoder coder,
     TimeProvider clock,
-    ILogger<TranscriptAnalysisWorker> logger) : BackgroundService
+    ILogger<TranscriptAnalysisWorker> logger,
+    IHostApplicationLifetime? lifetime = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Start-up migrates the database first; touch it only once the app has started.
+        if (lifetime is not null && !lifetime.ApplicationStarted.IsCancellationRequested)
+        {
+            var started = new TaskCompletionSource();
+            using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+            using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+            await started.Task;
+        }
+
         await using (var scope = scopes.CreateAsyncScope())
         {
             await using var db = SystemDb(scope);

@@ -76,6 +76,31 @@ public sealed class ApiAccessTests(SharedApp shared) : IClassFixture<SharedApp>
     }
 
     [Fact]
+    public async Task CoupleMember_Export_HoldsAllTheirOwnAnswers_AndNothingOfTheirPartner()
+    {
+        var me = await App.ClientIdAsync("client11@harbour.example");
+        var partner = await App.ClientIdAsync("client12@harbour.example");
+        string partnerName;
+        int myAnswers;
+        await using (var db = App.SystemDb())
+        {
+            partnerName = db.Clients.Single(c => c.Id == partner).DisplayName;
+            myAnswers = db.MeasureResponses.Count(r => r.ClientId == me);
+        }
+
+        using var client = await App.SignedInAsync("client11@harbour.example");
+        using var response = await client.GetAsync(new Uri("/api/my/export/download", UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+        using var export = JsonDocument.Parse(text);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(myAnswers, export.RootElement.GetProperty("episodes").EnumerateArray().Sum(e => e.GetProperty("answers").GetArrayLength()));
+        Assert.DoesNotContain(partnerName, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(partner.ToString(), text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Anonymous_GetsUnauthorized_NotARedirect()
     {
         using var client = App.Anonymous();
