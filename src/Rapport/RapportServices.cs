@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Rapport.Administration;
+using Rapport.Audit;
 using Rapport.Caseload;
 using Rapport.Clients;
 using Rapport.Demo;
@@ -23,6 +24,9 @@ public static class RapportServices
         services.AddScoped<InviteClient>();
         services.AddScoped<AcceptInvitation>();
         services.AddScoped<DemoData>();
+        services.AddScoped<AuditContext>();
+        services.AddScoped<AuditTrail>();
+        services.AddScoped<GetRecordAccess>();
         return services;
     }
 }

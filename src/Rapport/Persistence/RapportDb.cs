@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Accounts;
+using Rapport.Audit;
 using Rapport.Clients;
 using Rapport.Episodes;
 using Rapport.Invitations;
@@ -23,7 +24,11 @@ namespace Rapport.Persistence;
 /// <item>a practice admin sees staff and client accounts but no episodes, sessions, answers or free text.</item>
 /// </list>
 /// </summary>
-public sealed class RapportDb(DbContextOptions<RapportDb> options, IViewerSource viewerSource)
+public sealed partial class RapportDb(
+    DbContextOptions<RapportDb> options,
+    IViewerSource viewerSource,
+    AuditContext? auditContext = null,
+    TimeProvider? clock = null)
     : IdentityDbContext<RapportUser>(options)
 {
     public DbSet<Practice> Practices => Set<Practice>();
@@ -37,6 +42,7 @@ public sealed class RapportDb(DbContextOptions<RapportDb> options, IViewerSource
     public DbSet<SessionAttendee> SessionAttendees => Set<SessionAttendee>();
     public DbSet<MeasureResponse> MeasureResponses => Set<MeasureResponse>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public Viewer Viewer => viewerSource.Current;
 
@@ -190,18 +196,36 @@ public sealed class RapportDb(DbContextOptions<RapportDb> options, IViewerSource
             i.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
             i.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         });
+
+        builder.Entity<AuditEntry>(a =>
+        {
+            a.Property(x => x.UserId).HasMaxLength(450);
+            a.Property(x => x.ActorName).HasMaxLength(200);
+            a.Property(x => x.ActorRole).HasMaxLength(64);
+            a.Property(x => x.RecordType).HasMaxLength(64);
+            a.Property(x => x.RecordId).HasMaxLength(64);
+            a.Property(x => x.IpAddress).HasMaxLength(AuditContext.MaxIpLength);
+            a.Property(x => x.UserAgent).HasMaxLength(AuditContext.MaxUserAgentLength);
+            a.Property(x => x.Reason).HasMaxLength(AuditContext.MaxReasonLength);
+            a.Property(x => x.PreviousHash).HasMaxLength(64);
+            a.Property(x => x.Hash).HasMaxLength(64);
+            // The chain's serialisation point: two concurrent appends cannot both take the same sequence number.
+            a.HasIndex(x => new { x.PracticeId, x.Sequence }).IsUnique();
+            a.HasIndex(x => new { x.ClientId, x.At });
+            a.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
+            a.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        });
     }
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess)
-    {
-        RenewConcurrencyTokens();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
-    }
+    // The audit entries for a save are written by the same SaveChanges, so in the same transaction as the change
+    // they record: either both are stored or neither (see RapportDb.Audit.cs).
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         RenewConcurrencyTokens();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        return SaveWithAuditAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     // Optimistic concurrency that works the same on SQLite and PostgreSQL: a Guid that changes on every
