@@ -19,6 +19,7 @@ public static class RapportCli
         root.Subcommands.Add(Signals.SignalsCommand.Create(context));
         root.Subcommands.Add(Outcomes.SimulateCommand.Create(context));
         root.Subcommands.Add(ListenCommand.Create(context));
+        root.Subcommands.Add(Audit.AuditCommands.Create(context));
         return root;
     }
 

@@ -102,6 +102,7 @@ app.Use((context, next) =>
 
     return next(context);
 });
+app.UseRequestAudit();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
