@@ -387,8 +387,7 @@ namespace Rapport.Migrations.Postgres.Migrations
                         .HasColumnType("uuid");
 
                     b.Property<string>("ReferralReason")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
+                        .HasColumnType("text");
 
                     b.Property<DateOnly>("StartedOn")
                         .HasColumnType("date");

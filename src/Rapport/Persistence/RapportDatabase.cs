@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Rapport.Privacy;
 
 namespace Rapport.Persistence;
 
@@ -41,6 +43,9 @@ public static class RapportDatabase
                 builder.AddInterceptors(SqliteDurability.Instance);
                 break;
         }
+
+        ((IDbContextOptionsBuilderInfrastructure)builder).AddOrUpdateExtension(new FieldEncryptionOptions(FieldKeyRing.For(options.ResolvedKeyRingPath())));
+        builder.ReplaceService<IModelCacheKeyFactory, RingAwareModelCacheKeyFactory>();
 
         // Each relationship filter is applied on purpose to the entity it protects; EF's warning that a
         // filtered principal may hide its dependents describes exactly the behaviour we want.

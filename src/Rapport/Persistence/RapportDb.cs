@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Rapport.Access;
 using Rapport.Accounts;
 using Rapport.Audit;
@@ -8,6 +9,7 @@ using Rapport.Episodes;
 using Rapport.Invitations;
 using Rapport.Measures;
 using Rapport.Practices;
+using Rapport.Privacy;
 using Rapport.Sessions;
 using Rapport.Staff;
 
@@ -119,7 +121,6 @@ public sealed partial class RapportDb(
         builder.Entity<CareEpisode>(e =>
         {
             e.Property(x => x.Title).HasMaxLength(200);
-            e.Property(x => x.ReferralReason).HasMaxLength(4000);
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => x.PracticeId);
             e.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
@@ -215,6 +216,27 @@ public sealed partial class RapportDb(
             a.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
             a.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         });
+
+        EncryptMarkedProperties(builder);
+    }
+
+    // Model convention: every string property marked [Encrypted] is stored as AES-GCM ciphertext, in an unbounded
+    // text column (ciphertext is longer than the text; limit the text's length in the feature instead).
+    private void EncryptMarkedProperties(ModelBuilder builder)
+    {
+        var ring = this.GetService<IDbContextOptions>().FindExtension<FieldEncryptionOptions>()?.Ring
+            ?? throw new InvalidOperationException("RapportDb needs a key ring: configure it with RapportDatabase.Configure.");
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                if (property.PropertyInfo?.IsDefined(typeof(EncryptedAttribute), inherit: true) == true && property.ClrType == typeof(string))
+                {
+                    property.SetValueConverter(FieldEncryption.Converter(ring, $"{entity.ClrType.Name}.{property.Name}"));
+                    property.SetMaxLength(null);
+                }
+            }
+        }
     }
 
     // The audit entries for a save are written by the same SaveChanges, so in the same transaction as the change

@@ -12,7 +12,7 @@ using Rapport.Persistence;
 namespace Rapport.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(RapportDb))]
-    [Migration("20261123153218_Initial")]
+    [Migration("20261123154207_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -390,8 +390,7 @@ namespace Rapport.Migrations.Postgres.Migrations
                         .HasColumnType("uuid");
 
                     b.Property<string>("ReferralReason")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
+                        .HasColumnType("text");
 
                     b.Property<DateOnly>("StartedOn")
                         .HasColumnType("date");

@@ -11,7 +11,7 @@ using Rapport.Persistence;
 namespace Rapport.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(RapportDb))]
-    [Migration("20261123153203_Initial")]
+    [Migration("20261123154155_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -381,7 +381,6 @@ namespace Rapport.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ReferralReason")
-                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly>("StartedOn")
