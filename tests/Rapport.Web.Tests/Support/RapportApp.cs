@@ -41,6 +41,8 @@ public sealed class RapportApp : WebApplicationFactory<Program>
         builder.UseSetting("Email:OutboxPath", OutboxPath);
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(_folder, "keys"));
         builder.UseSetting("Demo:Seed", "true");
+        // Tests sign in dozens of times a minute from one address; RateLimitTests lowers this again.
+        builder.UseSetting("RateLimits:SignInPerMinute", "10000");
     }
 
     /// <summary>The root URL of the real server (after <see cref="WebApplicationFactory{T}.StartServer"/>).</summary>
