@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Rapport.Administration;
 using Rapport.Audit;
+using Rapport.BreakGlass;
 using Rapport.Caseload;
 using Rapport.Clients;
 using Rapport.Demo;
@@ -27,6 +28,7 @@ public static class RapportServices
         services.AddScoped<AuditContext>();
         services.AddScoped<AuditTrail>();
         services.AddScoped<GetRecordAccess>();
+        services.AddScoped<OpenBreakGlass>();
         return services;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Rapport.Access;
 using Rapport.Accounts;
 using Rapport.Audit;
+using Rapport.BreakGlass;
 using Rapport.Clients;
 using Rapport.Episodes;
 using Rapport.Invitations;
@@ -23,7 +24,8 @@ namespace Rapport.Persistence;
 /// <item>a therapist sees the clients, episodes, sessions and answers of episodes they are on;</item>
 /// <item>a supervisor sees those of their supervisees;</item>
 /// <item>a client sees their own record and answers only, never another member's (couples, families, groups);</item>
-/// <item>a practice admin sees staff and client accounts but no episodes, sessions, answers or free text.</item>
+/// <item>a practice admin sees staff and client accounts but no episodes, sessions, answers or free text, except one
+/// client's for an hour after recording a break-glass reason (<see cref="BreakGlass.OpenBreakGlass"/>).</item>
 /// </list>
 /// </summary>
 public sealed partial class RapportDb(
@@ -45,6 +47,7 @@ public sealed partial class RapportDb(
     public DbSet<MeasureResponse> MeasureResponses => Set<MeasureResponse>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<BreakGlassGrant> BreakGlassGrants => Set<BreakGlassGrant>();
 
     public Viewer Viewer => viewerSource.Current;
 
@@ -54,6 +57,7 @@ public sealed partial class RapportDb(
     private Guid? ViewerStaffId => viewerSource.Current.StaffMemberId;
     private Guid? ViewerClientId => viewerSource.Current.ClientId;
     private bool ViewerIsAdmin => viewerSource.Current.Has(StaffRoles.PracticeAdmin);
+    private DateTime ViewerNow => (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -127,6 +131,8 @@ public sealed partial class RapportDb(
             e.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
             e.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
                 || x.Members.Any(m => m.ClientId == ViewerClientId)
+                || (ViewerIsAdmin && x.Members.Any(m => BreakGlassGrants.Any(g =>
+                    g.StaffMemberId == ViewerStaffId && g.ClientId == m.ClientId && g.ExpiresAt > ViewerNow)))
                 || x.CareTeam.Any(t =>
                     t.StaffMemberId == ViewerStaffId
                     || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
@@ -157,6 +163,8 @@ public sealed partial class RapportDb(
             s.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
             s.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
                 || x.Episode!.Members.Any(m => m.ClientId == ViewerClientId)
+                || (ViewerIsAdmin && x.Episode!.Members.Any(m => BreakGlassGrants.Any(g =>
+                    g.StaffMemberId == ViewerStaffId && g.ClientId == m.ClientId && g.ExpiresAt > ViewerNow)))
                 || x.Episode!.CareTeam.Any(t =>
                     t.StaffMemberId == ViewerStaffId
                     || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
@@ -181,6 +189,8 @@ public sealed partial class RapportDb(
             // A member's answers are theirs and their care team's: never a partner's or a group member's.
             r.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
                 || x.ClientId == ViewerClientId
+                || (ViewerIsAdmin && BreakGlassGrants.Any(g =>
+                    g.StaffMemberId == ViewerStaffId && g.ClientId == x.ClientId && g.ExpiresAt > ViewerNow))
                 || x.Episode!.CareTeam.Any(t =>
                     t.StaffMemberId == ViewerStaffId
                     || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
@@ -215,6 +225,16 @@ public sealed partial class RapportDb(
             a.HasIndex(x => new { x.ClientId, x.At });
             a.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
             a.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        });
+
+        builder.Entity<BreakGlassGrant>(g =>
+        {
+            g.Property(x => x.Reason).HasMaxLength(1000);
+            g.HasIndex(x => new { x.StaffMemberId, x.ClientId, x.ExpiresAt });
+            g.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
+            g.HasOne<StaffMember>().WithMany().HasForeignKey(x => x.StaffMemberId).OnDelete(DeleteBehavior.Restrict);
+            g.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+            g.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         });
 
         EncryptMarkedProperties(builder);
