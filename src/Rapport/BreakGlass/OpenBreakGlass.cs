@@ -18,6 +18,10 @@ public sealed class OpenBreakGlass(RapportDb db, IMailer mailer, TimeProvider cl
     public const int MinimumReasonLength = 20;
     public const int MaximumReasonLength = 1000;
 
+    /// <summary>Whether the viewer is an admin of the practice this client belongs to (so the form is worth showing).</summary>
+    public async Task<bool> CanOpenAsync(Guid clientId, CancellationToken cancellationToken = default) =>
+        db.Viewer.Has(StaffRoles.PracticeAdmin) && await db.Clients.AnyAsync(c => c.Id == clientId, cancellationToken);
+
     public async Task<Outcome<BreakGlassGrant>> HandleAsync(Guid clientId, string? reason, string recordUrl, CancellationToken cancellationToken = default)
     {
         var viewer = db.Viewer;
