@@ -19,6 +19,8 @@ public static class RapportCli
         root.Subcommands.Add(Signals.SignalsCommand.Create(context));
         root.Subcommands.Add(Outcomes.SimulateCommand.Create(context));
         root.Subcommands.Add(ListenCommand.Create(context));
+        root.Subcommands.Add(Audit.AuditCommands.Create(context));
+        root.Subcommands.Add(Privacy.KeysCommands.Create(context));
         return root;
     }
 

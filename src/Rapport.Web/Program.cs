@@ -75,9 +75,17 @@ builder.Services.AddIdentityCore<RapportUser>(options =>
     .AddApiEndpoints();
 
 builder.Services.ConfigureApplicationCookie(IdleSignOut.Configure);
+if (!builder.Environment.IsDevelopment())
+{
+    // Outside Development the sign-in cookie is marked Secure: never sent over plain http (HIPAA 164.312(e)(1)).
+    builder.Services.PostConfigure<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(
+        IdentityConstants.ApplicationScheme, o => o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.Always);
+}
+
 builder.Services.AddAuthorization(Policies.Configure);
 builder.Services.AddSingleton<IEmailSender<RapportUser>, IdentityMailSender>();
 builder.Services.AddHostedService<FirstRun>();
+builder.Services.AddRapportRateLimits(builder.Configuration);
 builder.Services.AddHealthChecks().AddDbContextCheck<RapportDb>("database", tags: ["ready"]);
 
 var app = builder.Build();
@@ -89,7 +97,10 @@ if (app.Environment.IsDevelopment())
 else
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseHsts();
 }
+
+app.UseSecurityHeaders();
 
 app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
 app.Use((context, next) =>
@@ -102,7 +113,10 @@ app.Use((context, next) =>
 
     return next(context);
 });
+app.UseRequestAudit();
 app.UseAuthentication();
+app.UseRateLimiter();
+app.UseStaffSecondFactor();
 app.UseAuthorization();
 app.UseAntiforgery();
 

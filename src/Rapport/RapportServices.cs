@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Rapport.Administration;
+using Rapport.Audit;
+using Rapport.BreakGlass;
 using Rapport.Caseload;
 using Rapport.Clients;
 using Rapport.Consents;
@@ -32,6 +34,10 @@ public static class RapportServices
         services.AddSingleton<TranscriptAnalysisQueue>();
         services.AddSingleton<ListeningCoder>();
         services.AddHostedService<TranscriptAnalysisWorker>();
+        services.AddScoped<AuditContext>();
+        services.AddScoped<AuditTrail>();
+        services.AddScoped<GetRecordAccess>();
+        services.AddScoped<OpenBreakGlass>();
         return services;
     }
 }

@@ -15,8 +15,8 @@ namespace Rapport.Cli;
 /// </summary>
 public static class DatabaseCommands
 {
-    private static readonly Option<string?> DatabaseOption = new("--database") { Description = "SQLite database file (default: data/rapport.db under the working directory)." };
-    private static readonly Option<string?> PostgresOption = new("--postgres") { Description = "PostgreSQL connection string; selects PostgreSQL." };
+    internal static readonly Option<string?> DatabaseOption = new("--database") { Description = "SQLite database file (default: data/rapport.db under the working directory)." };
+    internal static readonly Option<string?> PostgresOption = new("--postgres") { Description = "PostgreSQL connection string; selects PostgreSQL." };
 
     public static Command Create(CliContext context)
     {
@@ -108,6 +108,6 @@ public static class DatabaseCommands
     internal static RapportDb Open(DatabaseOptions options) =>
         new(RapportDatabase.StandaloneOptions(options), new FixedViewerSource(Viewer.System));
 
-    private static string Describe(DatabaseOptions options) =>
+    internal static string Describe(DatabaseOptions options) =>
         options.Provider == DatabaseProvider.Sqlite ? $"SQLite: {Path.GetFullPath(options.Path)}" : "PostgreSQL";
 }

@@ -19,6 +19,7 @@ internal static class IdleSignOut
         options.SlidingExpiration = true;
         options.Cookie.HttpOnly = true;
         options.Cookie.SameSite = SameSiteMode.Strict;
+        // Development serves plain http on loopback; everywhere else the cookie is never sent without TLS.
         options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         options.Cookie.Name = "rapport.auth";
         options.Events.OnSigningIn = async context =>

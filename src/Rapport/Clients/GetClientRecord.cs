@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Rapport.Audit;
 using Rapport.Episodes;
 using Rapport.Persistence;
 using Rapport.Sessions;
@@ -8,9 +9,12 @@ namespace Rapport.Clients;
 /// <summary>
 /// The therapist's view of one client: every episode over the years they may see, its sessions, and the
 /// client's own scores. Returns null when the viewer has no care relationship (the caller answers 404).
+/// Every record returned is one "read" entry in the audit trail (HIPAA 164.312(b)), written before the data leaves.
 /// </summary>
 public sealed class GetClientRecord(RapportDb db)
 {
+    private readonly AuditTrail _audit = new(db);
+
     public sealed record Record(Guid Id, string DisplayName, DateOnly? DateOfBirth, IReadOnlyList<EpisodeView> Episodes);
 
     public sealed record EpisodeView(
@@ -74,6 +78,7 @@ public sealed class GetClientRecord(RapportDb db)
             .Select(r => new { r.EpisodeId, View = new ScoreView(r.InstrumentId, r.SubmittedAt, r.Total) })
             .ToListAsync(cancellationToken);
 
+        await _audit.RecordReadAsync(nameof(Client), client.Id, client.PracticeId, client.Id, cancellationToken);
         return new Record(client.Id, client.DisplayName, client.DateOfBirth, [.. episodes.Select(e => new EpisodeView(
             e.Id, e.Title, e.Format, e.Status, e.ReferralReason, e.StartedOn, e.EndedOn, e.Therapists, e.OtherMembers, e.Sessions,
             [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)]))]);

@@ -1,4 +1,5 @@
 using Rapport.Clients;
+using Rapport.Privacy;
 using Rapport.Sessions;
 using Rapport.Staff;
 
@@ -31,6 +32,8 @@ public sealed class CareEpisode
     public required string Title { get; set; }
     public EpisodeFormat Format { get; set; }
     public EpisodeStatus Status { get; set; }
+    /// <summary>Free text from the referrer: often the most sensitive words in the record, so encrypted at rest.</summary>
+    [Encrypted]
     public string? ReferralReason { get; set; }
     public DateOnly StartedOn { get; set; }
     public DateOnly? EndedOn { get; set; }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Rapport.Audit;
 using Rapport.Persistence;
 
 namespace Rapport.Listening;
@@ -34,13 +35,18 @@ public sealed class ListeningReviews(RapportDb db, TimeProvider clock)
             .Where(x => x.Id == id)
             .Select(x => new
             {
-                x.Id, x.SessionId, x.Episode!.Title, x.FileName, x.Status, x.Error, x.UploadedAt, x.SummaryJson, x.ReportJson,
+                x.Id, x.PracticeId, x.SessionId, x.Episode!.Title, x.FileName, x.Status, x.Error, x.UploadedAt, x.SummaryJson, x.ReportJson,
                 Session = db.Sessions.Where(s => s.Id == x.SessionId).Select(s => new { s.Number, s.StartsAt }).First(),
             })
             .FirstOrDefaultAsync(cancellationToken);
-        return t is null
-            ? null
-            : new ReportView(t.Id, t.SessionId, t.Title, t.Session.Number, t.Session.StartsAt, t.FileName, t.Status, t.Error, t.UploadedAt,
+        if (t is null)
+        {
+            return null;
+        }
+
+        // A transcript is psychotherapy-note-like content: every view is an audited read (HIPAA 164.312(b)).
+        await new AuditTrail(db).RecordReadAsync(nameof(SessionTranscript), t.Id, t.PracticeId, null, cancellationToken);
+        return new ReportView(t.Id, t.SessionId, t.Title, t.Session.Number, t.Session.StartsAt, t.FileName, t.Status, t.Error, t.UploadedAt,
                 Summary(t.SummaryJson), t.ReportJson is null ? null : JsonDocument.Parse(t.ReportJson));
     }
 

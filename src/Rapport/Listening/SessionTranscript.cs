@@ -1,4 +1,5 @@
 using Rapport.Episodes;
+using Rapport.Privacy;
 
 namespace Rapport.Listening;
 
@@ -32,10 +33,12 @@ public sealed class SessionTranscript
     public TranscriptStatus Status { get; set; }
     public string? Error { get; set; }
 
-    /// <summary>The decoded transcript text. Null once deleted.</summary>
+    /// <summary>The decoded transcript text, encrypted at rest. Null once deleted.</summary>
+    [Encrypted]
     public string? Content { get; set; }
 
-    /// <summary>The coded utterances, summary and missed moments (the `rapport listen analyze` document). Null once deleted.</summary>
+    /// <summary>The coded utterances, summary and missed moments (the `rapport listen analyze` document), encrypted at rest. Null once deleted.</summary>
+    [Encrypted]
     public string? ReportJson { get; set; }
 
     /// <summary>Numbers only (no words): kept when the transcript is deleted, for the therapist's trend.</summary>

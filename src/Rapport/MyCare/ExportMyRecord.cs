@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Rapport.Audit;
+using Rapport.Clients;
 using Rapport.Consents;
 using Rapport.Episodes;
 using Rapport.Persistence;
@@ -80,6 +82,7 @@ public sealed class ExportMyRecord(RapportDb db, TimeProvider clock)
             .Select(c => new ConsentExport(c.Kind, c.WordingVersion, c.Wording, c.GivenAt, c.WithdrawnAt))
             .ToListAsync(cancellationToken);
 
+        await new AuditTrail(db).RecordAsync(AuditAction.Export, nameof(Client), me.Id, me.PracticeId, me.Id, cancellationToken: cancellationToken);
         return new Export(
             "rapport-client-export/1",
             clock.GetUtcNow().UtcDateTime,

@@ -1,13 +1,21 @@
 using Microsoft.EntityFrameworkCore;
+using Rapport.Audit;
+using Rapport.Clients;
 using Rapport.Episodes;
 using Rapport.Persistence;
 using Rapport.Sessions;
 
 namespace Rapport.MyCare;
 
-/// <summary>A client's own page: their therapist(s), their sessions, their own scores. Nothing about any other person.</summary>
+/// <summary>
+/// A client's own page: their therapist(s), their sessions, their own scores. Nothing about any other person.
+/// The client's own reads are audited too (one entry per view), so a practice can see a hijacked client account
+/// at work; the client's "who has looked at my record" page lists staff only (docs/decisions/0007-audit-trail.md).
+/// </summary>
 public sealed class GetMyCare(RapportDb db)
 {
+    private readonly AuditTrail _audit = new(db);
+
     public sealed record View(string DisplayName, IReadOnlyList<EpisodeView> Episodes);
 
     public sealed record EpisodeView(Guid Id, EpisodeFormat Format, EpisodeStatus Status, DateOnly StartedOn, DateOnly? EndedOn,
@@ -53,6 +61,7 @@ public sealed class GetMyCare(RapportDb db)
             .Select(r => new { r.EpisodeId, View = new ScoreView(r.InstrumentId, r.SubmittedAt, r.Total) })
             .ToListAsync(cancellationToken);
 
+        await _audit.RecordReadAsync(nameof(Client), me.Id, me.PracticeId, me.Id, cancellationToken);
         return new View(me.DisplayName, [.. episodes.Select(e => new EpisodeView(e.Id, e.Format, e.Status, e.StartedOn, e.EndedOn,
             e.Therapists, e.Sessions, [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)]))]);
     }

@@ -19,6 +19,16 @@ public sealed class DatabaseOptions
     public string Path { get; set; } = DefaultSqlitePath;
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// The key ring that encrypts free text (<c>Database:KeyRingPath</c>). Default: <c>field-keys.json</c> beside the
+    /// SQLite file, or <c>data/field-keys.json</c> for PostgreSQL. Back it up separately from the database.
+    /// </summary>
+    public string? KeyRingPath { get; set; }
+
+    public string ResolvedKeyRingPath() => System.IO.Path.GetFullPath(KeyRingPath ?? (Provider == DatabaseProvider.Sqlite
+        ? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) ?? ".", "field-keys.json")
+        : "data/field-keys.json"));
+
     public string SqliteConnectionString()
     {
         var full = System.IO.Path.GetFullPath(Path);

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Rapport.Privacy;
 
 namespace Rapport.Persistence;
 
@@ -41,6 +43,9 @@ public static class RapportDatabase
                 builder.AddInterceptors(SqliteDurability.Instance);
                 break;
         }
+
+        ((IDbContextOptionsBuilderInfrastructure)builder).AddOrUpdateExtension(new FieldEncryptionOptions(FieldKeyRing.For(options.ResolvedKeyRingPath())));
+        builder.ReplaceService<IModelCacheKeyFactory, RingAwareModelCacheKeyFactory>();
 
         // Each relationship filter is applied on purpose to the entity it protects; EF's warning that a
         // filtered principal may hide its dependents describes exactly the behaviour we want.
@@ -84,5 +89,23 @@ public static class RapportDatabase
         }
 
         await db.Database.MigrateAsync(cancellationToken);
+        if (options.Provider == DatabaseProvider.Postgres)
+        {
+            await db.Database.ExecuteSqlRawAsync(AuditAppendOnlySql, cancellationToken);
+        }
     }
+
+    // The database itself refuses to rewrite the audit trail (HIPAA 164.312(c)(1)), whatever the application does.
+    // Applied after the migrations rather than inside one, so regenerating the migrations cannot lose it; idempotent.
+    // A superuser can still disable it: the hash chain (rapport audit verify) is what catches that.
+    private const string AuditAppendOnlySql = """
+        CREATE OR REPLACE FUNCTION rapport_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'Audit entries are append-only: % is not allowed', TG_OP;
+        END $$;
+        DROP TRIGGER IF EXISTS audit_append_only ON "AuditEntries";
+        CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON "AuditEntries" FOR EACH ROW EXECUTE FUNCTION rapport_audit_append_only();
+        DROP TRIGGER IF EXISTS audit_no_truncate ON "AuditEntries";
+        CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON "AuditEntries" FOR EACH STATEMENT EXECUTE FUNCTION rapport_audit_append_only();
+        """;
 }

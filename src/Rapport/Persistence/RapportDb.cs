@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Rapport.Access;
 using Rapport.Accounts;
+using Rapport.Audit;
+using Rapport.BreakGlass;
 using Rapport.Clients;
 using Rapport.Episodes;
 using Rapport.Consents;
@@ -9,6 +12,7 @@ using Rapport.Invitations;
 using Rapport.Listening;
 using Rapport.Measures;
 using Rapport.Practices;
+using Rapport.Privacy;
 using Rapport.Sessions;
 using Rapport.Staff;
 
@@ -22,10 +26,15 @@ namespace Rapport.Persistence;
 /// <item>a therapist sees the clients, episodes, sessions and answers of episodes they are on;</item>
 /// <item>a supervisor sees those of their supervisees;</item>
 /// <item>a client sees their own record and answers only, never another member's (couples, families, groups);</item>
-/// <item>a practice admin sees staff and client accounts but no episodes, sessions, answers or free text.</item>
+/// <item>a practice admin sees staff and client accounts but no episodes, sessions, answers or free text, except one
+/// client's for an hour after recording a break-glass reason (<see cref="BreakGlass.OpenBreakGlass"/>).</item>
 /// </list>
 /// </summary>
-public sealed class RapportDb(DbContextOptions<RapportDb> options, IViewerSource viewerSource)
+public sealed partial class RapportDb(
+    DbContextOptions<RapportDb> options,
+    IViewerSource viewerSource,
+    AuditContext? auditContext = null,
+    TimeProvider? clock = null)
     : IdentityDbContext<RapportUser>(options)
 {
     public DbSet<Practice> Practices => Set<Practice>();
@@ -41,6 +50,8 @@ public sealed class RapportDb(DbContextOptions<RapportDb> options, IViewerSource
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<Consent> Consents => Set<Consent>();
     public DbSet<SessionTranscript> SessionTranscripts => Set<SessionTranscript>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<BreakGlassGrant> BreakGlassGrants => Set<BreakGlassGrant>();
 
     public Viewer Viewer => viewerSource.Current;
 
@@ -50,6 +61,7 @@ public sealed class RapportDb(DbContextOptions<RapportDb> options, IViewerSource
     private Guid? ViewerStaffId => viewerSource.Current.StaffMemberId;
     private Guid? ViewerClientId => viewerSource.Current.ClientId;
     private bool ViewerIsAdmin => viewerSource.Current.Has(StaffRoles.PracticeAdmin);
+    private DateTime ViewerNow => (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -117,13 +129,14 @@ public sealed class RapportDb(DbContextOptions<RapportDb> options, IViewerSource
         builder.Entity<CareEpisode>(e =>
         {
             e.Property(x => x.Title).HasMaxLength(200);
-            e.Property(x => x.ReferralReason).HasMaxLength(4000);
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => x.PracticeId);
             e.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
             e.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
             e.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
                 || x.Members.Any(m => m.ClientId == ViewerClientId)
+                || (ViewerIsAdmin && x.Members.Any(m => BreakGlassGrants.Any(g =>
+                    g.StaffMemberId == ViewerStaffId && g.ClientId == m.ClientId && g.ExpiresAt > ViewerNow)))
                 || x.CareTeam.Any(t =>
                     t.StaffMemberId == ViewerStaffId
                     || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
@@ -154,6 +167,8 @@ public sealed class RapportDb(DbContextOptions<RapportDb> options, IViewerSource
             s.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
             s.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
                 || x.Episode!.Members.Any(m => m.ClientId == ViewerClientId)
+                || (ViewerIsAdmin && x.Episode!.Members.Any(m => BreakGlassGrants.Any(g =>
+                    g.StaffMemberId == ViewerStaffId && g.ClientId == m.ClientId && g.ExpiresAt > ViewerNow)))
                 || x.Episode!.CareTeam.Any(t =>
                     t.StaffMemberId == ViewerStaffId
                     || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
@@ -178,6 +193,8 @@ public sealed class RapportDb(DbContextOptions<RapportDb> options, IViewerSource
             // A member's answers are theirs and their care team's: never a partner's or a group member's.
             r.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
                 || x.ClientId == ViewerClientId
+                || (ViewerIsAdmin && BreakGlassGrants.Any(g =>
+                    g.StaffMemberId == ViewerStaffId && g.ClientId == x.ClientId && g.ExpiresAt > ViewerNow))
                 || x.Episode!.CareTeam.Any(t =>
                     t.StaffMemberId == ViewerStaffId
                     || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
@@ -231,18 +248,67 @@ public sealed class RapportDb(DbContextOptions<RapportDb> options, IViewerSource
             i.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
             i.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         });
+
+        builder.Entity<AuditEntry>(a =>
+        {
+            a.Property(x => x.UserId).HasMaxLength(450);
+            a.Property(x => x.ActorName).HasMaxLength(200);
+            a.Property(x => x.ActorRole).HasMaxLength(64);
+            a.Property(x => x.RecordType).HasMaxLength(64);
+            a.Property(x => x.RecordId).HasMaxLength(64);
+            a.Property(x => x.IpAddress).HasMaxLength(AuditContext.MaxIpLength);
+            a.Property(x => x.UserAgent).HasMaxLength(AuditContext.MaxUserAgentLength);
+            a.Property(x => x.Reason).HasMaxLength(AuditContext.MaxReasonLength);
+            a.Property(x => x.PreviousHash).HasMaxLength(64);
+            a.Property(x => x.Hash).HasMaxLength(64);
+            // The chain's serialisation point: two concurrent appends cannot both take the same sequence number.
+            a.HasIndex(x => new { x.PracticeId, x.Sequence }).IsUnique();
+            a.HasIndex(x => new { x.ClientId, x.At });
+            a.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
+            a.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        });
+
+        builder.Entity<BreakGlassGrant>(g =>
+        {
+            g.Property(x => x.Reason).HasMaxLength(1000);
+            g.HasIndex(x => new { x.StaffMemberId, x.ClientId, x.ExpiresAt });
+            g.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
+            g.HasOne<StaffMember>().WithMany().HasForeignKey(x => x.StaffMemberId).OnDelete(DeleteBehavior.Restrict);
+            g.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+            g.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        });
+
+        EncryptMarkedProperties(builder);
     }
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    // Model convention: every string property marked [Encrypted] is stored as AES-GCM ciphertext, in an unbounded
+    // text column (ciphertext is longer than the text; limit the text's length in the feature instead).
+    private void EncryptMarkedProperties(ModelBuilder builder)
     {
-        RenewConcurrencyTokens();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var ring = this.GetService<IDbContextOptions>().FindExtension<FieldEncryptionOptions>()?.Ring
+            ?? throw new InvalidOperationException("RapportDb needs a key ring: configure it with RapportDatabase.Configure.");
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                if (property.PropertyInfo?.IsDefined(typeof(EncryptedAttribute), inherit: true) == true && property.ClrType == typeof(string))
+                {
+                    property.SetValueConverter(FieldEncryption.Converter(ring, $"{entity.ClrType.Name}.{property.Name}"));
+                    property.SetMaxLength(null);
+                }
+            }
+        }
     }
+
+    // The audit entries for a save are written by the same SaveChanges, so in the same transaction as the change
+    // they record: either both are stored or neither (see RapportDb.Audit.cs).
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         RenewConcurrencyTokens();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        return SaveWithAuditAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     // Optimistic concurrency that works the same on SQLite and PostgreSQL: a Guid that changes on every

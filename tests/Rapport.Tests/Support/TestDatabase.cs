@@ -17,6 +17,16 @@ public sealed class TestDatabase : IAsyncDisposable
 {
     public const string PostgresVariable = "RAPPORT_TEST_POSTGRES";
 
+    // One key ring per test run, so every test database shares one EF model; removed when the run ends.
+    private static readonly string KeyRing = CreateKeyRingPath();
+
+    private static string CreateKeyRingPath()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"rapport-test-keys-{Guid.NewGuid():N}.json");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(path);
+        return path;
+    }
+
     private readonly string? _postgresAdmin;
     private readonly string? _postgresName;
 
@@ -51,12 +61,12 @@ public sealed class TestDatabase : IAsyncDisposable
             }
 
             var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name };
-            database = new TestDatabase(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = builder.ConnectionString }, admin, name);
+            database = new TestDatabase(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = builder.ConnectionString, KeyRingPath = KeyRing }, admin, name);
         }
         else
         {
             var path = Path.Combine(Path.GetTempPath(), $"rapport-test-{Guid.NewGuid():N}.db");
-            database = new TestDatabase(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, Path = path }, null, null);
+            database = new TestDatabase(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, Path = path, KeyRingPath = KeyRing }, null, null);
         }
 
         await using var db = database.Open(Viewer.System);

@@ -49,6 +49,8 @@ public sealed class RapportApp : WebApplicationFactory<Program>
         {
             builder.ConfigureTestServices(services => services.AddSingleton(_clock));
         }
+        // Tests sign in dozens of times a minute from one address; RateLimitTests lowers this again.
+        builder.UseSetting("RateLimits:SignInPerMinute", "10000");
     }
 
     /// <summary>The root URL of the real server (after <see cref="WebApplicationFactory{T}.StartServer"/>).</summary>

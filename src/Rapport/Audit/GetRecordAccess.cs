@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Persistence;
+
+namespace Rapport.Audit;
+
+/// <summary>
+/// "Who has looked at my record": the staff who opened the signed-in client's record, newest first
+/// (GDPR Art. 15 right of access; HIPAA 164.528 accounting of disclosures in spirit). The client's own
+/// visits are in the trail too, but this view shows only staff.
+/// </summary>
+public sealed class GetRecordAccess(RapportDb db)
+{
+    public sealed record Row(string StaffName, string Role, AuditAction Action, DateTime At, string? Reason);
+
+    public async Task<IReadOnlyList<Row>?> HandleAsync(int limit = 200, CancellationToken cancellationToken = default)
+    {
+        if (db.Viewer.ClientId is not { } clientId)
+        {
+            return null;
+        }
+
+        var rows = await db.AuditEntries.AsNoTracking()
+            .Where(e => e.ClientId == clientId && e.ActorRole != AuditEntry.ClientRole && e.ActorRole != AuditEntry.SystemRole)
+            .OrderByDescending(e => e.Sequence)
+            .Take(limit)
+            .Select(e => new Row(e.ActorName, e.ActorRole, e.Action, e.At, e.Reason))
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => r with { At = DateTime.SpecifyKind(r.At, DateTimeKind.Utc) })];
+    }
+}

@@ -1,0 +1,210 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Rapport.Audit;
+using Rapport.Clients;
+using Rapport.Episodes;
+using Rapport.Measures;
+using Rapport.Sessions;
+
+namespace Rapport.Persistence;
+
+public sealed partial class RapportDb
+{
+    private const int ChainAttempts = 8;
+    private (string Name, string Role)? _actor;
+
+    private AuditContext Request => auditContext ?? EmptyRequest;
+    private static readonly AuditContext EmptyRequest = new();
+
+    private TimeProvider Clock => clock ?? TimeProvider.System;
+
+    /// <summary>
+    /// Adds an audit entry for something the current viewer did that is not a tracked change (a read, an export,
+    /// a break-glass). It is chained and stored by the next SaveChanges.
+    /// </summary>
+    internal async Task<AuditEntry> AddAuditEntryAsync(
+        AuditAction action, string recordType, string recordId, Guid practiceId, Guid? clientId, string? reason, CancellationToken cancellationToken)
+    {
+        var (name, role) = await ActorAsync(cancellationToken);
+        var entry = NewEntry(action, recordType, recordId, practiceId, clientId, reason, name, role);
+        AuditEntries.Add(entry);
+        return entry;
+    }
+
+    private async Task<int> SaveWithAuditAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    {
+        // Append-only in the application (HIPAA 164.312(c)(1) integrity): nothing here may rewrite history.
+        // The database refuses it too on PostgreSQL (AuditTrigger), and the hash chain exposes anything that slips past both.
+        if (ChangeTracker.Entries<AuditEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+        {
+            throw new InvalidOperationException("Audit entries are append-only: they cannot be changed or deleted.");
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var generated = await AuditTrackedChangesAsync(cancellationToken);
+            var firstSequences = await ChainPendingEntriesAsync(cancellationToken);
+            try
+            {
+                return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            }
+            catch (DbUpdateException) when (firstSequences.Count > 0 && attempt < ChainAttempts && Database.CurrentTransaction is null)
+            {
+                if (!await ChainMovedAsync(firstSequences, cancellationToken))
+                {
+                    throw;
+                }
+
+                // Another request appended to the same practice's chain first; take the next place and try again.
+                foreach (var entry in generated)
+                {
+                    Entry(entry).State = EntityState.Detached;
+                }
+            }
+        }
+    }
+
+    private async Task<List<AuditEntry>> AuditTrackedChangesAsync(CancellationToken cancellationToken)
+    {
+        var generated = new List<AuditEntry>();
+        // Seeding, migrations and CLI maintenance run as the system viewer and are not per-row events of a person;
+        // see docs/decisions/0007-audit-trail.md.
+        if (Viewer.IsSystem)
+        {
+            return generated;
+        }
+
+        var changes = ChangeTracker.Entries()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .Select(Describe)
+            .OfType<(AuditAction, string, string, Guid, Guid?)>()
+            .ToList();
+        if (changes.Count == 0)
+        {
+            return generated;
+        }
+
+        var (name, role) = await ActorAsync(cancellationToken);
+        foreach (var (action, type, id, practiceId, clientId) in changes)
+        {
+            var entry = NewEntry(action, type, id, practiceId, clientId, null, name, role);
+            AuditEntries.Add(entry);
+            generated.Add(entry);
+        }
+
+        return generated;
+    }
+
+    private static (AuditAction, string, string, Guid, Guid?)? Describe(EntityEntry entry)
+    {
+        var action = entry.State switch
+        {
+            EntityState.Added => AuditAction.Create,
+            EntityState.Deleted => AuditAction.Delete,
+            _ => AuditAction.Update,
+        };
+        return entry.Entity switch
+        {
+            Client c => (action, nameof(Client), c.Id.ToString(), c.PracticeId, c.Id),
+            CareEpisode e => (action, nameof(CareEpisode), e.Id.ToString(), e.PracticeId, null),
+            Session s => (action, nameof(Session), s.Id.ToString(), s.PracticeId, null),
+            MeasureResponse r => (action, nameof(MeasureResponse), r.Id.ToString(), r.PracticeId, r.ClientId),
+            _ => null,
+        };
+    }
+
+    /// <summary>Gives every unsaved entry its place in its practice's chain: the next sequence number and the previous hash.</summary>
+    private async Task<Dictionary<Guid, long>> ChainPendingEntriesAsync(CancellationToken cancellationToken)
+    {
+        var pending = ChangeTracker.Entries<AuditEntry>()
+            .Where(e => e.State == EntityState.Added)
+            .Select(e => e.Entity)
+            .OrderBy(e => e.At)
+            .ThenBy(e => e.Id)
+            .ToList();
+        var firstSequences = new Dictionary<Guid, long>();
+        foreach (var practice in pending.GroupBy(e => e.PracticeId))
+        {
+            var last = await AuditEntries.IgnoreQueryFilters().AsNoTracking()
+                .Where(e => e.PracticeId == practice.Key)
+                .OrderByDescending(e => e.Sequence)
+                .Select(e => new { e.Sequence, e.Hash })
+                .FirstOrDefaultAsync(cancellationToken);
+            var sequence = last?.Sequence ?? 0;
+            var previous = last?.Hash ?? AuditHash.Genesis;
+            firstSequences[practice.Key] = sequence + 1;
+            foreach (var entry in practice)
+            {
+                entry.Sequence = ++sequence;
+                entry.PreviousHash = previous;
+                entry.Hash = AuditHash.Compute(entry);
+                previous = entry.Hash;
+            }
+        }
+
+        return firstSequences;
+    }
+
+    private async Task<bool> ChainMovedAsync(Dictionary<Guid, long> firstSequences, CancellationToken cancellationToken)
+    {
+        foreach (var (practiceId, first) in firstSequences)
+        {
+            if (await AuditEntries.IgnoreQueryFilters().AnyAsync(e => e.PracticeId == practiceId && e.Sequence >= first, cancellationToken))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private AuditEntry NewEntry(AuditAction action, string recordType, string recordId, Guid practiceId, Guid? clientId, string? reason, string name, string role) => new()
+    {
+        PracticeId = practiceId,
+        UserId = Viewer.UserId,
+        ActorName = name,
+        ActorRole = role,
+        Action = action,
+        RecordType = recordType,
+        RecordId = recordId,
+        ClientId = clientId,
+        At = AuditHash.Truncate(Clock.GetUtcNow()),
+        IpAddress = Request.IpAddress,
+        UserAgent = Request.UserAgent,
+        Reason = AuditContext.Clean(reason, AuditContext.MaxReasonLength),
+        PreviousHash = "",
+        Hash = "",
+    };
+
+    private async Task<(string Name, string Role)> ActorAsync(CancellationToken cancellationToken)
+    {
+        if (_actor is { } known)
+        {
+            return known;
+        }
+
+        var viewer = Viewer;
+        (string, string) actor;
+        if (viewer.IsSystem)
+        {
+            actor = ("Rapport", AuditEntry.SystemRole);
+        }
+        else if (viewer.StaffMemberId is { } staffId)
+        {
+            var name = await StaffMembers.IgnoreQueryFilters().Where(s => s.Id == staffId).Select(s => s.DisplayName).FirstOrDefaultAsync(cancellationToken);
+            actor = (name ?? "Unknown staff member", viewer.Roles.ToString());
+        }
+        else if (viewer.ClientId is { } clientId)
+        {
+            var name = await Clients.IgnoreQueryFilters().Where(c => c.Id == clientId).Select(c => c.DisplayName).FirstOrDefaultAsync(cancellationToken);
+            actor = (name ?? "Unknown client", AuditEntry.ClientRole);
+        }
+        else
+        {
+            actor = ("Anonymous", "Anonymous");
+        }
+
+        _actor = actor;
+        return actor;
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Access;
+using Rapport.Cli.Tests.Clinical;
+using Rapport.Clients;
+using Rapport.Persistence;
+
+namespace Rapport.Cli.Tests.Audit;
+
+public sealed class AuditVerifyCommandTests
+{
+    [Fact]
+    public async Task AuditVerify_OnAnIntactTrail_ExitsZero()
+    {
+        var path = await SeededWithReadsAsync();
+
+        var run = await CliRunner.Run("audit", "verify", "--database", path);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("Audit trail intact: 3 entries in 1 practice chain(s)", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditVerify_WithATamperedEntry_ExitsOneNamingTheFirstBrokenEntry()
+    {
+        var path = await SeededWithReadsAsync();
+        Guid tampered;
+        await using (var db = Open(path, Viewer.System))
+        {
+            tampered = await db.AuditEntries.Where(e => e.Sequence == 2).Select(e => e.Id).SingleAsync();
+            await db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEntries" SET "At" = '2020-01-01 00:00:00' WHERE "Sequence" >= 2""");
+        }
+
+        var run = await CliRunner.Run("audit", "verify", "--database", path);
+
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.Contains("at sequence 2", line, StringComparison.Ordinal);
+        Assert.Contains(tampered.ToString(), line, StringComparison.Ordinal);
+        Assert.Contains("changed", line, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> SeededWithReadsAsync()
+    {
+        var path = Path.Combine(CliRunner.TempFolder(), "rapport.db");
+        Assert.Equal(0, (await CliRunner.Run("demo", "seed", "--database", path)).ExitCode);
+        Viewer therapist;
+        await using (var db = Open(path, Viewer.System))
+        {
+            var user = await db.Users.SingleAsync(u => u.NormalizedEmail == "THERAPIST1@HARBOUR.EXAMPLE");
+            var roles = await db.StaffMembers.Where(s => s.Id == user.StaffMemberId).Select(s => s.Roles).SingleAsync();
+            therapist = new Viewer { UserId = user.Id, PracticeId = user.PracticeId, StaffMemberId = user.StaffMemberId, Roles = roles };
+        }
+
+        for (var i = 1; i <= 3; i++)
+        {
+            await using var db = Open(path, therapist);
+            var id = await db.Clients.Where(c => c.Email == $"client{i}@harbour.example").Select(c => c.Id).SingleAsync();
+            Assert.NotNull(await new GetClientRecord(db).HandleAsync(id));
+        }
+
+        return path;
+    }
+
+    private static RapportDb Open(string path, Viewer viewer) =>
+        new(RapportDatabase.StandaloneOptions(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, Path = path }), new FixedViewerSource(viewer));
+}

@@ -1,0 +1,234 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Rapport.Access;
+using Rapport.Audit;
+using Rapport.Clients;
+using Rapport.Episodes;
+using Rapport.MyCare;
+using Rapport.Persistence;
+using Rapport.Tests.Support;
+
+namespace Rapport.Tests.Audit;
+
+/// <summary>The audit trail a client and a regulator rely on: every clinical read and write, in order, tamper-evident.</summary>
+public sealed class AuditTrailTests
+{
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ClientRecordRead_WritesExactlyOneAuditEntry(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var clientId = await database.ClientIdAsync("client1@harbour.example");
+        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        await using (var db = database.Open(therapist))
+        {
+            Assert.NotNull(await new GetClientRecord(db).HandleAsync(clientId));
+        }
+
+        await using var check = database.Open(Viewer.System);
+        var entry = Assert.Single(await check.AuditEntries.ToListAsync());
+        Assert.Equal(AuditAction.Read, entry.Action);
+        Assert.Equal(clientId, entry.ClientId);
+        Assert.Equal(therapist.UserId, entry.UserId);
+        Assert.Equal(therapist.PracticeId, entry.PracticeId);
+        Assert.Contains("Therapist", entry.ActorRole, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(entry.ActorName));
+        Assert.Equal(1, entry.Sequence);
+        Assert.Equal(AuditHash.Genesis, entry.PreviousHash);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ClientRecordRead_WithoutACareRelationship_WritesNoReadEntry(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var otherTherapistsClient = await database.ClientIdAsync("client13@harbour.example");
+        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        {
+            Assert.Null(await new GetClientRecord(db).HandleAsync(otherTherapistsClient));
+        }
+
+        await using var check = database.Open(Viewer.System);
+        Assert.Equal(0, await check.AuditEntries.CountAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ClinicalWrite_IsAuditedWithTheWrite_AndNotWhenTheWriteFails(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        await using var first = database.Open(therapist);
+        await using var second = database.Open(therapist);
+        var a = await first.Episodes.OrderBy(e => e.Id).FirstAsync();
+        var b = await second.Episodes.SingleAsync(e => e.Id == a.Id);
+
+        a.Status = EpisodeStatus.Paused;
+        await first.SaveChangesAsync();
+        b.Status = EpisodeStatus.Ended;
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => second.SaveChangesAsync());
+
+        await using var check = database.Open(Viewer.System);
+        var entry = Assert.Single(await check.AuditEntries.ToListAsync());
+        Assert.Equal(AuditAction.Update, entry.Action);
+        Assert.Equal(nameof(CareEpisode), entry.RecordType);
+        Assert.Equal(a.Id.ToString(), entry.RecordId);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AuditEntries_CannotBeChangedOrDeletedThroughTheApp(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await ReadAsync(database, "therapist1@harbour.example", "client1@harbour.example");
+        await using var db = database.Open(Viewer.System);
+        var entry = await db.AuditEntries.SingleAsync();
+
+        entry.Sequence = 99;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
+        db.Entry(entry).State = EntityState.Deleted;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
+    }
+
+    [Fact]
+    public async Task Postgres_RefusesToUpdateOrDeleteAuditEntries_EvenOutsideTheApp()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        await ReadAsync(database, "therapist1@harbour.example", "client1@harbour.example");
+        await using var db = database.Open(Viewer.System);
+
+        await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEntries" SET "ActorName" = 'Nobody'"""));
+        await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync("""DELETE FROM "AuditEntries" """));
+        Assert.Equal(1, await db.AuditEntries.CountAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AuditVerify_OnAnUntouchedTrail_IsIntact(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await ReadAsync(database, "therapist1@harbour.example", "client1@harbour.example");
+        await ReadAsync(database, "therapist1@harbour.example", "client2@harbour.example");
+        await ReadAsync(database, "therapist@northside.example", "client1@northside.example");
+        await ReadAsync(database, "client1@harbour.example", null);
+
+        await using var db = database.Open(Viewer.System);
+        var result = await new VerifyAuditTrail(db).HandleAsync();
+
+        Assert.True(result.Intact);
+        Assert.Equal(2, result.Practices);
+        Assert.Equal(4, result.Entries);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AuditVerify_WithATamperedEntry_NamesTheFirstBrokenEntry(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        for (var i = 1; i <= 4; i++)
+        {
+            await ReadAsync(database, "therapist1@harbour.example", $"client{i}@harbour.example");
+        }
+
+        await using var db = database.Open(Viewer.System);
+        var second = await db.AuditEntries.SingleAsync(e => e.Sequence == 2);
+        await TamperAsync(db, provider, """UPDATE "AuditEntries" SET "ActorName" = 'Someone else' WHERE "Sequence" = 2""");
+
+        var result = await new VerifyAuditTrail(db).HandleAsync();
+
+        var broken = Assert.Single(result.Breaks);
+        Assert.Equal(2, broken.Sequence);
+        Assert.Equal(second.Id, broken.EntryId);
+        Assert.Equal(second.PracticeId, broken.PracticeId);
+        Assert.Contains("changed", broken.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AuditVerify_WithADeletedEntry_NamesTheEntryAfterTheGap(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        for (var i = 1; i <= 3; i++)
+        {
+            await ReadAsync(database, "therapist1@harbour.example", $"client{i}@harbour.example");
+        }
+
+        await using var db = database.Open(Viewer.System);
+        await TamperAsync(db, provider, """DELETE FROM "AuditEntries" WHERE "Sequence" = 2""");
+
+        var broken = Assert.Single((await new VerifyAuditTrail(db).HandleAsync()).Breaks);
+
+        Assert.Equal(3, broken.Sequence);
+        Assert.Contains("missing", broken.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ConcurrentReads_EachTakeTheirOwnPlaceInTheChain(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var reads = Enumerable.Range(1, 8).Select(i => ReadAsync(database, "therapist1@harbour.example", $"client{i}@harbour.example"));
+
+        await Task.WhenAll(reads);
+
+        await using var db = database.Open(Viewer.System);
+        var result = await new VerifyAuditTrail(db).HandleAsync();
+        Assert.True(result.Intact, string.Join("; ", result.Breaks));
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), await db.AuditEntries.OrderBy(e => e.Sequence).Select(e => e.Sequence).ToListAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task WhoLookedAtMyRecord_ListsStaffReads_NotTheClientsOwnOrOtherClients(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await ReadAsync(database, "therapist1@harbour.example", "client1@harbour.example");
+        await ReadAsync(database, "supervisor@harbour.example", "client1@harbour.example");
+        await ReadAsync(database, "therapist1@harbour.example", "client2@harbour.example");
+        await ReadAsync(database, "client1@harbour.example", null);
+
+        await using var db = database.Open(await database.ViewerForAsync("client1@harbour.example"));
+        var rows = await new GetRecordAccess(db).HandleAsync();
+
+        Assert.NotNull(rows);
+        Assert.Equal(2, rows.Count);
+        Assert.Contains("Supervisor", rows[0].Role, StringComparison.Ordinal);
+        Assert.Contains("Therapist", rows[1].Role, StringComparison.Ordinal);
+        Assert.All(rows, r => Assert.Equal(AuditAction.Read, r.Action));
+    }
+
+    [Fact]
+    public void RequestDetails_AreCleanedOfControlCharacters()
+    {
+        var context = new AuditContext { UserAgent = "Mozilla\r\nX-Forged: yes\u001b[31m" + new string('a', 400), IpAddress = "10.0.0.1\n" };
+
+        Assert.DoesNotContain('\n', context.UserAgent!);
+        Assert.DoesNotContain('\u001b', context.UserAgent!);
+        Assert.Equal(AuditContext.MaxUserAgentLength, context.UserAgent!.Length);
+        Assert.Equal("10.0.0.1", context.IpAddress);
+    }
+
+    /// <summary>A staff member opens a client's record, or (clientEmail null) a client opens their own page.</summary>
+    internal static async Task ReadAsync(TestDatabase database, string viewerEmail, string? clientEmail)
+    {
+        await using var db = database.Open(await database.ViewerForAsync(viewerEmail));
+        if (clientEmail is null)
+        {
+            Assert.NotNull(await new GetMyCare(db).HandleAsync());
+            return;
+        }
+
+        Assert.NotNull(await new GetClientRecord(db).HandleAsync(await database.ClientIdAsync(clientEmail)));
+    }
+
+    // What an attacker with database access does; on PostgreSQL they must first switch the append-only trigger off.
+    private static async Task TamperAsync(RapportDb db, DatabaseProvider provider, string sql)
+    {
+        if (provider == DatabaseProvider.Postgres)
+        {
+            await db.Database.ExecuteSqlRawAsync("""ALTER TABLE "AuditEntries" DISABLE TRIGGER USER""");
+        }
+
+        await db.Database.ExecuteSqlRawAsync(sql);
+    }
+}

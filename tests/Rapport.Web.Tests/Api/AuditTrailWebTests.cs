@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Rapport.Audit;
+
+namespace Rapport.Web.Tests.Api;
+
+/// <summary>The audit trail as staff and clients meet it through the API and the pages.</summary>
+public sealed class AuditTrailWebTests(SharedApp shared) : IClassFixture<SharedApp>
+{
+    [Fact]
+    public async Task ApiClientRecordRead_WritesExactlyOneAuditEntry_WithWhereItCameFrom()
+    {
+        var id = await shared.App.ClientIdAsync("client5@harbour.example");
+        using var client = await shared.App.SignedInAsync("therapist1@harbour.example");
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("RapportAuditTest/1.0");
+
+        using var response = await client.GetAsync(new Uri($"/api/clients/{id}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var db = shared.App.SystemDb();
+        var entry = Assert.Single(await db.AuditEntries.Where(e => e.ClientId == id).ToListAsync());
+        Assert.Equal(AuditAction.Read, entry.Action);
+        Assert.Equal("RapportAuditTest/1.0", entry.UserAgent);
+    }
+
+    [Fact]
+    public async Task WhoHasLookedAtMyRecord_ShowsTheTherapistWhoOpenedIt_ButNotToAnotherClient()
+    {
+        var id = await shared.App.ClientIdAsync("client6@harbour.example");
+        string therapistName;
+        await using (var db = shared.App.SystemDb())
+        {
+            therapistName = await db.StaffMembers.Where(s => s.Email == "therapist1@harbour.example").Select(s => s.DisplayName).SingleAsync();
+        }
+
+        using (var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example"))
+        {
+            using var page = await therapist.GetAsync(new Uri($"/clients/{id}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+
+        using var me = await shared.App.SignedInWithCookieAsync("client6@harbour.example");
+        var html = await me.GetStringAsync(new Uri("/me/access", UriKind.Relative));
+        using var other = await shared.App.SignedInWithCookieAsync("client7@harbour.example");
+        var otherHtml = await other.GetStringAsync(new Uri("/me/access", UriKind.Relative));
+
+        Assert.Contains(therapistName, html, StringComparison.Ordinal);
+        Assert.DoesNotContain(therapistName, otherHtml, StringComparison.Ordinal);
+        Assert.Contains("No one at your practice has opened your record yet", otherHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClientNav_LinksToWhoHasLookedAtMyRecord()
+    {
+        using var me = await shared.App.SignedInWithCookieAsync("client8@harbour.example");
+
+        var html = await me.GetStringAsync(new Uri("/me", UriKind.Relative));
+
+        Assert.Contains("href=\"me/access\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WhoHasLookedAtMyRecord_IsForClientsOnly()
+    {
+        using var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+
+        using var response = await therapist.GetAsync(new Uri("/me/access", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+}

@@ -1,0 +1,203 @@
+using System.Net;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Rapport.Web.Tests.Support;
+
+namespace Rapport.Web.Tests.Security;
+
+/// <summary>
+/// Every route of the app × every kind of person, built from the route table: a new route without a rule here fails
+/// the build, so access is decided on purpose, never by omission. The record in question is client11's: treated by
+/// therapist1 (supervised by the supervisor), in a couple with client12.
+/// </summary>
+public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrixTests.Fixture>
+{
+    public enum Persona
+    {
+        Anonymous,
+        ClientThemself,
+        CouplePartner,
+        GroupMember,
+        TreatingTherapist,
+        OtherTherapist,
+        OtherPracticeTherapist,
+        Supervisor,
+        AdminWithoutBreakGlass,
+    }
+
+    private static readonly Dictionary<Persona, string> Emails = new()
+    {
+        [Persona.ClientThemself] = "client11@harbour.example",
+        [Persona.CouplePartner] = "client12@harbour.example",
+        [Persona.GroupMember] = "client35@harbour.example",
+        [Persona.TreatingTherapist] = "therapist1@harbour.example",
+        [Persona.OtherTherapist] = "therapist2@harbour.example",
+        [Persona.OtherPracticeTherapist] = "therapist@northside.example",
+        [Persona.Supervisor] = "supervisor@harbour.example",
+        [Persona.AdminWithoutBreakGlass] = "admin@harbour.example",
+    };
+
+    private static readonly Persona[] Clients = [Persona.ClientThemself, Persona.CouplePartner, Persona.GroupMember];
+    private static readonly Persona[] Clinicians = [Persona.TreatingTherapist, Persona.OtherTherapist, Persona.OtherPracticeTherapist, Persona.Supervisor];
+    private static readonly Persona[] CareTeam = [Persona.TreatingTherapist, Persona.Supervisor];
+
+    private const int Redirect = 302, Ok = 200, Forbidden = 403, NotFound = 404, Unauthorized = 401;
+
+    /// <summary>What each person gets for GET; null means "the same as everyone else, and never a server error" (public pages).</summary>
+    private static readonly Dictionary<string, Func<Persona, int>?> Rules = new(StringComparer.Ordinal)
+    {
+        ["/"] = p => p == Persona.Anonymous ? Ok : Redirect,
+        ["/Error"] = null,
+        ["/not-found"] = null,
+        ["/status/{Code:int}"] = null,
+        ["/invitations/accept"] = null,
+        ["/dev/outbox"] = null,
+        ["/health/live"] = null,
+        ["/health/ready"] = null,
+        ["/me"] = p => Page(p, Clients.Contains(p)),
+        ["/me/access"] = p => Page(p, Clients.Contains(p)),
+        ["/caseload"] = p => Page(p, Clinicians.Contains(p)),
+        ["/invite-client"] = p => Page(p, Clinicians.Contains(p)),
+        // The Northside therapist is also their own practice's admin: their admin page, but not Harbour's client.
+        ["/admin"] = p => Page(p, p is Persona.AdminWithoutBreakGlass or Persona.OtherPracticeTherapist),
+        ["/clients/{Id:guid}/break-glass"] = p => p == Persona.OtherPracticeTherapist ? NotFound : Page(p, p == Persona.AdminWithoutBreakGlass),
+        ["/clients/{Id:guid}"] = p => p == Persona.Anonymous ? Redirect : Clients.Contains(p) ? Forbidden : CareTeam.Contains(p) ? Ok : NotFound,
+        ["/api/me"] = p => p == Persona.Anonymous ? Unauthorized : Ok,
+        ["/api/caseload"] = p => Api(p, Clinicians.Contains(p)),
+        ["/api/my/care"] = p => Api(p, Clients.Contains(p)),
+        ["/api/clients/{id:guid}"] = p => p == Persona.Anonymous ? Unauthorized : Clients.Contains(p) ? Forbidden : CareTeam.Contains(p) ? Ok : NotFound,
+    };
+
+    /// <summary>Routes this matrix does not probe, each with the reason.</summary>
+    private static readonly Dictionary<string, string> Exempt = new(StringComparer.Ordinal)
+    {
+        ["{**path:file}"] = "static files",
+        ["/_framework/opaque-redirect"] = "Blazor framework plumbing",
+    };
+
+    // ASP.NET Core Identity's own pages and endpoints: anonymous must never get a 200 from the Manage pages; the rest
+    // are sign-in plumbing, probed only for "no server error". POST-only endpoints are covered by their own tests.
+    private static bool IsIdentity(string pattern) =>
+        pattern.StartsWith("/Account/", StringComparison.Ordinal) || pattern == "/Account/Manage" || pattern.StartsWith("/api/identity/", StringComparison.Ordinal);
+
+    private static int Page(Persona p, bool allowed) => p == Persona.Anonymous ? Redirect : allowed ? Ok : Forbidden;
+
+    private static int Api(Persona p, bool allowed) => p == Persona.Anonymous ? Unauthorized : allowed ? Ok : Forbidden;
+
+    private readonly Fixture _fixture;
+
+    public AuthorisationMatrixTests(Fixture fixture) => _fixture = fixture;
+
+    [Fact]
+    public void EveryRoute_HasAnAccessRule()
+    {
+        var missing = _fixture.Routes.Where(r => !Rules.ContainsKey(r) && !Exempt.ContainsKey(r) && !IsIdentity(r)).ToList();
+        var stale = Rules.Keys.Where(k => !_fixture.Routes.Contains(k)).ToList();
+
+        Assert.True(missing.Count == 0, "Routes with no access rule in AuthorisationMatrixTests: " + string.Join(", ", missing));
+        Assert.True(stale.Count == 0, "Rules for routes that no longer exist: " + string.Join(", ", stale));
+    }
+
+    [Fact]
+    public async Task EveryRoute_ForEveryPerson_GivesTheExpectedStatus()
+    {
+        var failures = new List<string>();
+        foreach (var (pattern, rule) in Rules)
+        {
+            var url = await _fixture.UrlAsync(pattern);
+            int? shared = null;
+            foreach (var persona in Enum.GetValues<Persona>())
+            {
+                var status = await _fixture.GetAsync(persona, url);
+                if (rule is null)
+                {
+                    shared ??= status;
+                    if (status >= 500 || status != shared)
+                    {
+                        failures.Add($"{pattern} as {persona}: {status}, expected {shared} for everyone");
+                    }
+                }
+                else if (rule(persona) != status)
+                {
+                    failures.Add($"{pattern} as {persona}: {status}, expected {rule(persona)}");
+                }
+            }
+        }
+
+        foreach (var pattern in _fixture.Routes.Where(IsIdentity).Where(r => _fixture.Gets.Contains(r)))
+        {
+            var url = await _fixture.UrlAsync(pattern);
+            foreach (var persona in Enum.GetValues<Persona>())
+            {
+                var status = await _fixture.GetAsync(persona, url);
+                if (status >= 500 || (persona == Persona.Anonymous && pattern.StartsWith("/Account/Manage", StringComparison.Ordinal) && status == Ok))
+                {
+                    failures.Add($"{pattern} as {persona}: {status}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    public sealed class Fixture : IAsyncLifetime
+    {
+        private readonly RapportApp _app = new();
+        private readonly Dictionary<Persona, HttpClient> _clients = [];
+
+        public HashSet<string> Routes { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> Gets { get; } = new(StringComparer.Ordinal);
+
+        public async Task InitializeAsync()
+        {
+            _clients[Persona.Anonymous] = _app.Anonymous();
+            foreach (var (persona, email) in Emails)
+            {
+                _clients[persona] = await _app.SignedInWithCookieAsync(email);
+            }
+
+            foreach (var endpoint in _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+            {
+                var pattern = endpoint.RoutePattern.RawText ?? "";
+                if (!pattern.StartsWith('/') && !pattern.StartsWith('{'))
+                {
+                    continue; // fingerprinted static assets: "app.css", "lib/bootstrap/…"
+                }
+
+                Routes.Add(pattern);
+                var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods;
+                if (methods is null || methods.Contains("GET"))
+                {
+                    Gets.Add(pattern);
+                }
+            }
+        }
+
+        public async Task<string> UrlAsync(string pattern)
+        {
+            var client11 = await _app.ClientIdAsync("client11@harbour.example");
+            return pattern
+                .Replace("{Id:guid}", client11.ToString(), StringComparison.Ordinal)
+                .Replace("{id:guid}", client11.ToString(), StringComparison.Ordinal)
+                .Replace("{Code:int}", "404", StringComparison.Ordinal)
+                .Replace("{Id}", "unknown-passkey", StringComparison.Ordinal);
+        }
+
+        public async Task<int> GetAsync(Persona persona, string url)
+        {
+            using var response = await _clients[persona].GetAsync(new Uri(url, UriKind.Relative));
+            return (int)response.StatusCode;
+        }
+
+        public Task DisposeAsync()
+        {
+            foreach (var client in _clients.Values)
+            {
+                client.Dispose();
+            }
+
+            _app.Dispose();
+            return Task.CompletedTask;
+        }
+    }
+}

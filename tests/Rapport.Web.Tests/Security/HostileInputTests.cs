@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Rapport.BreakGlass;
+using Rapport.Email;
+using Rapport.Web.Tests.Api;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Rapport.Web.Tests.Security;
+
+/// <summary>Malformed, oversized and hostile input gets a 4xx answer, never a server error, and markup comes back escaped.</summary>
+public sealed class HostileInputTests(SharedApp shared) : IClassFixture<SharedApp>
+{
+    public static TheoryData<string, string> BadLoginBodies => new()
+    {
+        { "malformed JSON", "{\"email\": \"therapist1@harbour.example\", \"password\": " },
+        { "wrong types", "{\"email\": 5, \"password\": [1, 2]}" },
+        { "not an object", "[\"therapist1@harbour.example\"]" },
+        { "empty", "" },
+        { "oversized password", "{\"email\": \"therapist1@harbour.example\", \"password\": \"" + new string('x', 2_000_000) + "\"}" },
+        { "script as email", "{\"email\": \"<script>alert(1)</script>\", \"password\": \"rapport-demo-2026\"}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadLoginBodies))]
+    public async Task ApiSignIn_WithHostileInput_AnswersFourHundredSomething(string what, string body)
+    {
+        using var client = shared.App.Anonymous();
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+
+        using var response = await client.PostAsync(new Uri("/api/identity/login", UriKind.Relative), content);
+
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"{what}: {(int)response.StatusCode}");
+    }
+
+    [Theory]
+    [InlineData("/api/clients/not-a-guid")]
+    [InlineData("/api/clients/00000000-0000-0000-0000-000000000000")]
+    [InlineData("/clients/%3Cscript%3E")]
+    [InlineData("/api/clients/" + "1234567890123456789012345678901234567890")]
+    public async Task MalformedIds_AreNotFound(string url)
+    {
+        using var client = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+
+        using var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task FormPost_WithoutAntiforgeryToken_IsRefused()
+    {
+        using var client = shared.App.Anonymous();
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string> { ["Input.Email"] = "therapist1@harbour.example", ["Input.Password"] = "x", ["_handler"] = "login" });
+
+        using var response = await client.PostAsync(new Uri("/Account/Login", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ScriptInABreakGlassReason_IsShownToTheClientAsText()
+    {
+        var id = await shared.App.ClientIdAsync("client9@harbour.example");
+        using (var scope = shared.App.Services.CreateScope())
+        {
+            var viewer = await ViewerAsync("admin@harbour.example");
+            await using var db = new Rapport.Persistence.RapportDb(
+                scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.DbContextOptions<Rapport.Persistence.RapportDb>>(),
+                new Rapport.Access.FixedViewerSource(viewer));
+            var outcome = await new OpenBreakGlass(db, scope.ServiceProvider.GetRequiredService<IMailer>(), TimeProvider.System)
+                .HandleAsync(id, "<script>alert('owned')</script> welfare check requested by police", "https://example.org");
+            Assert.True(outcome.Succeeded);
+        }
+
+        using var me = await shared.App.SignedInWithCookieAsync("client9@harbour.example");
+        var html = await me.GetStringAsync(new Uri("/me/access", UriKind.Relative));
+
+        Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(", html, StringComparison.Ordinal);
+    }
+
+    private async Task<Rapport.Access.Viewer> ViewerAsync(string email)
+    {
+        using var api = await shared.App.SignedInAsync(email);
+        var me = await api.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/me");
+        return new Rapport.Access.Viewer
+        {
+            UserId = me.GetProperty("userId").GetString(),
+            PracticeId = me.GetProperty("practiceId").GetGuid(),
+            StaffMemberId = me.GetProperty("staffMemberId").GetGuid(),
+            Roles = Enum.Parse<Rapport.Staff.StaffRoles>(me.GetProperty("roles").GetString()!),
+        };
+    }
+}
