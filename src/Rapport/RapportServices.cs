@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Rapport.Administration;
+using Rapport.Alerts;
 using Rapport.Caseload;
+using Rapport.CheckIns;
 using Rapport.Clients;
 using Rapport.Demo;
 using Rapport.Invitations;
@@ -22,6 +24,10 @@ public static class RapportServices
         services.AddScoped<InviteStaff>();
         services.AddScoped<InviteClient>();
         services.AddScoped<AcceptInvitation>();
+        services.AddScoped<GetCheckIn>();
+        services.AddScoped<AnswerQuestion>();
+        services.AddScoped<LeaveNote>();
+        services.AddScoped<AcknowledgeRiskAlert>();
         services.AddScoped<DemoData>();
         return services;
     }

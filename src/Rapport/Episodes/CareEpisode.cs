@@ -32,6 +32,9 @@ public sealed class CareEpisode
     public EpisodeFormat Format { get; set; }
     public EpisodeStatus Status { get; set; }
     public string? ReferralReason { get; set; }
+
+    /// <summary>Comma-separated instrument ids narrowing the default measurement plan; <c>null</c> for the default.</summary>
+    public string? MeasurementPlan { get; set; }
     public DateOnly StartedOn { get; set; }
     public DateOnly? EndedOn { get; set; }
     public Guid Version { get; set; } = Guid.NewGuid();

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Accounts;
+using Rapport.Alerts;
+using Rapport.CheckIns;
 using Rapport.Clients;
 using Rapport.Episodes;
 using Rapport.Invitations;
@@ -37,6 +39,9 @@ public sealed class RapportDb(DbContextOptions<RapportDb> options, IViewerSource
     public DbSet<SessionAttendee> SessionAttendees => Set<SessionAttendee>();
     public DbSet<MeasureResponse> MeasureResponses => Set<MeasureResponse>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<CheckInDraft> CheckInDrafts => Set<CheckInDraft>();
+    public DbSet<RiskAlert> RiskAlerts => Set<RiskAlert>();
+    public DbSet<ClientNote> ClientNotes => Set<ClientNote>();
 
     public Viewer Viewer => viewerSource.Current;
 
@@ -70,6 +75,8 @@ public sealed class RapportDb(DbContextOptions<RapportDb> options, IViewerSource
             p.Property(x => x.Name).HasMaxLength(200);
             p.Property(x => x.Slug).HasMaxLength(80);
             p.Property(x => x.TimeZone).HasMaxLength(64);
+            p.Property(x => x.CrisisText).HasMaxLength(1000);
+            p.Property(x => x.OnCallEmail).HasMaxLength(256);
             p.HasIndex(x => x.Slug).IsUnique();
             p.Property(x => x.Version).IsConcurrencyToken();
         });
@@ -114,6 +121,7 @@ public sealed class RapportDb(DbContextOptions<RapportDb> options, IViewerSource
         {
             e.Property(x => x.Title).HasMaxLength(200);
             e.Property(x => x.ReferralReason).HasMaxLength(4000);
+            e.Property(x => x.MeasurementPlan).HasMaxLength(400);
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => x.PracticeId);
             e.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
@@ -173,6 +181,55 @@ public sealed class RapportDb(DbContextOptions<RapportDb> options, IViewerSource
             r.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
             // A member's answers are theirs and their care team's: never a partner's or a group member's.
             r.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
+                || x.ClientId == ViewerClientId
+                || x.Episode!.CareTeam.Any(t =>
+                    t.StaffMemberId == ViewerStaffId
+                    || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
+        });
+
+        builder.Entity<CheckInDraft>(d =>
+        {
+            d.Property(x => x.InstrumentId).HasMaxLength(64);
+            d.Property(x => x.AnswersJson).HasMaxLength(8000);
+            d.Property(x => x.Version).IsConcurrencyToken();
+            d.HasIndex(x => new { x.ClientId, x.EpisodeId, x.InstrumentId }).IsUnique();
+            d.HasOne<CareEpisode>().WithMany().HasForeignKey(x => x.EpisodeId);
+            d.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+            d.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+            // A half-answered questionnaire is the client's own until they submit it.
+            d.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId);
+        });
+
+        builder.Entity<RiskAlert>(a =>
+        {
+            a.Property(x => x.InstrumentId).HasMaxLength(64);
+            a.Property(x => x.Item).HasMaxLength(64);
+            a.Property(x => x.AnswerLabel).HasMaxLength(200);
+            a.Property(x => x.AcknowledgedByName).HasMaxLength(200);
+            a.Property(x => x.Version).IsConcurrencyToken();
+            a.HasIndex(x => new { x.EpisodeId, x.AcknowledgedAt });
+            a.HasIndex(x => x.ClientId);
+            a.HasOne(x => x.Episode).WithMany().HasForeignKey(x => x.EpisodeId);
+            a.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+            a.HasOne<MeasureResponse>().WithMany().HasForeignKey(x => x.MeasureResponseId).OnDelete(DeleteBehavior.Restrict);
+            a.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+            // Like the answers it comes from: the client's own and their care team's, never a partner's; no admin.
+            a.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
+                || x.ClientId == ViewerClientId
+                || x.Episode!.CareTeam.Any(t =>
+                    t.StaffMemberId == ViewerStaffId
+                    || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
+        });
+
+        builder.Entity<ClientNote>(n =>
+        {
+            n.Property(x => x.Text).HasMaxLength(ClientNote.MaxLength);
+            n.HasIndex(x => new { x.EpisodeId, x.WrittenAt });
+            n.HasIndex(x => x.ClientId);
+            n.HasOne(x => x.Episode).WithMany().HasForeignKey(x => x.EpisodeId);
+            n.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+            n.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+            n.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
                 || x.ClientId == ViewerClientId
                 || x.Episode!.CareTeam.Any(t =>
                     t.StaffMemberId == ViewerStaffId
