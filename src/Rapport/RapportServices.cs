@@ -24,6 +24,7 @@ public static class RapportServices
         services.AddScoped<InviteStaff>();
         services.AddScoped<InviteClient>();
         services.AddScoped<AcceptInvitation>();
+        services.AddScoped<UpdateCrisisHelp>();
         services.AddScoped<GetCheckIn>();
         services.AddScoped<AnswerQuestion>();
         services.AddScoped<LeaveNote>();

@@ -120,12 +120,13 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock)
             if (alliance.Count > 0)
             {
                 var series = alliance.Select((x, i) => new AlliancePoint(i + 1, x.Total!.Value)).ToArray();
-                foreach (var signal in AllianceSignals.DetectLatest(sessionCheck, series))
+                // One line per client: the most telling signal (a drop says more than "low", "low" more than a trend).
+                var signal = AllianceSignals.DetectLatest(sessionCheck, series)
+                    .Where(s => AlliancePriority(s.Kind) < int.MaxValue)
+                    .MinBy(s => AlliancePriority(s.Kind));
+                if (signal is not null && AllianceText(signal, series) is { } text)
                 {
-                    if (AllianceText(signal, series) is { } text)
-                    {
-                        attention.Add(new Attention(AttentionKind.Alliance, text, alliance[^1].SubmittedAt));
-                    }
+                    attention.Add(new Attention(AttentionKind.Alliance, text, alliance[^1].SubmittedAt));
                 }
             }
 
@@ -181,6 +182,15 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock)
         "c-nip" => "C-NIP",
         "rapport-session-check" => "Session Check",
         _ => instrumentId,
+    };
+
+    private static int AlliancePriority(AllianceSignalKind kind) => kind switch
+    {
+        AllianceSignalKind.AllianceDrop => 0,
+        AllianceSignalKind.UnrepairedRupture => 1,
+        AllianceSignalKind.LowAlliance => 2,
+        AllianceSignalKind.Trend => 3,
+        _ => int.MaxValue,
     };
 
     /// <summary>The alliance signals a therapist should act on now, in words; a repaired rupture is good news, not an alarm.</summary>
