@@ -78,6 +78,7 @@ builder.Services.ConfigureApplicationCookie(IdleSignOut.Configure);
 builder.Services.AddAuthorization(Policies.Configure);
 builder.Services.AddSingleton<IEmailSender<RapportUser>, IdentityMailSender>();
 builder.Services.AddHostedService<FirstRun>();
+builder.Services.AddHostedService<RiskAlertEscalation>();
 builder.Services.AddHealthChecks().AddDbContextCheck<RapportDb>("database", tags: ["ready"]);
 
 var app = builder.Build();
