@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
+using Rapport.Administration;
 using Rapport.Alerts;
 using Rapport.Caseload;
 using Rapport.CheckIns;
@@ -58,6 +59,27 @@ public sealed class CheckInTests
         Assert.Equal(("9", 1, "Several days"), (alert.Item, alert.Value, alert.AnswerLabel));
         Assert.Equal(9, response.Total);
         Assert.False(await system.CheckInDrafts.AnyAsync(d => d.ClientId == viewer.ClientId));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task CrisisHelp_UsesThePracticesOwnWords(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using (var admin = database.Open(await database.ViewerForAsync("admin@harbour.example")))
+        {
+            var saved = await new UpdateCrisisHelp(admin).HandleAsync(new UpdateCrisisHelp.Form { CrisisText = "Call Harbour crisis line 0800 000 000, or 999.", OnCallEmail = "not an email" });
+            Assert.True(saved.Errors.ContainsKey(nameof(UpdateCrisisHelp.Form.OnCallEmail)));
+            saved = await new UpdateCrisisHelp(admin).HandleAsync(new UpdateCrisisHelp.Form { CrisisText = "Call Harbour crisis line 0800 000 000, or 999.", OnCallEmail = "oncall@harbour.example" });
+            Assert.True(saved.Succeeded);
+        }
+
+        await using var db = database.Open(await database.ViewerForAsync("client3@harbour.example"));
+        await AnswerPhq9Async(db, item9: 3);
+        var view = await new GetCheckIn(db, TimeProvider.System).HandleAsync();
+
+        Assert.True(view!.ShowCrisisHelp);
+        Assert.Equal("Call Harbour crisis line 0800 000 000, or 999.", view.CrisisText);
     }
 
     [Theory]
