@@ -29,6 +29,8 @@ public static class RapportServices
         services.AddScoped<AnswerQuestion>();
         services.AddScoped<LeaveNote>();
         services.AddScoped<AcknowledgeRiskAlert>();
+        services.AddScoped<GetClientNotes>();
+        services.AddScoped<MarkClientNotesRead>();
         services.AddScoped<DemoData>();
         return services;
     }

@@ -225,6 +225,12 @@ public sealed class CheckInTests
             var row = (await new GetCaseload(db, TimeProvider.System).HandleAsync()).Single(r => r.ClientId == client.ClientId);
             Assert.DoesNotContain(row.Attention, a => a.Kind == AttentionKind.Risk);
             Assert.Contains("acknowledged by Sam Okafor", row.LastAcknowledgement, StringComparison.Ordinal);
+
+            var notes = await new GetClientNotes(db).HandleAsync(client.ClientId!.Value);
+            Assert.Equal("I start a new job on Monday.", Assert.Single(notes.Notes).Text);
+            Assert.Equal(1, await new MarkClientNotesRead(db, TimeProvider.System).HandleAsync(client.ClientId!.Value));
+            row = (await new GetCaseload(db, TimeProvider.System).HandleAsync()).Single(r => r.ClientId == client.ClientId);
+            Assert.DoesNotContain(row.Attention, a => a.Kind == AttentionKind.ClientNote);
         }
     }
 

@@ -96,6 +96,15 @@ public sealed class CheckInTests(BrowserFixture browser)
         }
 
         Assert.Empty(await BrowserFixture.AccessibilityViolationsAsync(desktop));
+
+        // The note is read on the client's record; once marked read it leaves the dashboard.
+        await row.GetByRole(AriaRole.Link, new() { Name = clientName }).ClickAsync();
+        await Expect(desktop.GetByText("Work has been very hard this week.")).ToBeVisibleAsync();
+        Assert.Empty(await BrowserFixture.AccessibilityViolationsAsync(desktop));
+        await desktop.GetByRole(AriaRole.Button, new() { Name = "Mark notes as read" }).ClickAsync();
+        await Expect(desktop.GetByRole(AriaRole.Button, new() { Name = "Mark notes as read" })).ToHaveCountAsync(0);
+        await desktop.GotoAsync("/caseload");
+        await Expect(desktop.Locator("table.table-caseload tbody tr").Filter(new() { HasText = clientName })).Not.ToContainTextAsync("New note");
     }
 
     [Fact]
