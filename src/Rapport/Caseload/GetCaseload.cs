@@ -79,11 +79,11 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock)
         var responses = await db.MeasureResponses.AsNoTracking()
             .Where(r => episodeIds.Contains(r.EpisodeId))
             .OrderBy(r => r.SubmittedAt)
-            .Select(r => new { r.EpisodeId, r.ClientId, r.InstrumentId, r.SubmittedAt, r.Total })
+            .Select(r => new { r.EpisodeId, r.ClientId, r.SessionId, r.InstrumentId, r.SubmittedAt, r.Total })
             .ToListAsync(cancellationToken);
         var sessions = await db.Sessions.AsNoTracking()
             .Where(s => episodeIds.Contains(s.EpisodeId))
-            .Select(s => new { s.EpisodeId, Slot = new MeasurementPlan.SessionSlot(s.Id, s.StartsAt, s.DurationMinutes, s.Status) })
+            .Select(s => new { s.EpisodeId, s.Number, Slot = new MeasurementPlan.SessionSlot(s.Id, s.StartsAt, s.DurationMinutes, s.Status) })
             .ToListAsync(cancellationToken);
         var alerts = await db.RiskAlerts.AsNoTracking()
             .Where(a => episodeIds.Contains(a.EpisodeId))
@@ -97,6 +97,32 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock)
         var phq9 = InstrumentCatalog.Get("phq-9");
         var sessionCheck = InstrumentCatalog.Get("rapport-session-check");
         var expected = ExpectedResponseModel.Default(phq9);
+
+        // Couples, families and groups: members whose Session Check at the latest session they all rated differs by more
+        // than the reliable change (split alliance). Raised on the lowest-scoring member's row.
+        var names = rows.ToDictionary(r => (r.EpisodeId, r.ClientId), r => r.ClientName);
+        var splits = new Dictionary<(Guid EpisodeId, Guid ClientId), string>();
+        foreach (var episode in rows.Where(r => r.Format != EpisodeFormat.Individual).Select(r => r.EpisodeId).Distinct())
+        {
+            var latest = responses
+                .Where(x => x.EpisodeId == episode && x.InstrumentId == sessionCheck.Id && x.SessionId is not null && x.Total is not null)
+                .GroupBy(x => x.SessionId!.Value)
+                .Where(g => g.Select(x => x.ClientId).Distinct().Count() >= 2)
+                .MaxBy(g => g.Max(x => x.SubmittedAt));
+            if (latest is null)
+            {
+                continue;
+            }
+
+            var number = sessions.FirstOrDefault(x => x.Slot.Id == latest.Key)?.Number ?? 0;
+            var members = latest.GroupBy(x => x.ClientId).Select(g => (Member: g.Key.ToString(), Total: (double)g.Last().Total!.Value)).ToList();
+            foreach (var split in AllianceSignals.DetectSplit(sessionCheck, number, members))
+            {
+                var low = members.First(m => m.Total == split.Score).Member;
+                var other = names.GetValueOrDefault((episode, Guid.Parse(split.Member!)), "another member");
+                splits[(episode, Guid.Parse(low))] = F($"Split alliance at session {number}: {split.Score} against {other}'s {split.Other} (more than the reliable change {split.Threshold})");
+            }
+        }
 
         var result = new List<(Row Row, bool Own, DateTime? Next, DateTime Newest)>();
         foreach (var r in rows)
@@ -128,6 +154,11 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock)
                 {
                     attention.Add(new Attention(AttentionKind.Alliance, text, alliance[^1].SubmittedAt));
                 }
+            }
+
+            if (splits.TryGetValue((r.EpisodeId, r.ClientId), out var splitText))
+            {
+                attention.Add(new Attention(AttentionKind.Alliance, splitText));
             }
 
             var symptoms = mine.Where(x => x.InstrumentId == phq9.Id && x.Total is not null).Select(x => (double)x.Total!.Value).ToArray();

@@ -262,6 +262,9 @@ public sealed class CheckInTests
         Assert.NotNull(rows[0].Attention[0].RiskAlertId);
         Assert.Contains(rows, r => r.Attention.Any(a => a.Kind == AttentionKind.Alliance));
         Assert.Contains(rows, r => r.Attention.Any(a => a.Kind == AttentionKind.NotOnTrack && a.Text.Contains("above the expected band", StringComparison.Ordinal)));
+        // The couple (client11 and client12): one partner's alliance fell at the last session, the other's did not.
+        var couple = rows.Where(r => r.Format == Rapport.Episodes.EpisodeFormat.Couple).ToList();
+        Assert.Single(couple, r => r.Attention.Any(a => a.Text.StartsWith("Split alliance at session", StringComparison.Ordinal)));
     }
 
     /// <summary>Answers the PHQ-9 with 1 on items 1-8 and <paramref name="item9"/> on item 9, one question at a time.</summary>
