@@ -25,8 +25,9 @@ public sealed record Attention(AttentionKind Kind, string Text, DateTime? At = n
 
 /// <summary>
 /// The therapist's dashboard: their clients (and, for a supervisor, their supervisees' clients), one row per client and
-/// active episode, ordered by what needs attention now: unacknowledged risk, then ruptures and low alliance, then
-/// not-on-track, overdue check-ins and new notes; then their own before supervisees', then next session first.
+/// active episode, ordered by what needs attention now: unacknowledged risk (newest first), then ruptures and low
+/// alliance, then not-on-track, overdue check-ins and new notes; within a tier, more concerns first; then their own
+/// before supervisees', then next session first.
 /// </summary>
 public sealed class GetCaseload(RapportDb db, TimeProvider clock)
 {
@@ -120,7 +121,7 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock)
             {
                 var low = members.First(m => m.Total == split.Score).Member;
                 var other = names.GetValueOrDefault((episode, Guid.Parse(split.Member!)), "another member");
-                splits[(episode, Guid.Parse(low))] = F($"Split alliance at session {number}: {split.Score} against {other}'s {split.Other} (more than the reliable change {split.Threshold})");
+                splits[(episode, Guid.Parse(low))] = F($"Split alliance at session {number}: {split.Score} against {other}'s {split.Other} (more than the reliable change {Math.Round(split.Threshold ?? 0, 1)})");
             }
         }
 
@@ -200,6 +201,7 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock)
         return [.. result
             .OrderBy(x => x.Row.Attention.Count == 0 ? int.MaxValue : (int)x.Row.Attention[0].Kind)
             .ThenByDescending(x => x.Newest)
+            .ThenByDescending(x => x.Row.Attention.Count)
             .ThenBy(x => !x.Own)
             .ThenBy(x => x.Next ?? DateTime.MaxValue)
             .ThenBy(x => x.Row.ClientName, StringComparer.Ordinal)
