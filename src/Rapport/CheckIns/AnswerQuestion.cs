@@ -35,6 +35,13 @@ public sealed class AnswerQuestion(RapportDb db, TimeProvider clock)
         var instrument = state.Due.FirstOrDefault(i => i.Id == instrumentId);
         if (instrument is null)
         {
+            // The same answer sent twice (a double tap) after the first completed the instrument: nothing more to do.
+            var justSent = now.AddMinutes(-10);
+            if (await db.MeasureResponses.AnyAsync(r => r.ClientId == state.ClientId && r.EpisodeId == state.Episode.Id && r.InstrumentId == instrumentId && r.SubmittedAt >= justSent, cancellationToken))
+            {
+                return Outcome<Result>.Ok(new Result(false, false));
+            }
+
             return Outcome<Result>.Invalid(AnswerField, "This questionnaire is not due now. Please reload the page.");
         }
 
@@ -64,8 +71,7 @@ public sealed class AnswerQuestion(RapportDb db, TimeProvider clock)
 
             draft.AnswersJson = JsonSerializer.Serialize(ordered.Where(a => a.Value is not null).ToDictionary());
             draft.UpdatedAt = now;
-            await db.SaveChangesAsync(cancellationToken);
-            return Outcome<Result>.Ok(new Result(false, false));
+            return await SaveOrYieldAsync(new Result(false, false), cancellationToken);
         }
 
         var result = score.Result!;
@@ -104,8 +110,45 @@ public sealed class AnswerQuestion(RapportDb db, TimeProvider clock)
         }
 
         // One SaveChanges is one transaction: the answers and their alert are stored together or not at all.
-        await db.SaveChangesAsync(cancellationToken);
-        return Outcome<Result>.Ok(new Result(true, risks.Count > 0));
+        return await SaveOrYieldAsync(new Result(true, risks.Count > 0), cancellationToken);
+    }
+
+    /// <summary>
+    /// A double tap on a phone sends the same answer twice at once. The draft's unique index and concurrency token make
+    /// the second request fail instead of storing a second response (and a second alert); it then yields to the first,
+    /// and the page shows whatever the first saved.
+    /// </summary>
+    private async Task<Outcome<Result>> SaveOrYieldAsync(Result result, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return Outcome<Result>.Ok(result);
+        }
+        catch (DbUpdateException)
+        {
+            if (!await ConcurrentWriteWonAsync(cancellationToken))
+            {
+                throw;
+            }
+
+            db.ChangeTracker.Clear();
+            return Outcome<Result>.Ok(new Result(false, false));
+        }
+    }
+
+    private async Task<bool> ConcurrentWriteWonAsync(CancellationToken cancellationToken)
+    {
+        var draft = db.ChangeTracker.Entries<CheckInDraft>().Select(e => e.Entity).FirstOrDefault();
+        if (draft is null)
+        {
+            return false;
+        }
+
+        // Either the draft was changed or removed under us (concurrency), or another request inserted it first (unique).
+        var stored = await db.CheckInDrafts.AsNoTracking().Where(d => d.ClientId == draft.ClientId && d.EpisodeId == draft.EpisodeId && d.InstrumentId == draft.InstrumentId)
+            .Select(d => (Guid?)d.Version).FirstOrDefaultAsync(cancellationToken);
+        return stored != draft.Version || stored is null;
     }
 
     private static string Label(Instrument instrument, string linkId, int? value)

@@ -126,6 +126,33 @@ public sealed class CheckInTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task LastAnswer_SentTwiceAtOnce_StoresOneResponseAndOneAlert(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var viewer = await database.ViewerForAsync("client3@harbour.example");
+        await using (var db = database.Open(viewer))
+        {
+            var answer = new AnswerQuestion(db, TimeProvider.System);
+            foreach (var item in InstrumentCatalog.Get("phq-9").Items.Take(8))
+            {
+                Assert.True((await answer.HandleAsync("phq-9", item.LinkId, 0)).Succeeded);
+            }
+        }
+
+        await using var first = database.Open(viewer);
+        await using var second = database.Open(viewer);
+        var outcomes = await Task.WhenAll(
+            new AnswerQuestion(first, TimeProvider.System).HandleAsync("phq-9", "9", 2),
+            new AnswerQuestion(second, TimeProvider.System).HandleAsync("phq-9", "9", 2));
+
+        Assert.All(outcomes, o => Assert.True(o.Succeeded));
+        await using var system = database.Open(Viewer.System);
+        Assert.Equal(1, await system.MeasureResponses.CountAsync(r => r.ClientId == viewer.ClientId && r.InstrumentId == "phq-9" && r.Total == 2 && r.SubmittedAt > DateTime.UtcNow.AddMinutes(-5)));
+        Assert.Equal(1, await system.RiskAlerts.CountAsync(a => a.ClientId == viewer.ClientId));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task CouplePartner_CannotSeeTheOthersAnswersAlertsNotesOrDrafts(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
