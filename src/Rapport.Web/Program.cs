@@ -86,6 +86,7 @@ builder.Services.AddAuthorization(Policies.Configure);
 builder.Services.AddSingleton<IEmailSender<RapportUser>, IdentityMailSender>();
 builder.Services.AddHostedService<FirstRun>();
 builder.Services.AddRapportRateLimits(builder.Configuration);
+builder.Services.AddHostedService<RiskAlertEscalation>();
 builder.Services.AddHealthChecks().AddDbContextCheck<RapportDb>("database", tags: ["ready"]);
 
 var app = builder.Build();

@@ -1,11 +1,34 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Rapport.Clinical.Alliance;
+using Rapport.Clinical.ExpectedResponse;
+using Rapport.Clinical.Instruments;
 using Rapport.Episodes;
+using Rapport.Measures;
 using Rapport.Persistence;
 using Rapport.Sessions;
 
 namespace Rapport.Caseload;
 
-/// <summary>A therapist's clients (and, for a supervisor, their supervisees' clients), one row per client and active episode.</summary>
+/// <summary>Why a client needs attention, most urgent first (the order the dashboard sorts by).</summary>
+public enum AttentionKind
+{
+    Risk,
+    Alliance,
+    NotOnTrack,
+    OverdueCheckIn,
+    ClientNote,
+}
+
+/// <summary>One reason, in words and numbers. <paramref name="RiskAlertId"/> is set for an unacknowledged risk alert.</summary>
+public sealed record Attention(AttentionKind Kind, string Text, DateTime? At = null, Guid? RiskAlertId = null);
+
+/// <summary>
+/// The therapist's dashboard: their clients (and, for a supervisor, their supervisees' clients), one row per client and
+/// active episode, ordered by what needs attention now: unacknowledged risk (newest first), then ruptures and low
+/// alliance, then not-on-track, overdue check-ins and new notes; within a tier, more concerns first; then their own
+/// before supervisees', then next session first.
+/// </summary>
 public sealed class GetCaseload(RapportDb db, TimeProvider clock)
 {
     public sealed record Row(
@@ -18,7 +41,12 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock)
         DateTime? LastSession,
         int? LatestPhq9,
         bool Supervised,
-        IReadOnlyList<string> Therapists);
+        IReadOnlyList<string> Therapists,
+        IReadOnlyList<Attention> Attention,
+        string? LastAcknowledgement);
+
+    // Invariant culture gives English month names; the app runs with invariant globalization.
+    private static readonly CultureInfo Words = CultureInfo.InvariantCulture;
 
     public async Task<IReadOnlyList<Row>> HandleAsync(CancellationToken cancellationToken = default)
     {
@@ -40,22 +68,174 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock)
                 m.EpisodeId,
                 m.Episode!.Title,
                 m.Episode.Format,
+                m.Episode.MeasurementPlan,
                 Own = m.Episode.CareTeam.Any(t => t.StaffMemberId == staffId),
                 Therapists = m.Episode.CareTeam.Select(t => t.StaffMember!.DisplayName).ToList(),
                 Next = m.Episode.Sessions.Where(s => s.Status == SessionStatus.Scheduled && s.StartsAt >= now).Min(s => (DateTime?)s.StartsAt),
                 Last = m.Episode.Sessions.Where(s => s.Status == SessionStatus.Attended).Max(s => (DateTime?)s.StartsAt),
-                LatestPhq9 = db.MeasureResponses
-                    .Where(r => r.EpisodeId == m.EpisodeId && r.ClientId == m.ClientId && r.InstrumentId == "phq-9")
-                    .OrderByDescending(r => r.SubmittedAt)
-                    .Select(r => r.Total)
-                    .FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
 
-        return [.. rows
-            .OrderBy(r => !r.Own)
-            .ThenBy(r => r.Next ?? DateTime.MaxValue)
-            .ThenBy(r => r.ClientName, StringComparer.Ordinal)
-            .Select(r => new Row(r.ClientId, r.ClientName, r.EpisodeId, r.Title, r.Format, r.Next, r.Last, r.LatestPhq9, !r.Own, r.Therapists))];
+        var episodeIds = rows.Select(r => r.EpisodeId).Distinct().ToList();
+        var responses = await db.MeasureResponses.AsNoTracking()
+            .Where(r => episodeIds.Contains(r.EpisodeId))
+            .OrderBy(r => r.SubmittedAt)
+            .Select(r => new { r.EpisodeId, r.ClientId, r.SessionId, r.InstrumentId, r.SubmittedAt, r.Total })
+            .ToListAsync(cancellationToken);
+        var sessions = await db.Sessions.AsNoTracking()
+            .Where(s => episodeIds.Contains(s.EpisodeId))
+            .Select(s => new { s.EpisodeId, s.Number, Slot = new MeasurementPlan.SessionSlot(s.Id, s.StartsAt, s.DurationMinutes, s.Status) })
+            .ToListAsync(cancellationToken);
+        var alerts = await db.RiskAlerts.AsNoTracking()
+            .Where(a => episodeIds.Contains(a.EpisodeId))
+            .OrderByDescending(a => a.RaisedAt)
+            .ToListAsync(cancellationToken);
+        var notes = await db.ClientNotes.AsNoTracking()
+            .Where(n => episodeIds.Contains(n.EpisodeId) && n.ReadAt == null)
+            .Select(n => new { n.EpisodeId, n.ClientId, n.WrittenAt })
+            .ToListAsync(cancellationToken);
+
+        var phq9 = InstrumentCatalog.Get("phq-9");
+        var sessionCheck = InstrumentCatalog.Get("rapport-session-check");
+        var expected = ExpectedResponseModel.Default(phq9);
+
+        // Couples, families and groups: members whose Session Check at the latest session they all rated differs by more
+        // than the reliable change (split alliance). Raised on the lowest-scoring member's row.
+        var names = rows.ToDictionary(r => (r.EpisodeId, r.ClientId), r => r.ClientName);
+        var splits = new Dictionary<(Guid EpisodeId, Guid ClientId), string>();
+        foreach (var episode in rows.Where(r => r.Format != EpisodeFormat.Individual).Select(r => r.EpisodeId).Distinct())
+        {
+            var latest = responses
+                .Where(x => x.EpisodeId == episode && x.InstrumentId == sessionCheck.Id && x.SessionId is not null && x.Total is not null)
+                .GroupBy(x => x.SessionId!.Value)
+                .Where(g => g.Select(x => x.ClientId).Distinct().Count() >= 2)
+                .MaxBy(g => g.Max(x => x.SubmittedAt));
+            if (latest is null)
+            {
+                continue;
+            }
+
+            var number = sessions.FirstOrDefault(x => x.Slot.Id == latest.Key)?.Number ?? 0;
+            var members = latest.GroupBy(x => x.ClientId).Select(g => (Member: g.Key.ToString(), Total: (double)g.Last().Total!.Value)).ToList();
+            foreach (var split in AllianceSignals.DetectSplit(sessionCheck, number, members))
+            {
+                var low = members.First(m => m.Total == split.Score).Member;
+                var other = names.GetValueOrDefault((episode, Guid.Parse(split.Member!)), "another member");
+                splits[(episode, Guid.Parse(low))] = F($"Split alliance at session {number}: {split.Score} against {other}'s {split.Other} (more than the reliable change {Math.Round(split.Threshold ?? 0, 1)})");
+            }
+        }
+
+        var result = new List<(Row Row, bool Own, DateTime? Next, DateTime Newest)>();
+        foreach (var r in rows)
+        {
+            var mine = responses.Where(x => x.EpisodeId == r.EpisodeId && x.ClientId == r.ClientId).ToList();
+            var attention = new List<Attention>();
+
+            var clientAlerts = alerts.Where(a => a.EpisodeId == r.EpisodeId && a.ClientId == r.ClientId).ToList();
+            foreach (var a in clientAlerts.Where(a => a.AcknowledgedAt is null))
+            {
+                attention.Add(new Attention(AttentionKind.Risk,
+                    $"Risk: answered '{a.AnswerLabel}' to {Name(a.InstrumentId)} item {a.Item} on {a.RaisedAt.ToString("d MMM", Words)}",
+                    a.RaisedAt, a.Id));
+            }
+
+            var acknowledged = clientAlerts.Where(a => a.AcknowledgedAt is not null).MaxBy(a => a.AcknowledgedAt);
+            var lastAcknowledgement = acknowledged is null ? null
+                : $"Risk alert of {acknowledged.RaisedAt.ToString("d MMM", Words)} acknowledged by {acknowledged.AcknowledgedByName} on {acknowledged.AcknowledgedAt!.Value.ToString("d MMM 'at' HH:mm", Words)}";
+
+            var alliance = mine.Where(x => x.InstrumentId == sessionCheck.Id && x.Total is not null).ToList();
+            if (alliance.Count > 0)
+            {
+                var series = alliance.Select((x, i) => new AlliancePoint(i + 1, x.Total!.Value)).ToArray();
+                // One line per client: the most telling signal (a drop says more than "low", "low" more than a trend).
+                var signal = AllianceSignals.DetectLatest(sessionCheck, series)
+                    .Where(s => AlliancePriority(s.Kind) < int.MaxValue)
+                    .MinBy(s => AlliancePriority(s.Kind));
+                if (signal is not null && AllianceText(signal, series) is { } text)
+                {
+                    attention.Add(new Attention(AttentionKind.Alliance, text, alliance[^1].SubmittedAt));
+                }
+            }
+
+            if (splits.TryGetValue((r.EpisodeId, r.ClientId), out var splitText))
+            {
+                attention.Add(new Attention(AttentionKind.Alliance, splitText));
+            }
+
+            var symptoms = mine.Where(x => x.InstrumentId == phq9.Id && x.Total is not null).Select(x => (double)x.Total!.Value).ToArray();
+            if (symptoms.Length >= 2)
+            {
+                var session = symptoms.Length;
+                if (expected.IsOffTrack(symptoms[0], session, symptoms[^1]))
+                {
+                    var band = expected.Band(symptoms[0], session);
+                    attention.Add(new Attention(AttentionKind.NotOnTrack,
+                        F($"Not on track: PHQ-9 {symptoms[^1]} at session {session}, above the expected band {Math.Round(band.Lower)}–{Math.Round(band.Upper)} (intake {symptoms[0]})")));
+                }
+            }
+
+            var slots = sessions.Where(s => s.EpisodeId == r.EpisodeId).Select(s => s.Slot).ToList();
+            var due = MeasurementPlan.Due(MeasurementPlan.For(r.MeasurementPlan), slots,
+                [.. mine.Select(x => new MeasurementPlan.Answered(x.InstrumentId, x.SubmittedAt))], now);
+            var overdue = due.Where(d => d.Overdue).Select(d => Name(d.InstrumentId)).ToList();
+            if (overdue.Count > 0)
+            {
+                attention.Add(new Attention(AttentionKind.OverdueCheckIn, $"Check-in overdue: {string.Join(", ", overdue)}"));
+            }
+
+            var unread = notes.Where(n => n.EpisodeId == r.EpisodeId && n.ClientId == r.ClientId).ToList();
+            if (unread.Count > 0)
+            {
+                var latest = unread.Max(n => n.WrittenAt);
+                attention.Add(new Attention(AttentionKind.ClientNote,
+                    unread.Count == 1 ? $"New note from the client on {latest.ToString("d MMM", Words)}" : $"{unread.Count} new notes from the client, latest on {latest.ToString("d MMM", Words)}",
+                    latest));
+            }
+
+            attention.Sort((a, b) => a.Kind.CompareTo(b.Kind));
+            var latestPhq9 = mine.LastOrDefault(x => x.InstrumentId == phq9.Id)?.Total;
+            var row = new Row(r.ClientId, r.ClientName, r.EpisodeId, r.Title, r.Format, r.Next, r.Last, latestPhq9, !r.Own, r.Therapists, attention, lastAcknowledgement);
+            result.Add((row, r.Own, r.Next, attention.Where(a => a.Kind == AttentionKind.Risk).Max(a => a.At) ?? DateTime.MinValue));
+        }
+
+        return [.. result
+            .OrderBy(x => x.Row.Attention.Count == 0 ? int.MaxValue : (int)x.Row.Attention[0].Kind)
+            .ThenByDescending(x => x.Newest)
+            .ThenByDescending(x => x.Row.Attention.Count)
+            .ThenBy(x => !x.Own)
+            .ThenBy(x => x.Next ?? DateTime.MaxValue)
+            .ThenBy(x => x.Row.ClientName, StringComparer.Ordinal)
+            .Select(x => x.Row)];
     }
+
+    private static string Name(string instrumentId) => instrumentId switch
+    {
+        "phq-9" => "PHQ-9",
+        "gad-7" => "GAD-7",
+        "c-nip" => "C-NIP",
+        "rapport-session-check" => "Session Check",
+        _ => instrumentId,
+    };
+
+    private static int AlliancePriority(AllianceSignalKind kind) => kind switch
+    {
+        AllianceSignalKind.AllianceDrop => 0,
+        AllianceSignalKind.UnrepairedRupture => 1,
+        AllianceSignalKind.LowAlliance => 2,
+        AllianceSignalKind.Trend => 3,
+        _ => int.MaxValue,
+    };
+
+    /// <summary>The alliance signals a therapist should act on now, in words; a repaired rupture is good news, not an alarm.</summary>
+    private static string? AllianceText(AllianceSignal signal, AlliancePoint[] series) => signal.Kind switch
+    {
+        AllianceSignalKind.AllianceDrop => F($"Alliance dropped from {Math.Round(signal.Baseline ?? 0, 1)} to {signal.Score} at session {signal.Session} ({(signal.Trigger == "2sd" ? "more than 2 SD" : "more than 1 SD")} and the reliable change)"),
+        AllianceSignalKind.UnrepairedRupture => F($"Unrepaired rupture: alliance {signal.Score} at session {signal.Session}, still below the earlier level {Math.Round(signal.Baseline ?? 0, 1)} since session {signal.RelatedSession}"),
+        AllianceSignalKind.LowAlliance when signal.Trigger == "instrument_threshold" => F($"Low alliance: {signal.Score} at session {signal.Session}, below the threshold {signal.Threshold}"),
+        AllianceSignalKind.LowAlliance => F($"Lowest alliance yet: {signal.Score} at session {signal.Session} (earlier mean {Math.Round(signal.Baseline ?? 0, 1)})"),
+        AllianceSignalKind.Trend when signal.Other < 0 => F($"Alliance falling over recent sessions: now {signal.Score} at session {series[^1].Session}"),
+        _ => null,
+    };
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Accounts;
+using Rapport.Alerts;
 using Rapport.Clients;
 using Rapport.Clinical.Instruments;
 using Rapport.Clinical.Scoring;
@@ -395,7 +396,7 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
             throw new InvalidOperationException($"Demo answers for {instrumentId} do not score: {string.Join("; ", score.Errors)}");
         }
 
-        db.MeasureResponses.Add(new MeasureResponse
+        var response = new MeasureResponse
         {
             PracticeId = episode.PracticeId,
             EpisodeId = episode.Id,
@@ -405,6 +406,26 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
             SubmittedAt = session.StartsAt.AddMinutes(minutesAfterStart),
             AnswersJson = JsonSerializer.Serialize(answers),
             Total = (int?)score.Result.Total,
-        });
+        };
+        db.MeasureResponses.Add(response);
+
+        // A risk answer raises an alert exactly as a real check-in does; the latest ones wait, unacknowledged, on the
+        // dashboard, so the demo shows what a therapist sees first. Earlier ones were acknowledged by then.
+        foreach (var risk in score.Result.Alerts.Where(a => a.Kind == AlertKinds.Risk))
+        {
+            var option = scored[instrument.IndexOf(risk.Item)].Options.First(o => o.Weight == risk.Value);
+            db.RiskAlerts.Add(new RiskAlert
+            {
+                PracticeId = response.PracticeId,
+                EpisodeId = response.EpisodeId,
+                ClientId = response.ClientId,
+                MeasureResponseId = response.Id,
+                InstrumentId = instrumentId,
+                Item = risk.Item,
+                Value = risk.Value ?? 0,
+                AnswerLabel = option.Label,
+                RaisedAt = response.SubmittedAt,
+            });
+        }
     }
 }

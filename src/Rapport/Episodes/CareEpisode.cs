@@ -35,6 +35,9 @@ public sealed class CareEpisode
     /// <summary>Free text from the referrer: often the most sensitive words in the record, so encrypted at rest.</summary>
     [Encrypted]
     public string? ReferralReason { get; set; }
+
+    /// <summary>Comma-separated instrument ids narrowing the default measurement plan; <c>null</c> for the default.</summary>
+    public string? MeasurementPlan { get; set; }
     public DateOnly StartedOn { get; set; }
     public DateOnly? EndedOn { get; set; }
     public Guid Version { get; set; } = Guid.NewGuid();

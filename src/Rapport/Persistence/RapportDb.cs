@@ -3,8 +3,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Rapport.Access;
 using Rapport.Accounts;
+using Rapport.Alerts;
 using Rapport.Audit;
 using Rapport.BreakGlass;
+using Rapport.CheckIns;
 using Rapport.Clients;
 using Rapport.Episodes;
 using Rapport.Consents;
@@ -52,6 +54,9 @@ public sealed partial class RapportDb(
     public DbSet<SessionTranscript> SessionTranscripts => Set<SessionTranscript>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<BreakGlassGrant> BreakGlassGrants => Set<BreakGlassGrant>();
+    public DbSet<CheckInDraft> CheckInDrafts => Set<CheckInDraft>();
+    public DbSet<RiskAlert> RiskAlerts => Set<RiskAlert>();
+    public DbSet<ClientNote> ClientNotes => Set<ClientNote>();
 
     public Viewer Viewer => viewerSource.Current;
 
@@ -86,6 +91,8 @@ public sealed partial class RapportDb(
             p.Property(x => x.Name).HasMaxLength(200);
             p.Property(x => x.Slug).HasMaxLength(80);
             p.Property(x => x.TimeZone).HasMaxLength(64);
+            p.Property(x => x.CrisisText).HasMaxLength(1000);
+            p.Property(x => x.OnCallEmail).HasMaxLength(256);
             p.HasIndex(x => x.Slug).IsUnique();
             p.Property(x => x.Version).IsConcurrencyToken();
         });
@@ -129,6 +136,7 @@ public sealed partial class RapportDb(
         builder.Entity<CareEpisode>(e =>
         {
             e.Property(x => x.Title).HasMaxLength(200);
+            e.Property(x => x.MeasurementPlan).HasMaxLength(400);
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => x.PracticeId);
             e.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
@@ -235,6 +243,55 @@ public sealed partial class RapportDb(
                 || x.Episode!.CareTeam.Any(c =>
                     c.StaffMemberId == ViewerStaffId
                     || c.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
+        });
+
+        builder.Entity<CheckInDraft>(d =>
+        {
+            d.Property(x => x.InstrumentId).HasMaxLength(64);
+            d.Property(x => x.AnswersJson).HasMaxLength(8000);
+            d.Property(x => x.Version).IsConcurrencyToken();
+            d.HasIndex(x => new { x.ClientId, x.EpisodeId, x.InstrumentId }).IsUnique();
+            d.HasOne<CareEpisode>().WithMany().HasForeignKey(x => x.EpisodeId);
+            d.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+            d.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+            // A half-answered questionnaire is the client's own until they submit it.
+            d.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId);
+        });
+
+        builder.Entity<RiskAlert>(a =>
+        {
+            a.Property(x => x.InstrumentId).HasMaxLength(64);
+            a.Property(x => x.Item).HasMaxLength(64);
+            a.Property(x => x.AnswerLabel).HasMaxLength(200);
+            a.Property(x => x.AcknowledgedByName).HasMaxLength(200);
+            a.Property(x => x.Version).IsConcurrencyToken();
+            a.HasIndex(x => new { x.EpisodeId, x.AcknowledgedAt });
+            a.HasIndex(x => x.ClientId);
+            a.HasOne(x => x.Episode).WithMany().HasForeignKey(x => x.EpisodeId);
+            a.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+            a.HasOne<MeasureResponse>().WithMany().HasForeignKey(x => x.MeasureResponseId).OnDelete(DeleteBehavior.Restrict);
+            a.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+            // Like the answers it comes from: the client's own and their care team's, never a partner's; no admin.
+            a.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
+                || x.ClientId == ViewerClientId
+                || x.Episode!.CareTeam.Any(t =>
+                    t.StaffMemberId == ViewerStaffId
+                    || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
+        });
+
+        builder.Entity<ClientNote>(n =>
+        {
+            // No column length: the encrypted value is longer than the text (LeaveNote enforces ClientNote.MaxLength).
+            n.HasIndex(x => new { x.EpisodeId, x.WrittenAt });
+            n.HasIndex(x => x.ClientId);
+            n.HasOne(x => x.Episode).WithMany().HasForeignKey(x => x.EpisodeId);
+            n.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+            n.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+            n.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
+                || x.ClientId == ViewerClientId
+                || x.Episode!.CareTeam.Any(t =>
+                    t.StaffMemberId == ViewerStaffId
+                    || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
         });
 
         builder.Entity<Invitation>(i =>

@@ -15,5 +15,13 @@ public sealed class Practice
     public int ClientIdleMinutes { get; set; } = 30;
 
     public bool RequireStaffSecondFactor { get; set; }
+
+    public const string DefaultCrisisText = "If you are in danger now, call your local emergency number. In the US, call or text 988.";
+
+    /// <summary>Shown to a client at once when they give a risk answer; each practice words it for its own services.</summary>
+    public string CrisisText { get; set; } = DefaultCrisisText;
+
+    /// <summary>Who is told, with the supervisors, when a risk alert waits too long (no clinical content is sent).</summary>
+    public string? OnCallEmail { get; set; }
     public Guid Version { get; set; } = Guid.NewGuid();
 }

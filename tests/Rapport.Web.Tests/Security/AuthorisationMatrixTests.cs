@@ -56,6 +56,17 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         ["/health/ready"] = null,
         ["/me"] = p => Page(p, Clients.Contains(p)),
         ["/me/access"] = p => Page(p, Clients.Contains(p)),
+        ["/me/consents"] = p => Page(p, Clients.Contains(p)),
+        ["/me/record"] = p => Page(p, Clients.Contains(p)),
+        ["/check-in"] = p => Page(p, Clients.Contains(p)),
+        ["/check-in/done"] = p => Page(p, Clients.Contains(p)),
+        ["/api/my/export"] = p => Api(p, Clients.Contains(p)),
+        ["/api/my/export/download"] = p => Api(p, Clients.Contains(p)),
+        ["/listening"] = p => Page(p, Clinicians.Contains(p)),
+        // client11's couple session: only a therapist on that episode may upload; a supervisor reads reports but does not upload.
+        ["/sessions/{SessionId:guid}/transcript"] = p => p == Persona.Anonymous ? Redirect : !Clinicians.Contains(p) ? Forbidden : p == Persona.TreatingTherapist ? Ok : NotFound,
+        // No transcript has client11's id: every clinician gets 404, exactly as for a transcript they may not see.
+        ["/transcripts/{Id:guid}"] = p => p == Persona.Anonymous ? Redirect : Clinicians.Contains(p) ? NotFound : Forbidden,
         ["/caseload"] = p => Page(p, Clinicians.Contains(p)),
         ["/invite-client"] = p => Page(p, Clinicians.Contains(p)),
         // The Northside therapist is also their own practice's admin: their admin page, but not Harbour's client.
@@ -176,7 +187,15 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         public async Task<string> UrlAsync(string pattern)
         {
             var client11 = await _app.ClientIdAsync("client11@harbour.example");
+            Guid session;
+            await using (var db = _app.SystemDb())
+            {
+                session = db.Sessions.Where(s => s.Status == Rapport.Sessions.SessionStatus.Attended && s.Episode!.Members.Any(m => m.ClientId == client11))
+                    .OrderBy(s => s.StartsAt).Select(s => s.Id).First();
+            }
+
             return pattern
+                .Replace("{SessionId:guid}", session.ToString(), StringComparison.Ordinal)
                 .Replace("{Id:guid}", client11.ToString(), StringComparison.Ordinal)
                 .Replace("{id:guid}", client11.ToString(), StringComparison.Ordinal)
                 .Replace("{Code:int}", "404", StringComparison.Ordinal)

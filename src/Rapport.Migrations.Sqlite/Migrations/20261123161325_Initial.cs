@@ -64,6 +64,8 @@ namespace Rapport.Migrations.Sqlite.Migrations
                     StaffIdleMinutes = table.Column<int>(type: "INTEGER", nullable: false),
                     ClientIdleMinutes = table.Column<int>(type: "INTEGER", nullable: false),
                     RequireStaffSecondFactor = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CrisisText = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    OnCallEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     Version = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
@@ -261,6 +263,7 @@ namespace Rapport.Migrations.Sqlite.Migrations
                     Format = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     ReferralReason = table.Column<string>(type: "TEXT", nullable: true),
+                    MeasurementPlan = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
                     StartedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
                     EndedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
                     Version = table.Column<Guid>(type: "TEXT", nullable: false)
@@ -354,6 +357,65 @@ namespace Rapport.Migrations.Sqlite.Migrations
                         principalTable: "Clients",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CheckInDrafts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PracticeId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EpisodeId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ClientId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InstrumentId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    AnswersJson = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CheckInDrafts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CheckInDrafts_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_CheckInDrafts_Episodes_EpisodeId",
+                        column: x => x.EpisodeId,
+                        principalTable: "Episodes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ClientNotes",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PracticeId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EpisodeId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ClientId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Text = table.Column<string>(type: "TEXT", nullable: false),
+                    WrittenAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ReadAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClientNotes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ClientNotes_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ClientNotes_Episodes_EpisodeId",
+                        column: x => x.EpisodeId,
+                        principalTable: "Episodes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -600,6 +662,49 @@ namespace Rapport.Migrations.Sqlite.Migrations
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "RiskAlerts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PracticeId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EpisodeId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ClientId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MeasureResponseId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InstrumentId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Item = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Value = table.Column<int>(type: "INTEGER", nullable: false),
+                    AnswerLabel = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RaisedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    AcknowledgedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AcknowledgedByStaffId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    AcknowledgedByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    EscalatedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RiskAlerts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RiskAlerts_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_RiskAlerts_Episodes_EpisodeId",
+                        column: x => x.EpisodeId,
+                        principalTable: "Episodes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_RiskAlerts_MeasureResponses_MeasureResponseId",
+                        column: x => x.MeasureResponseId,
+                        principalTable: "MeasureResponses",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
                 table: "AspNetRoleClaims",
@@ -681,6 +786,27 @@ namespace Rapport.Migrations.Sqlite.Migrations
                 columns: new[] { "StaffMemberId", "ClientId", "ExpiresAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_CheckInDrafts_ClientId_EpisodeId_InstrumentId",
+                table: "CheckInDrafts",
+                columns: new[] { "ClientId", "EpisodeId", "InstrumentId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CheckInDrafts_EpisodeId",
+                table: "CheckInDrafts",
+                column: "EpisodeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClientNotes_ClientId",
+                table: "ClientNotes",
+                column: "ClientId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClientNotes_EpisodeId_WrittenAt",
+                table: "ClientNotes",
+                columns: new[] { "EpisodeId", "WrittenAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Clients_PracticeId",
                 table: "Clients",
                 column: "PracticeId");
@@ -736,6 +862,21 @@ namespace Rapport.Migrations.Sqlite.Migrations
                 table: "Practices",
                 column: "Slug",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RiskAlerts_ClientId",
+                table: "RiskAlerts",
+                column: "ClientId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RiskAlerts_EpisodeId_AcknowledgedAt",
+                table: "RiskAlerts",
+                columns: new[] { "EpisodeId", "AcknowledgedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RiskAlerts_MeasureResponseId",
+                table: "RiskAlerts",
+                column: "MeasureResponseId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_SessionAttendees_ClientId",
@@ -808,6 +949,12 @@ namespace Rapport.Migrations.Sqlite.Migrations
                 name: "BreakGlassGrants");
 
             migrationBuilder.DropTable(
+                name: "CheckInDrafts");
+
+            migrationBuilder.DropTable(
+                name: "ClientNotes");
+
+            migrationBuilder.DropTable(
                 name: "Consents");
 
             migrationBuilder.DropTable(
@@ -820,7 +967,7 @@ namespace Rapport.Migrations.Sqlite.Migrations
                 name: "Invitations");
 
             migrationBuilder.DropTable(
-                name: "MeasureResponses");
+                name: "RiskAlerts");
 
             migrationBuilder.DropTable(
                 name: "SessionAttendees");
@@ -838,13 +985,16 @@ namespace Rapport.Migrations.Sqlite.Migrations
                 name: "AspNetUsers");
 
             migrationBuilder.DropTable(
+                name: "MeasureResponses");
+
+            migrationBuilder.DropTable(
+                name: "StaffMembers");
+
+            migrationBuilder.DropTable(
                 name: "Clients");
 
             migrationBuilder.DropTable(
                 name: "Sessions");
-
-            migrationBuilder.DropTable(
-                name: "StaffMembers");
 
             migrationBuilder.DropTable(
                 name: "Episodes");

@@ -65,6 +65,8 @@ namespace Rapport.Migrations.Postgres.Migrations
                     StaffIdleMinutes = table.Column<int>(type: "integer", nullable: false),
                     ClientIdleMinutes = table.Column<int>(type: "integer", nullable: false),
                     RequireStaffSecondFactor = table.Column<bool>(type: "boolean", nullable: false),
+                    CrisisText = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    OnCallEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     Version = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>
@@ -262,6 +264,7 @@ namespace Rapport.Migrations.Postgres.Migrations
                     Format = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     ReferralReason = table.Column<string>(type: "text", nullable: true),
+                    MeasurementPlan = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
                     StartedOn = table.Column<DateOnly>(type: "date", nullable: false),
                     EndedOn = table.Column<DateOnly>(type: "date", nullable: true),
                     Version = table.Column<Guid>(type: "uuid", nullable: false)
@@ -355,6 +358,65 @@ namespace Rapport.Migrations.Postgres.Migrations
                         principalTable: "Clients",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CheckInDrafts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    PracticeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    EpisodeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClientId = table.Column<Guid>(type: "uuid", nullable: false),
+                    InstrumentId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    AnswersJson = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CheckInDrafts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CheckInDrafts_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_CheckInDrafts_Episodes_EpisodeId",
+                        column: x => x.EpisodeId,
+                        principalTable: "Episodes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ClientNotes",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    PracticeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    EpisodeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClientId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Text = table.Column<string>(type: "text", nullable: false),
+                    WrittenAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ReadAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClientNotes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ClientNotes_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ClientNotes_Episodes_EpisodeId",
+                        column: x => x.EpisodeId,
+                        principalTable: "Episodes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -601,6 +663,49 @@ namespace Rapport.Migrations.Postgres.Migrations
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "RiskAlerts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    PracticeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    EpisodeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClientId = table.Column<Guid>(type: "uuid", nullable: false),
+                    MeasureResponseId = table.Column<Guid>(type: "uuid", nullable: false),
+                    InstrumentId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Item = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Value = table.Column<int>(type: "integer", nullable: false),
+                    AnswerLabel = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    RaisedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    AcknowledgedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    AcknowledgedByStaffId = table.Column<Guid>(type: "uuid", nullable: true),
+                    AcknowledgedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    EscalatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RiskAlerts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RiskAlerts_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_RiskAlerts_Episodes_EpisodeId",
+                        column: x => x.EpisodeId,
+                        principalTable: "Episodes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_RiskAlerts_MeasureResponses_MeasureResponseId",
+                        column: x => x.MeasureResponseId,
+                        principalTable: "MeasureResponses",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
                 table: "AspNetRoleClaims",
@@ -682,6 +787,27 @@ namespace Rapport.Migrations.Postgres.Migrations
                 columns: new[] { "StaffMemberId", "ClientId", "ExpiresAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_CheckInDrafts_ClientId_EpisodeId_InstrumentId",
+                table: "CheckInDrafts",
+                columns: new[] { "ClientId", "EpisodeId", "InstrumentId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CheckInDrafts_EpisodeId",
+                table: "CheckInDrafts",
+                column: "EpisodeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClientNotes_ClientId",
+                table: "ClientNotes",
+                column: "ClientId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClientNotes_EpisodeId_WrittenAt",
+                table: "ClientNotes",
+                columns: new[] { "EpisodeId", "WrittenAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Clients_PracticeId",
                 table: "Clients",
                 column: "PracticeId");
@@ -737,6 +863,21 @@ namespace Rapport.Migrations.Postgres.Migrations
                 table: "Practices",
                 column: "Slug",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RiskAlerts_ClientId",
+                table: "RiskAlerts",
+                column: "ClientId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RiskAlerts_EpisodeId_AcknowledgedAt",
+                table: "RiskAlerts",
+                columns: new[] { "EpisodeId", "AcknowledgedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RiskAlerts_MeasureResponseId",
+                table: "RiskAlerts",
+                column: "MeasureResponseId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_SessionAttendees_ClientId",
@@ -809,6 +950,12 @@ namespace Rapport.Migrations.Postgres.Migrations
                 name: "BreakGlassGrants");
 
             migrationBuilder.DropTable(
+                name: "CheckInDrafts");
+
+            migrationBuilder.DropTable(
+                name: "ClientNotes");
+
+            migrationBuilder.DropTable(
                 name: "Consents");
 
             migrationBuilder.DropTable(
@@ -821,7 +968,7 @@ namespace Rapport.Migrations.Postgres.Migrations
                 name: "Invitations");
 
             migrationBuilder.DropTable(
-                name: "MeasureResponses");
+                name: "RiskAlerts");
 
             migrationBuilder.DropTable(
                 name: "SessionAttendees");
@@ -839,13 +986,16 @@ namespace Rapport.Migrations.Postgres.Migrations
                 name: "AspNetUsers");
 
             migrationBuilder.DropTable(
+                name: "MeasureResponses");
+
+            migrationBuilder.DropTable(
+                name: "StaffMembers");
+
+            migrationBuilder.DropTable(
                 name: "Clients");
 
             migrationBuilder.DropTable(
                 name: "Sessions");
-
-            migrationBuilder.DropTable(
-                name: "StaffMembers");
 
             migrationBuilder.DropTable(
                 name: "Episodes");

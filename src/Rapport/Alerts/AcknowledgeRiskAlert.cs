@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Access;
+using Rapport.Persistence;
+
+namespace Rapport.Alerts;
+
+/// <summary>A therapist (or supervisor) on the care team says they have seen a risk alert and are acting on it; who and when is kept.</summary>
+public sealed class AcknowledgeRiskAlert(RapportDb db, TimeProvider clock)
+{
+    public async Task<Outcome<RiskAlert>> HandleAsync(Guid alertId, CancellationToken cancellationToken = default)
+    {
+        if (db.Viewer.StaffMemberId is not { } staffId)
+        {
+            return Outcome<RiskAlert>.Missing();
+        }
+
+        // The relationship filter hides alerts of other care teams: they are "not found", not "forbidden".
+        var alert = await db.RiskAlerts.FirstOrDefaultAsync(a => a.Id == alertId, cancellationToken);
+        if (alert is null)
+        {
+            return Outcome<RiskAlert>.Missing();
+        }
+
+        // The first acknowledgement stands: a second click must not rewrite who acted first.
+        if (alert.AcknowledgedAt is null)
+        {
+            alert.AcknowledgedAt = clock.GetUtcNow().UtcDateTime;
+            alert.AcknowledgedByStaffId = staffId;
+            alert.AcknowledgedByName = await db.StaffMembers.Where(s => s.Id == staffId).Select(s => s.DisplayName).FirstAsync(cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return Outcome<RiskAlert>.Ok(alert);
+    }
+}

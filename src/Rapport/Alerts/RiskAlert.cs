@@ -1,0 +1,31 @@
+namespace Rapport.Alerts;
+
+/// <summary>
+/// A risk answer (PHQ-9 item 9 ≥ 1, as the clinical core's score alerts say) for the care team to act on. It stays at
+/// the top of the therapist's dashboard until someone on the care team acknowledges it; who and when is recorded.
+/// </summary>
+public sealed class RiskAlert
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid PracticeId { get; init; }
+    public Guid EpisodeId { get; init; }
+    public Guid ClientId { get; init; }
+    public Guid MeasureResponseId { get; init; }
+    public required string InstrumentId { get; init; }
+
+    /// <summary>The item linkId, e.g. "9".</summary>
+    public required string Item { get; init; }
+    public int Value { get; init; }
+
+    /// <summary>The answer as the client saw it ("Several days"), so the dashboard can quote it.</summary>
+    public required string AnswerLabel { get; init; }
+    public DateTime RaisedAt { get; init; }
+    public DateTime? AcknowledgedAt { get; set; }
+    public Guid? AcknowledgedByStaffId { get; set; }
+    public string? AcknowledgedByName { get; set; }
+
+    /// <summary>When escalation mail went out for it (unacknowledged too long), so it goes once.</summary>
+    public DateTime? EscalatedAt { get; set; }
+    public Guid Version { get; set; } = Guid.NewGuid();
+    public Episodes.CareEpisode? Episode { get; init; }
+}

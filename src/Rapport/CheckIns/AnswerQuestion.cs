@@ -1,0 +1,159 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Rapport.Access;
+using Rapport.Alerts;
+using Rapport.Clinical.Instruments;
+using Rapport.Clinical.Scoring;
+using Rapport.Measures;
+using Rapport.Persistence;
+
+namespace Rapport.CheckIns;
+
+/// <summary>
+/// Saves one answer of a check-in. Every answer is checked by the clinical core before anything is stored; the last
+/// answer of an instrument submits it: the scored response and any risk alert are written together, in one
+/// transaction, and the draft goes.
+/// </summary>
+public sealed class AnswerQuestion(RapportDb db, TimeProvider clock)
+{
+    public const string AnswerField = "Answer";
+
+    /// <param name="Submitted">The instrument is complete and stored.</param>
+    /// <param name="RiskAnswered">A risk answer was given: show crisis help now.</param>
+    public sealed record Result(bool Submitted, bool RiskAnswered);
+
+    public async Task<Outcome<Result>> HandleAsync(string instrumentId, string linkId, int? value, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var state = await CheckInState.LoadAsync(db, now, cancellationToken);
+        if (state is null)
+        {
+            return Outcome<Result>.Missing();
+        }
+
+        // Only what is due may be answered: a stale page or a hand-made request for something else changes nothing.
+        var instrument = state.Due.FirstOrDefault(i => i.Id == instrumentId);
+        if (instrument is null)
+        {
+            // The same answer sent twice (a double tap) after the first completed the instrument: nothing more to do.
+            var justSent = now.AddMinutes(-10);
+            if (await db.MeasureResponses.AnyAsync(r => r.ClientId == state.ClientId && r.EpisodeId == state.Episode.Id && r.InstrumentId == instrumentId && r.SubmittedAt >= justSent, cancellationToken))
+            {
+                return Outcome<Result>.Ok(new Result(false, false));
+            }
+
+            return Outcome<Result>.Invalid(AnswerField, "This questionnaire is not due now. Please reload the page.");
+        }
+
+        if (value is null)
+        {
+            return Outcome<Result>.Invalid(AnswerField, "Please choose one of the answers.");
+        }
+
+        var answers = await state.DraftAnswersAsync(db, instrumentId, cancellationToken);
+        answers[linkId] = value;
+        var score = ScoreResponse.Score(instrument, answers);
+        if (!score.IsValid)
+        {
+            return Outcome<Result>.Invalid(AnswerField, "That answer is not one of the choices for this question. Please choose one of the answers shown.");
+        }
+
+        var draft = await db.CheckInDrafts.FirstOrDefaultAsync(d => d.ClientId == state.ClientId && d.EpisodeId == state.Episode.Id && d.InstrumentId == instrumentId, cancellationToken);
+        var ordered = instrument.Items.ToDictionary(i => i.LinkId, i => answers.GetValueOrDefault(i.LinkId));
+        var complete = instrument.Items.All(i => ordered[i.LinkId] is not null);
+        if (!complete)
+        {
+            if (draft is null)
+            {
+                draft = new CheckInDraft { PracticeId = state.Episode.PracticeId, EpisodeId = state.Episode.Id, ClientId = state.ClientId, InstrumentId = instrumentId };
+                db.CheckInDrafts.Add(draft);
+            }
+
+            draft.AnswersJson = JsonSerializer.Serialize(ordered.Where(a => a.Value is not null).ToDictionary());
+            draft.UpdatedAt = now;
+            return await SaveOrYieldAsync(new Result(false, false), cancellationToken);
+        }
+
+        var result = score.Result!;
+        var response = new MeasureResponse
+        {
+            PracticeId = state.Episode.PracticeId,
+            EpisodeId = state.Episode.Id,
+            ClientId = state.ClientId,
+            SessionId = state.DueMeasures.First(d => d.InstrumentId == instrumentId).ForSession,
+            InstrumentId = instrumentId,
+            SubmittedAt = now,
+            AnswersJson = JsonSerializer.Serialize(ordered),
+            Total = result.Total,
+        };
+        db.MeasureResponses.Add(response);
+        var risks = result.Alerts.Where(a => a.Kind == AlertKinds.Risk).ToList();
+        foreach (var risk in risks)
+        {
+            db.RiskAlerts.Add(new RiskAlert
+            {
+                PracticeId = response.PracticeId,
+                EpisodeId = response.EpisodeId,
+                ClientId = response.ClientId,
+                MeasureResponseId = response.Id,
+                InstrumentId = instrumentId,
+                Item = risk.Item,
+                Value = risk.Value ?? 0,
+                AnswerLabel = Label(instrument, risk.Item, risk.Value),
+                RaisedAt = now,
+            });
+        }
+
+        if (draft is not null)
+        {
+            db.CheckInDrafts.Remove(draft);
+        }
+
+        // One SaveChanges is one transaction: the answers and their alert are stored together or not at all.
+        return await SaveOrYieldAsync(new Result(true, risks.Count > 0), cancellationToken);
+    }
+
+    /// <summary>
+    /// A double tap on a phone sends the same answer twice at once. The draft's unique index and concurrency token make
+    /// the second request fail instead of storing a second response (and a second alert); it then yields to the first,
+    /// and the page shows whatever the first saved.
+    /// </summary>
+    private async Task<Outcome<Result>> SaveOrYieldAsync(Result result, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return Outcome<Result>.Ok(result);
+        }
+        catch (DbUpdateException)
+        {
+            if (!await ConcurrentWriteWonAsync(cancellationToken))
+            {
+                throw;
+            }
+
+            db.ChangeTracker.Clear();
+            return Outcome<Result>.Ok(new Result(false, false));
+        }
+    }
+
+    private async Task<bool> ConcurrentWriteWonAsync(CancellationToken cancellationToken)
+    {
+        var draft = db.ChangeTracker.Entries<CheckInDraft>().Select(e => e.Entity).FirstOrDefault();
+        if (draft is null)
+        {
+            return false;
+        }
+
+        // Either the draft was changed or removed under us (concurrency), or another request inserted it first (unique).
+        var stored = await db.CheckInDrafts.AsNoTracking().Where(d => d.ClientId == draft.ClientId && d.EpisodeId == draft.EpisodeId && d.InstrumentId == draft.InstrumentId)
+            .Select(d => (Guid?)d.Version).FirstOrDefaultAsync(cancellationToken);
+        return stored != draft.Version || stored is null;
+    }
+
+    private static string Label(Instrument instrument, string linkId, int? value)
+    {
+        var index = instrument.IndexOf(linkId);
+        return index < 0 ? $"{value}" : instrument.Items[index].Options.FirstOrDefault(o => o.Weight == value)?.Label ?? $"{value}";
+    }
+}

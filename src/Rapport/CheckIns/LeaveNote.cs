@@ -1,0 +1,43 @@
+using Rapport.Access;
+using Rapport.Persistence;
+
+namespace Rapport.CheckIns;
+
+/// <summary>"Before our next session I want you to know…": stores the client's note for their care team, if they wrote one.</summary>
+public sealed class LeaveNote(RapportDb db, TimeProvider clock)
+{
+    public const string NoteField = "Note";
+
+    /// <returns><c>true</c> when a note was stored, <c>false</c> when the box was left empty.</returns>
+    public async Task<Outcome<bool>> HandleAsync(string? text, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var state = await CheckInState.LoadAsync(db, now, cancellationToken);
+        if (state is null)
+        {
+            return Outcome<bool>.Missing();
+        }
+
+        var trimmed = text?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
+        {
+            return Outcome<bool>.Ok(false);
+        }
+
+        if (trimmed.Length > ClientNote.MaxLength)
+        {
+            return Outcome<bool>.Invalid(NoteField, $"Please keep your note to {ClientNote.MaxLength} characters (it is {trimmed.Length}).");
+        }
+
+        db.ClientNotes.Add(new ClientNote
+        {
+            PracticeId = state.Episode.PracticeId,
+            EpisodeId = state.Episode.Id,
+            ClientId = state.ClientId,
+            Text = trimmed,
+            WrittenAt = now,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome<bool>.Ok(true);
+    }
+}

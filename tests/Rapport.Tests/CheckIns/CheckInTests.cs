@@ -1,0 +1,311 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Access;
+using Rapport.Administration;
+using Rapport.Alerts;
+using Rapport.Caseload;
+using Rapport.CheckIns;
+using Rapport.Clinical.Instruments;
+using Rapport.Persistence;
+using Rapport.Tests.Support;
+
+namespace Rapport.Tests.CheckIns;
+
+/// <summary>The client's check-in and what it puts on the care team's dashboard, on SQLite and PostgreSQL alike.</summary>
+public sealed class CheckInTests
+{
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Client_SeesWhatIsDue_PhqAndGadBeforeTheNextSession(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.Open(await database.ViewerForAsync("client3@harbour.example"));
+
+        var view = await new GetCheckIn(db, TimeProvider.System).HandleAsync();
+
+        Assert.NotNull(view);
+        Assert.NotNull(view.Instrument);
+        Assert.Equal("phq-9", view.Instrument.InstrumentId);
+        Assert.Equal((1, 2), (view.Instrument.InstrumentNumber, view.Instrument.InstrumentCount));
+        Assert.Equal((1, 9), (view.Instrument.Question.Number, view.Instrument.Question.Count));
+        Assert.Equal(InstrumentCatalog.Get("phq-9").Items[0].Text, view.Instrument.Question.Text);
+        Assert.Contains("Pfizer", view.Instrument.Copyright, StringComparison.Ordinal);
+        Assert.False(view.ShowCrisisHelp);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Phq9_WithItem9Positive_StoresTheResponseAndRaisesARiskAlert(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var viewer = await database.ViewerForAsync("client3@harbour.example");
+        await using (var db = database.Open(viewer))
+        {
+            var result = await AnswerPhq9Async(db, item9: 1);
+            Assert.True(result.Submitted);
+            Assert.True(result.RiskAnswered);
+
+            // Crisis help on the very next page, and the check-in carries on with the GAD-7.
+            var next = await new GetCheckIn(db, TimeProvider.System).HandleAsync();
+            Assert.NotNull(next);
+            Assert.True(next.ShowCrisisHelp);
+            Assert.Equal(Rapport.Practices.Practice.DefaultCrisisText, next.CrisisText);
+            Assert.Equal("gad-7", next.Instrument?.InstrumentId);
+            Assert.Equal(2, next.Instrument?.InstrumentNumber);
+        }
+
+        await using var system = database.Open(Viewer.System);
+        var alert = await system.RiskAlerts.SingleAsync(a => a.ClientId == viewer.ClientId);
+        var response = await system.MeasureResponses.SingleAsync(r => r.Id == alert.MeasureResponseId);
+        Assert.Equal(("9", 1, "Several days"), (alert.Item, alert.Value, alert.AnswerLabel));
+        Assert.Equal(9, response.Total);
+        Assert.False(await system.CheckInDrafts.AnyAsync(d => d.ClientId == viewer.ClientId));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task CrisisHelp_UsesThePracticesOwnWords(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using (var admin = database.Open(await database.ViewerForAsync("admin@harbour.example")))
+        {
+            var saved = await new UpdateCrisisHelp(admin).HandleAsync(new UpdateCrisisHelp.Form { CrisisText = "Call Harbour crisis line 0800 000 000, or 999.", OnCallEmail = "not an email" });
+            Assert.True(saved.Errors.ContainsKey(nameof(UpdateCrisisHelp.Form.OnCallEmail)));
+            saved = await new UpdateCrisisHelp(admin).HandleAsync(new UpdateCrisisHelp.Form { CrisisText = "Call Harbour crisis line 0800 000 000, or 999.", OnCallEmail = "oncall@harbour.example" });
+            Assert.True(saved.Succeeded);
+        }
+
+        await using var db = database.Open(await database.ViewerForAsync("client3@harbour.example"));
+        await AnswerPhq9Async(db, item9: 3);
+        var view = await new GetCheckIn(db, TimeProvider.System).HandleAsync();
+
+        Assert.True(view!.ShowCrisisHelp);
+        Assert.Equal("Call Harbour crisis line 0800 000 000, or 999.", view.CrisisText);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task OutOfRangeOrUnknownAnswer_IsRejected_AndNothingIsSaved(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var viewer = await database.ViewerForAsync("client3@harbour.example");
+        await using var system = database.Open(Viewer.System);
+        var responsesBefore = await system.MeasureResponses.CountAsync();
+        await using var db = database.Open(viewer);
+        var answer = new AnswerQuestion(db, TimeProvider.System);
+
+        var outOfRange = await answer.HandleAsync("phq-9", "1", 7);
+        var unknownItem = await answer.HandleAsync("phq-9", "42", 1);
+        var notDue = await answer.HandleAsync("rapport-session-check", "bond", 5);
+        var empty = await answer.HandleAsync("phq-9", "1", null);
+
+        Assert.All([outOfRange, unknownItem, notDue, empty], o => Assert.True(o.Errors.ContainsKey(AnswerQuestion.AnswerField)));
+        Assert.Contains("not one of the choices", outOfRange.Errors[AnswerQuestion.AnswerField], StringComparison.Ordinal);
+        Assert.False(await system.CheckInDrafts.AnyAsync());
+        Assert.Equal(responsesBefore, await system.MeasureResponses.CountAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Answers_AreSavedAsTheyGo_SoTheCheckInResumesWhereItStopped(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var viewer = await database.ViewerForAsync("client3@harbour.example");
+        await using (var db = database.Open(viewer))
+        {
+            var answer = new AnswerQuestion(db, TimeProvider.System);
+            Assert.True((await answer.HandleAsync("phq-9", "1", 2)).Succeeded);
+            Assert.True((await answer.HandleAsync("phq-9", "2", 1)).Succeeded);
+        }
+
+        await using var again = database.Open(viewer);
+        var view = await new GetCheckIn(again, TimeProvider.System).HandleAsync();
+        Assert.Equal((3, "3"), (view!.Instrument!.Question.Number, view.Instrument.Question.LinkId));
+        var back = await new GetCheckIn(again, TimeProvider.System).HandleAsync("1");
+        Assert.Equal(2, back!.Instrument!.Question.Answer);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task LastAnswer_SentTwiceAtOnce_StoresOneResponseAndOneAlert(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var viewer = await database.ViewerForAsync("client3@harbour.example");
+        await using (var db = database.Open(viewer))
+        {
+            var answer = new AnswerQuestion(db, TimeProvider.System);
+            foreach (var item in InstrumentCatalog.Get("phq-9").Items.Take(8))
+            {
+                Assert.True((await answer.HandleAsync("phq-9", item.LinkId, 0)).Succeeded);
+            }
+        }
+
+        await using var first = database.Open(viewer);
+        await using var second = database.Open(viewer);
+        var outcomes = await Task.WhenAll(
+            new AnswerQuestion(first, TimeProvider.System).HandleAsync("phq-9", "9", 2),
+            new AnswerQuestion(second, TimeProvider.System).HandleAsync("phq-9", "9", 2));
+
+        Assert.All(outcomes, o => Assert.True(o.Succeeded));
+        await using var system = database.Open(Viewer.System);
+        Assert.Equal(1, await system.MeasureResponses.CountAsync(r => r.ClientId == viewer.ClientId && r.InstrumentId == "phq-9" && r.Total == 2 && r.SubmittedAt > DateTime.UtcNow.AddMinutes(-5)));
+        Assert.Equal(1, await system.RiskAlerts.CountAsync(a => a.ClientId == viewer.ClientId));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task CouplePartner_CannotSeeTheOthersAnswersAlertsNotesOrDrafts(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var partner = await database.ViewerForAsync("client11@harbour.example");
+        var other = await database.ViewerForAsync("client12@harbour.example");
+        await using (var db = database.Open(partner))
+        {
+            Assert.NotNull(await new GetCheckIn(db, TimeProvider.System).HandleAsync());
+            await AnswerPhq9Async(db, item9: 2);
+            await new AnswerQuestion(db, TimeProvider.System).HandleAsync("gad-7", "1", 1);
+            Assert.True((await new LeaveNote(db, TimeProvider.System).HandleAsync("Things at home are worse.")).Value);
+        }
+
+        await using (var db = database.Open(other))
+        {
+            Assert.False(await db.RiskAlerts.AnyAsync());
+            Assert.False(await db.ClientNotes.AnyAsync());
+            Assert.False(await db.CheckInDrafts.AnyAsync());
+            Assert.False(await db.MeasureResponses.AnyAsync(r => r.ClientId == partner.ClientId));
+            Assert.False((await new GetCheckIn(db, TimeProvider.System).HandleAsync())!.ShowCrisisHelp);
+        }
+
+        // The care team sees both; the practice admin sees neither.
+        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        {
+            Assert.True(await db.RiskAlerts.AnyAsync(a => a.ClientId == partner.ClientId));
+            Assert.True(await db.ClientNotes.AnyAsync(n => n.ClientId == partner.ClientId));
+            Assert.False(await db.CheckInDrafts.AnyAsync());
+        }
+
+        await using (var db = database.Open(await database.ViewerForAsync("admin@harbour.example")))
+        {
+            Assert.False(await db.RiskAlerts.AnyAsync());
+            Assert.False(await db.ClientNotes.AnyAsync());
+        }
+
+        await using (var db = database.Open(await database.ViewerForAsync("therapist2@harbour.example")))
+        {
+            Assert.False(await db.RiskAlerts.AnyAsync(a => a.ClientId == partner.ClientId));
+            Assert.False(await db.ClientNotes.AnyAsync());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Note_LongerThanTheLimit_IsRejected(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.Open(await database.ViewerForAsync("client3@harbour.example"));
+
+        var outcome = await new LeaveNote(db, TimeProvider.System).HandleAsync(new string('a', ClientNote.MaxLength + 1));
+
+        Assert.True(outcome.Errors.ContainsKey(LeaveNote.NoteField));
+        Assert.False(await db.ClientNotes.AnyAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Dashboard_PutsANewRiskAlertFirst_AndAcknowledgingItRecordsWhoAndWhen(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var client = await database.ViewerForAsync("client3@harbour.example");
+        await using (var db = database.Open(client))
+        {
+            await AnswerPhq9Async(db, item9: 1);
+            Assert.True((await new LeaveNote(db, TimeProvider.System).HandleAsync("I start a new job on Monday.")).Value);
+        }
+
+        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        await using (var db = database.Open(therapist))
+        {
+            var rows = await new GetCaseload(db, TimeProvider.System).HandleAsync();
+            var first = rows[0];
+            Assert.Equal(client.ClientId, first.ClientId);
+            Assert.Equal(AttentionKind.Risk, first.Attention[0].Kind);
+            Assert.StartsWith("Risk: answered 'Several days' to PHQ-9 item 9 on ", first.Attention[0].Text, StringComparison.Ordinal);
+            Assert.Contains(first.Attention, a => a.Kind == AttentionKind.ClientNote);
+
+            // Ordered by what needs attention: every risk row before every alliance row, before every not-on-track row.
+            var kinds = rows.Select(r => r.Attention.Count == 0 ? int.MaxValue : (int)r.Attention[0].Kind).ToList();
+            Assert.Equal(kinds.Order(), kinds);
+
+            var outcome = await new AcknowledgeRiskAlert(db, TimeProvider.System).HandleAsync(first.Attention[0].RiskAlertId!.Value);
+            Assert.True(outcome.Succeeded);
+        }
+
+        await using (var db = database.Open(Viewer.System))
+        {
+            var alert = await db.RiskAlerts.SingleAsync(a => a.ClientId == client.ClientId);
+            Assert.Equal(therapist.StaffMemberId, alert.AcknowledgedByStaffId);
+            Assert.Equal("Sam Okafor", alert.AcknowledgedByName);
+            Assert.InRange(alert.AcknowledgedAt!.Value, DateTime.UtcNow.AddMinutes(-5), DateTime.UtcNow.AddMinutes(1));
+        }
+
+        await using (var db = database.Open(therapist))
+        {
+            var row = (await new GetCaseload(db, TimeProvider.System).HandleAsync()).Single(r => r.ClientId == client.ClientId);
+            Assert.DoesNotContain(row.Attention, a => a.Kind == AttentionKind.Risk);
+            Assert.Contains("acknowledged by Sam Okafor", row.LastAcknowledgement, StringComparison.Ordinal);
+
+            var notes = await new GetClientNotes(db).HandleAsync(client.ClientId!.Value);
+            Assert.Equal("I start a new job on Monday.", Assert.Single(notes.Notes).Text);
+            Assert.Equal(1, await new MarkClientNotesRead(db, TimeProvider.System).HandleAsync(client.ClientId!.Value));
+            row = (await new GetCaseload(db, TimeProvider.System).HandleAsync()).Single(r => r.ClientId == client.ClientId);
+            Assert.DoesNotContain(row.Attention, a => a.Kind == AttentionKind.ClientNote);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task RiskAlert_OfAnotherCareTeam_CannotBeAcknowledged(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var system = database.Open(Viewer.System);
+        var alien = await system.RiskAlerts.Where(a => a.Episode!.CareTeam.All(t => t.StaffMember!.Email != "therapist2@harbour.example")).Select(a => a.Id).FirstAsync();
+        await using var db = database.Open(await database.ViewerForAsync("therapist2@harbour.example"));
+
+        var outcome = await new AcknowledgeRiskAlert(db, TimeProvider.System).HandleAsync(alien);
+
+        Assert.True(outcome.NotFound);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task DemoDashboard_ShowsARiskAlert_AnAllianceConcern_AndANotOnTrackClient(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+
+        var rows = await new GetCaseload(db, TimeProvider.System).HandleAsync();
+
+        Assert.Equal(12, rows.Count);
+        Assert.Equal(AttentionKind.Risk, rows[0].Attention[0].Kind);
+        Assert.NotNull(rows[0].Attention[0].RiskAlertId);
+        Assert.Contains(rows, r => r.Attention.Any(a => a.Kind == AttentionKind.Alliance));
+        Assert.Contains(rows, r => r.Attention.Any(a => a.Kind == AttentionKind.NotOnTrack && a.Text.Contains("above the expected band", StringComparison.Ordinal)));
+        // The couple (client11 and client12): one partner's alliance fell at the last session, the other's did not.
+        var couple = rows.Where(r => r.Format == Rapport.Episodes.EpisodeFormat.Couple).ToList();
+        Assert.Single(couple, r => r.Attention.Any(a => a.Text.StartsWith("Split alliance at session", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Answers the PHQ-9 with 1 on items 1-8 and <paramref name="item9"/> on item 9, one question at a time.</summary>
+    private static async Task<AnswerQuestion.Result> AnswerPhq9Async(RapportDb db, int item9)
+    {
+        var answer = new AnswerQuestion(db, TimeProvider.System);
+        AnswerQuestion.Result? last = null;
+        foreach (var item in InstrumentCatalog.Get("phq-9").Items)
+        {
+            var outcome = await answer.HandleAsync("phq-9", item.LinkId, item.LinkId == "9" ? item9 : 1);
+            Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
+            last = outcome.Value;
+        }
+
+        return last!;
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Access;
+using Rapport.Alerts;
+using Rapport.Email;
+using Rapport.Persistence;
+using Rapport.Tests.Support;
+
+namespace Rapport.Tests.CheckIns;
+
+public sealed class EscalationTests
+{
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task RiskAlert_UnacknowledgedForADay_EmailsTheSupervisorAndOnCallOnce_WithoutClinicalContent(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.Open(Viewer.System);
+        var harbour = await db.Practices.SingleAsync(p => p.Slug == "harbour");
+        harbour.OnCallEmail = "oncall@harbour.example";
+        await db.SaveChangesAsync();
+        var waiting = await db.RiskAlerts.CountAsync(a => a.AcknowledgedAt == null && a.PracticeId == harbour.Id);
+        var mailer = new RecordingMailer();
+
+        var escalated = await new EscalateRiskAlerts(db, mailer, TimeProvider.System).HandleAsync();
+        var again = await new EscalateRiskAlerts(db, mailer, TimeProvider.System).HandleAsync();
+
+        Assert.True(waiting > 0);
+        Assert.True(escalated >= waiting);
+        Assert.Equal(0, again);
+        Assert.Contains(mailer.Sent, m => m.To == "supervisor@harbour.example");
+        Assert.Contains(mailer.Sent, m => m.To == "oncall@harbour.example");
+        var clientNames = await db.Clients.Select(c => c.DisplayName).ToListAsync();
+        Assert.All(mailer.Sent, m =>
+        {
+            Assert.DoesNotContain("PHQ", m.TextBody, StringComparison.Ordinal);
+            Assert.DoesNotContain("Several days", m.TextBody, StringComparison.Ordinal);
+            Assert.DoesNotContain(clientNames, n => m.TextBody.Contains(n, StringComparison.Ordinal) || m.Subject.Contains(n, StringComparison.Ordinal));
+        });
+    }
+
+    private sealed class RecordingMailer : IMailer
+    {
+        public List<OutgoingMail> Sent { get; } = [];
+
+        public Task SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default)
+        {
+            Sent.Add(mail);
+            return Task.CompletedTask;
+        }
+    }
+}
