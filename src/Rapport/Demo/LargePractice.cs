@@ -14,8 +14,8 @@ namespace Rapport.Demo;
 
 /// <summary>
 /// A large synthetic practice for benchmarks (<c>rapport demo seed --clients N --sessions M</c>): one therapist
-/// per 100 clients, each client in one individual episode with M attended sessions and a PHQ-9 and GAD-7
-/// before each. Written in batches with change tracking cleared, so memory stays flat at any size.
+/// per 100 clients, each client in one individual episode with M attended sessions, a PHQ-9 and GAD-7
+/// before each and the Session Check after. Written in batches with change tracking cleared, so memory stays flat at any size.
 /// </summary>
 public sealed class LargePractice(Func<RapportDb> openDb, IPasswordHasher<RapportUser> hasher, TimeProvider clock)
 {
@@ -80,6 +80,7 @@ public sealed class LargePractice(Func<RapportDb> openDb, IPasswordHasher<Rappor
                 var phq = 8 + random.Next(0, 16);
                 var gad = 6 + random.Next(0, 13);
                 var slope = (random.NextDouble() * 1.4) - 1.0;
+                var alliance = 6 + random.Next(0, 5);
                 for (var s = 0; s < sessionsPerClient; s++)
                 {
                     var session = new Session
@@ -96,7 +97,8 @@ public sealed class LargePractice(Func<RapportDb> openDb, IPasswordHasher<Rappor
                     var gadNow = Math.Clamp(gad + (int)Math.Round(slope * s * 0.8) + random.Next(-2, 3), 0, 21);
                     db.MeasureResponses.Add(Response(practice.Id, episode.Id, client.Id, session, "phq-9", phqNow, 9, random));
                     db.MeasureResponses.Add(Response(practice.Id, episode.Id, client.Id, session, "gad-7", gadNow, 7, random));
-                    responses += 2;
+                    db.MeasureResponses.Add(Alliance(practice.Id, episode.Id, client.Id, session, alliance + random.Next(-1, 2)));
+                    responses += 3;
                 }
             }
 
@@ -105,6 +107,23 @@ public sealed class LargePractice(Func<RapportDb> openDb, IPasswordHasher<Rappor
         }
 
         return new Result(practice.Id, slug, therapistCount, clients, clients * sessionsPerClient, responses);
+    }
+
+    /// <summary>The Session Check after the session: four items 0-10 around the client's own level.</summary>
+    private static MeasureResponse Alliance(Guid practiceId, Guid episodeId, Guid clientId, Session session, int level)
+    {
+        var item = Math.Clamp(level, 0, 10);
+        return new MeasureResponse
+        {
+            PracticeId = practiceId,
+            EpisodeId = episodeId,
+            ClientId = clientId,
+            SessionId = session.Id,
+            InstrumentId = "rapport-session-check",
+            SubmittedAt = session.StartsAt.AddMinutes(55),
+            AnswersJson = string.Create(CultureInfo.InvariantCulture, $"{{\"bond\":{item},\"goals\":{item},\"tasks\":{item},\"overall\":{item}}}"),
+            Total = item * 4,
+        };
     }
 
     private static MeasureResponse Response(Guid practiceId, Guid episodeId, Guid clientId, Session session, string instrument, int total, int items, Random random)

@@ -58,6 +58,16 @@ public static class RapportDatabase
     /// </summary>
     public static DbContextOptions<RapportDb> StandaloneOptions(DatabaseOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        // Options are immutable: one per database, so EF builds its internal services and model once, not per context.
+        var where = options.Provider == DatabaseProvider.Sqlite ? Path.GetFullPath(options.Path) : options.ConnectionString ?? "";
+        return StandaloneCache.GetOrAdd((options.Provider, where, options.ResolvedKeyRingPath()), _ => BuildStandaloneOptions(options));
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(DatabaseProvider, string, string), DbContextOptions<RapportDb>> StandaloneCache = new();
+
+    private static DbContextOptions<RapportDb> BuildStandaloneOptions(DatabaseOptions options)
+    {
         var services = new ServiceCollection();
         services.Configure<IdentityOptions>(o => o.Stores.SchemaVersion = IdentitySchemaVersions.Version3);
         var builder = new DbContextOptionsBuilder<RapportDb>();

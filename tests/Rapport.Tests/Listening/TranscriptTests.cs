@@ -67,6 +67,17 @@ public sealed class TranscriptTests
 
         await Worker(database).AnalyseAsync(id, CancellationToken.None);
 
+        // At rest, the words are ciphertext (AES-256-GCM), never the client's sentences.
+        await using (var raw = database.Open(Viewer.System))
+        {
+            var stored = await raw.Database.SqlQueryRaw<string>("SELECT \"Content\" AS \"Value\" FROM \"SessionTranscripts\"").SingleAsync();
+            var report = await raw.Database.SqlQueryRaw<string>("SELECT \"ReportJson\" AS \"Value\" FROM \"SessionTranscripts\"").SingleAsync();
+            Assert.StartsWith(Rapport.Privacy.FieldEncryption.Prefix, stored, StringComparison.Ordinal);
+            Assert.StartsWith(Rapport.Privacy.FieldEncryption.Prefix, report, StringComparison.Ordinal);
+            Assert.DoesNotContain("divorce", stored, StringComparison.Ordinal);
+            Assert.DoesNotContain("divorce", report, StringComparison.Ordinal);
+        }
+
         await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
         {
             var report = await new ListeningReviews(db, TimeProvider.System).ReportAsync(id);

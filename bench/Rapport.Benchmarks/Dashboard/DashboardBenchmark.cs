@@ -1,0 +1,70 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Rapport.Access;
+using Rapport.Accounts;
+using Rapport.Caseload;
+using Rapport.Demo;
+using Rapport.Persistence;
+
+namespace Rapport.Benchmarks.Dashboard;
+
+/// <summary>
+/// The therapist's dashboard (<see cref="GetCaseload"/>) for one 100-client caseload, as a request runs it (a new
+/// DbContext, relationship filters, signals over each client's series), in a SQLite database filled by the same code
+/// as <c>rapport demo seed --clients N --sessions 4</c>: 10,000 clients (≈120,000 responses) against 100,000 clients
+/// (≈1,200,000 responses). Budget: p95 ≤ 30 ms, and the large database no more than 1.2× the small one.
+/// The databases are built once into RAPPORT_BENCH_DATA (default: the temp folder) and reused.
+/// </summary>
+[Config(typeof(Percentiles))]
+public class DashboardBenchmark
+{
+    private sealed class Percentiles : ManualConfig
+    {
+        public Percentiles()
+        {
+            AddColumn(StatisticColumn.P95);
+            AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(20).WithInvocationCount(8).WithUnrollFactor(1));
+        }
+    }
+
+    private DatabaseOptions _options = null!;
+    private Viewer _therapist = null!;
+
+    [Params(10_000, 100_000)]
+    public int Clients { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var folder = Environment.GetEnvironmentVariable("RAPPORT_BENCH_DATA") ?? Path.Combine(Path.GetTempPath(), "rapport-bench");
+        Directory.CreateDirectory(folder);
+        _options = new DatabaseOptions { Provider = DatabaseProvider.Sqlite, Path = Path.Combine(folder, $"dashboard-{Clients}.db") };
+        using (var db = Open(Viewer.System))
+        {
+            RapportDatabase.MigrateAsync(db, _options).GetAwaiter().GetResult();
+            if (!db.Practices.Any(p => p.Slug.StartsWith("bench-")))
+            {
+                new LargePractice(() => Open(Viewer.System), new PasswordHasher<RapportUser>(), TimeProvider.System)
+                    .SeedAsync(Clients, 4, DemoData.DefaultPassword).GetAwaiter().GetResult();
+            }
+
+            var user = db.Users.Where(u => u.Email!.StartsWith("therapist1@bench-")).OrderBy(u => u.Email).First();
+            _therapist = new Viewer { UserId = user.Id, PracticeId = user.PracticeId, StaffMemberId = user.StaffMemberId, Roles = Rapport.Staff.StaffRoles.Therapist };
+            Console.WriteLine($"// {Clients} clients, {db.MeasureResponses.Count()} responses in {_options.Path}");
+        }
+    }
+
+    [Benchmark]
+    public async Task<int> Dashboard()
+    {
+        await using var db = Open(_therapist);
+        var rows = await new GetCaseload(db, TimeProvider.System).HandleAsync();
+        return rows.Count;
+    }
+
+    private RapportDb Open(Viewer viewer) => new(RapportDatabase.StandaloneOptions(_options), new FixedViewerSource(viewer));
+}
