@@ -27,7 +27,9 @@ public class DashboardBenchmark
         public Percentiles()
         {
             AddColumn(StatisticColumn.P95);
-            AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(20).WithInvocationCount(8).WithUnrollFactor(1));
+            // In process: the benchmark opens real database files and needs the app's migrations assembly beside it.
+            AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(20).WithInvocationCount(8).WithUnrollFactor(1)
+                .WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance));
         }
     }
 

@@ -57,8 +57,13 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock)
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        // The relationship filter already limits episodes to the viewer's own and their supervisees'.
+        // Drive the query from the care-team index (the viewer and their supervisees), so its cost follows the
+        // caseload, not the size of the practice. The relationship filter on episodes still applies on top.
+        var team = await db.Supervisions.Where(s => s.SupervisorId == staffId).Select(s => s.SuperviseeId).ToListAsync(cancellationToken);
+        team.Add(staffId.Value);
+        var teamEpisodes = db.EpisodeTherapists.Where(t => team.Contains(t.StaffMemberId)).Select(t => t.EpisodeId);
         var rows = await db.EpisodeMembers
+            .Where(m => teamEpisodes.Contains(m.EpisodeId))
             .Where(m => m.Episode!.Status != EpisodeStatus.Ended)
             .Where(m => db.Episodes.Any(e => e.Id == m.EpisodeId))
             .Select(m => new
