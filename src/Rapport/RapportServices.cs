@@ -25,6 +25,7 @@ public static class RapportServices
         services.AddScoped<GetClientRecord>();
         services.AddScoped<GetMyCare>();
         services.AddScoped<ExportMyRecord>();
+        services.AddScoped<Rights.RequestErasureOrRestriction>();
         services.AddScoped<GetPracticeOverview>();
         services.AddScoped<InviteStaff>();
         services.AddScoped<InviteClient>();

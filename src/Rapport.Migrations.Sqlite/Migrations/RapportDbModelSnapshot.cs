@@ -526,8 +526,14 @@ namespace Rapport.Migrations.Sqlite.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ErasedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("PracticeId")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("ProcessingRestricted")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
@@ -884,6 +890,9 @@ namespace Rapport.Migrations.Sqlite.Migrations
                     b.Property<bool>("RequireStaffSecondFactor")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("RetentionYears")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(80)
@@ -907,6 +916,52 @@ namespace Rapport.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("Practices");
+                });
+
+            modelBuilder.Entity("Rapport.Rights.RightsRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Decision")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionExplanation")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("RetainUntil")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
+
+                    b.ToTable("RightsRequests");
                 });
 
             modelBuilder.Entity("Rapport.Sessions.Session", b =>
@@ -1339,6 +1394,15 @@ namespace Rapport.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Episode");
+                });
+
+            modelBuilder.Entity("Rapport.Rights.RightsRequest", b =>
+                {
+                    b.HasOne("Rapport.Clients.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Rapport.Sessions.Session", b =>

@@ -11,6 +11,11 @@ public sealed class Client
     public string? Email { get; set; }
     public DateOnly? DateOfBirth { get; set; }
     public DateTime CreatedAt { get; init; }
+    /// <summary>Processing restricted at the client's request (GDPR Art. 18): kept, but not analysed, exported for research or used beyond care.</summary>
+    public bool ProcessingRestricted { get; set; }
+
+    /// <summary>Set when the client's record was erased on request: the row stays so the audit trail still resolves.</summary>
+    public DateTime? ErasedAt { get; set; }
     public Guid Version { get; set; } = Guid.NewGuid();
     public List<EpisodeMember> Memberships { get; init; } = [];
 }

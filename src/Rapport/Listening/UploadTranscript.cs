@@ -38,9 +38,11 @@ public sealed class UploadTranscript(RapportDb db, TranscriptAnalysisQueue queue
         var missing = new List<string>();
         foreach (var clientId in session.Members)
         {
-            if (!await consents.HasAsync(clientId, ConsentKind.TranscriptAnalysis, cancellationToken))
+            // A client who restricted processing (GDPR Art. 18) counts as not consenting, whatever the ledger says.
+            var client = await db.Clients.Where(c => c.Id == clientId).Select(c => new { c.DisplayName, c.ProcessingRestricted }).FirstAsync(cancellationToken);
+            if (client.ProcessingRestricted || !await consents.HasAsync(clientId, ConsentKind.TranscriptAnalysis, cancellationToken))
             {
-                missing.Add(await db.Clients.Where(c => c.Id == clientId).Select(c => c.DisplayName).FirstAsync(cancellationToken));
+                missing.Add(client.DisplayName);
             }
         }
 

@@ -14,6 +14,7 @@ using Rapport.Invitations;
 using Rapport.Listening;
 using Rapport.Measures;
 using Rapport.Practices;
+using Rapport.Rights;
 using Rapport.Privacy;
 using Rapport.Sessions;
 using Rapport.Staff;
@@ -57,6 +58,7 @@ public sealed partial class RapportDb(
     public DbSet<CheckInDraft> CheckInDrafts => Set<CheckInDraft>();
     public DbSet<RiskAlert> RiskAlerts => Set<RiskAlert>();
     public DbSet<ClientNote> ClientNotes => Set<ClientNote>();
+    public DbSet<RightsRequest> RightsRequests => Set<RightsRequest>();
 
     public Viewer Viewer => viewerSource.Current;
 
@@ -292,6 +294,16 @@ public sealed partial class RapportDb(
                 || x.Episode!.CareTeam.Any(t =>
                     t.StaffMemberId == ViewerStaffId
                     || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
+        });
+
+        builder.Entity<RightsRequest>(r =>
+        {
+            r.Property(x => x.DecisionExplanation).HasMaxLength(1000);
+            r.HasIndex(x => x.ClientId);
+            r.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+            r.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+            // The client's own requests; the practice admin handles them (no clinical content is in them beyond the client's reason).
+            r.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || ViewerIsAdmin || x.ClientId == ViewerClientId);
         });
 
         builder.Entity<Invitation>(i =>

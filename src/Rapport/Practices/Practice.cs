@@ -23,5 +23,12 @@ public sealed class Practice
 
     /// <summary>Who is told, with the supervisors, when a risk alert waits too long (no clinical content is sent).</summary>
     public string? OnCallEmail { get; set; }
+
+    /// <summary>
+    /// Years a client's record is kept after the last contact before an erasure request can be carried out
+    /// (GDPR Art. 17(3)(b): a legal obligation to retain). Default 20, the retention the NHS England Records Management
+    /// Code of Practice gives for adult mental health records; each practice must set its own jurisdiction's rule.
+    /// </summary>
+    public int RetentionYears { get; set; } = 20;
     public Guid Version { get; set; } = Guid.NewGuid();
 }

@@ -58,6 +58,7 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         ["/me/access"] = p => Page(p, Clients.Contains(p)),
         ["/me/consents"] = p => Page(p, Clients.Contains(p)),
         ["/me/record"] = p => Page(p, Clients.Contains(p)),
+        ["/me/rights"] = p => Page(p, Clients.Contains(p)),
         ["/check-in"] = p => Page(p, Clients.Contains(p)),
         ["/check-in/done"] = p => Page(p, Clients.Contains(p)),
         ["/api/my/export"] = p => Api(p, Clients.Contains(p)),

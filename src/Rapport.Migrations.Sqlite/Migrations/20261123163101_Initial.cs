@@ -66,6 +66,7 @@ namespace Rapport.Migrations.Sqlite.Migrations
                     RequireStaffSecondFactor = table.Column<bool>(type: "INTEGER", nullable: false),
                     CrisisText = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
                     OnCallEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    RetentionYears = table.Column<int>(type: "INTEGER", nullable: false),
                     Version = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
@@ -240,6 +241,8 @@ namespace Rapport.Migrations.Sqlite.Migrations
                     Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     DateOfBirth = table.Column<DateOnly>(type: "TEXT", nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ProcessingRestricted = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ErasedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     Version = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
@@ -353,6 +356,32 @@ namespace Rapport.Migrations.Sqlite.Migrations
                     table.PrimaryKey("PK_Consents", x => x.Id);
                     table.ForeignKey(
                         name: "FK_Consents_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RightsRequests",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PracticeId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ClientId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", nullable: true),
+                    RequestedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Decision = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    DecisionExplanation = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    RetainUntil = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    DecidedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RightsRequests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RightsRequests_Clients_ClientId",
                         column: x => x.ClientId,
                         principalTable: "Clients",
                         principalColumn: "Id",
@@ -864,6 +893,11 @@ namespace Rapport.Migrations.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_RightsRequests_ClientId",
+                table: "RightsRequests",
+                column: "ClientId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_RiskAlerts_ClientId",
                 table: "RiskAlerts",
                 column: "ClientId");
@@ -965,6 +999,9 @@ namespace Rapport.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "Invitations");
+
+            migrationBuilder.DropTable(
+                name: "RightsRequests");
 
             migrationBuilder.DropTable(
                 name: "RiskAlerts");

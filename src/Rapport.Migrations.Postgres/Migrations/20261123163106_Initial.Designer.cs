@@ -12,7 +12,7 @@ using Rapport.Persistence;
 namespace Rapport.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(RapportDb))]
-    [Migration("20261123161331_Initial")]
+    [Migration("20261123163106_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -538,8 +538,14 @@ namespace Rapport.Migrations.Postgres.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<DateTime?>("ErasedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("PracticeId")
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("ProcessingRestricted")
+                        .HasColumnType("boolean");
 
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
@@ -896,6 +902,9 @@ namespace Rapport.Migrations.Postgres.Migrations
                     b.Property<bool>("RequireStaffSecondFactor")
                         .HasColumnType("boolean");
 
+                    b.Property<int>("RetentionYears")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(80)
@@ -919,6 +928,52 @@ namespace Rapport.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("Practices");
+                });
+
+            modelBuilder.Entity("Rapport.Rights.RightsRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Decision")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("DecisionExplanation")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly?>("RetainUntil")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
+
+                    b.ToTable("RightsRequests");
                 });
 
             modelBuilder.Entity("Rapport.Sessions.Session", b =>
@@ -1351,6 +1406,15 @@ namespace Rapport.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Episode");
+                });
+
+            modelBuilder.Entity("Rapport.Rights.RightsRequest", b =>
+                {
+                    b.HasOne("Rapport.Clients.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Rapport.Sessions.Session", b =>

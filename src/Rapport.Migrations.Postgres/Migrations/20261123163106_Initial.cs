@@ -67,6 +67,7 @@ namespace Rapport.Migrations.Postgres.Migrations
                     RequireStaffSecondFactor = table.Column<bool>(type: "boolean", nullable: false),
                     CrisisText = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
                     OnCallEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    RetentionYears = table.Column<int>(type: "integer", nullable: false),
                     Version = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>
@@ -241,6 +242,8 @@ namespace Rapport.Migrations.Postgres.Migrations
                     Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     DateOfBirth = table.Column<DateOnly>(type: "date", nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ProcessingRestricted = table.Column<bool>(type: "boolean", nullable: false),
+                    ErasedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     Version = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>
@@ -354,6 +357,32 @@ namespace Rapport.Migrations.Postgres.Migrations
                     table.PrimaryKey("PK_Consents", x => x.Id);
                     table.ForeignKey(
                         name: "FK_Consents_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RightsRequests",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    PracticeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClientId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Reason = table.Column<string>(type: "text", nullable: true),
+                    RequestedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Decision = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    DecisionExplanation = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    RetainUntil = table.Column<DateOnly>(type: "date", nullable: true),
+                    DecidedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RightsRequests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RightsRequests_Clients_ClientId",
                         column: x => x.ClientId,
                         principalTable: "Clients",
                         principalColumn: "Id",
@@ -865,6 +894,11 @@ namespace Rapport.Migrations.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_RightsRequests_ClientId",
+                table: "RightsRequests",
+                column: "ClientId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_RiskAlerts_ClientId",
                 table: "RiskAlerts",
                 column: "ClientId");
@@ -966,6 +1000,9 @@ namespace Rapport.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "Invitations");
+
+            migrationBuilder.DropTable(
+                name: "RightsRequests");
 
             migrationBuilder.DropTable(
                 name: "RiskAlerts");
