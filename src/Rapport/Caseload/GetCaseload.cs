@@ -75,13 +75,19 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock)
                 m.Episode.Format,
                 m.Episode.MeasurementPlan,
                 Own = m.Episode.CareTeam.Any(t => t.StaffMemberId == staffId),
-                Therapists = m.Episode.CareTeam.Select(t => t.StaffMember!.DisplayName).ToList(),
                 Next = m.Episode.Sessions.Where(s => s.Status == SessionStatus.Scheduled && s.StartsAt >= now).Min(s => (DateTime?)s.StartsAt),
                 Last = m.Episode.Sessions.Where(s => s.Status == SessionStatus.Attended).Max(s => (DateTime?)s.StartsAt),
             })
             .ToListAsync(cancellationToken);
 
         var episodeIds = rows.Select(r => r.EpisodeId).Distinct().ToList();
+        // Loaded apart from the rows: a collection in the main projection makes SQLite build the whole practice's care
+        // teams before joining, and the dashboard's cost then grows with the practice instead of the caseload.
+        var careTeams = (await db.EpisodeTherapists.AsNoTracking()
+                .Where(t => episodeIds.Contains(t.EpisodeId))
+                .Select(t => new { t.EpisodeId, t.StaffMember!.DisplayName })
+                .ToListAsync(cancellationToken))
+            .ToLookup(t => t.EpisodeId, t => t.DisplayName);
         var responses = await db.MeasureResponses.AsNoTracking()
             .Where(r => episodeIds.Contains(r.EpisodeId))
             .OrderBy(r => r.SubmittedAt)
@@ -199,7 +205,7 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock)
 
             attention.Sort((a, b) => a.Kind.CompareTo(b.Kind));
             var latestPhq9 = mine.LastOrDefault(x => x.InstrumentId == phq9.Id)?.Total;
-            var row = new Row(r.ClientId, r.ClientName, r.EpisodeId, r.Title, r.Format, r.Next, r.Last, latestPhq9, !r.Own, r.Therapists, attention, lastAcknowledgement);
+            var row = new Row(r.ClientId, r.ClientName, r.EpisodeId, r.Title, r.Format, r.Next, r.Last, latestPhq9, !r.Own, [.. careTeams[r.EpisodeId]], attention, lastAcknowledgement);
             result.Add((row, r.Own, r.Next, attention.Where(a => a.Kind == AttentionKind.Risk).Max(a => a.At) ?? DateTime.MinValue));
         }
 

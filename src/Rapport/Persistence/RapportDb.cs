@@ -63,6 +63,8 @@ public sealed partial class RapportDb(
     public Viewer Viewer => viewerSource.Current;
 
     // The query filters read these members of the context; EF evaluates them for every query.
+    // Supervision is looked up by key (Set<Supervision>()), not through StaffMember navigations: a navigation drags the
+    // filtered StaffMembers table into every subquery, which made the dashboard's cost grow with the practice's staff.
     private bool ViewerIsSystem => viewerSource.Current.IsSystem;
     private Guid? ViewerPracticeId => viewerSource.Current.PracticeId;
     private Guid? ViewerStaffId => viewerSource.Current.StaffMemberId;
@@ -132,7 +134,7 @@ public sealed partial class RapportDb(
                 || x.Id == ViewerClientId
                 || x.Memberships.Any(m => m.Episode!.CareTeam.Any(t =>
                     t.StaffMemberId == ViewerStaffId
-                    || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId))));
+                    || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId))));
         });
 
         builder.Entity<CareEpisode>(e =>
@@ -149,7 +151,7 @@ public sealed partial class RapportDb(
                     g.StaffMemberId == ViewerStaffId && g.ClientId == m.ClientId && g.ExpiresAt > ViewerNow)))
                 || x.CareTeam.Any(t =>
                     t.StaffMemberId == ViewerStaffId
-                    || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
+                    || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId)));
         });
 
         builder.Entity<EpisodeTherapist>(t =>
@@ -181,7 +183,7 @@ public sealed partial class RapportDb(
                     g.StaffMemberId == ViewerStaffId && g.ClientId == m.ClientId && g.ExpiresAt > ViewerNow)))
                 || x.Episode!.CareTeam.Any(t =>
                     t.StaffMemberId == ViewerStaffId
-                    || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
+                    || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId)));
         });
 
         builder.Entity<SessionAttendee>(a =>
@@ -207,7 +209,7 @@ public sealed partial class RapportDb(
                     g.StaffMemberId == ViewerStaffId && g.ClientId == x.ClientId && g.ExpiresAt > ViewerNow))
                 || x.Episode!.CareTeam.Any(t =>
                     t.StaffMemberId == ViewerStaffId
-                    || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
+                    || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId)));
         });
 
         builder.Entity<Consent>(c =>
@@ -224,7 +226,7 @@ public sealed partial class RapportDb(
                 || x.ClientId == ViewerClientId
                 || Set<EpisodeMember>().Any(m => m.ClientId == x.ClientId && m.Episode!.CareTeam.Any(t =>
                     t.StaffMemberId == ViewerStaffId
-                    || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId))));
+                    || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId))));
         });
 
         builder.Entity<SessionTranscript>(t =>
@@ -244,7 +246,7 @@ public sealed partial class RapportDb(
             t.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
                 || x.Episode!.CareTeam.Any(c =>
                     c.StaffMemberId == ViewerStaffId
-                    || c.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
+                    || Set<Supervision>().Any(s => s.SuperviseeId == c.StaffMemberId && s.SupervisorId == ViewerStaffId)));
         });
 
         builder.Entity<CheckInDraft>(d =>
@@ -278,7 +280,7 @@ public sealed partial class RapportDb(
                 || x.ClientId == ViewerClientId
                 || x.Episode!.CareTeam.Any(t =>
                     t.StaffMemberId == ViewerStaffId
-                    || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
+                    || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId)));
         });
 
         builder.Entity<ClientNote>(n =>
@@ -293,7 +295,7 @@ public sealed partial class RapportDb(
                 || x.ClientId == ViewerClientId
                 || x.Episode!.CareTeam.Any(t =>
                     t.StaffMemberId == ViewerStaffId
-                    || t.StaffMember!.SupervisedBy.Any(s => s.SupervisorId == ViewerStaffId)));
+                    || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId)));
         });
 
         builder.Entity<RightsRequest>(r =>
