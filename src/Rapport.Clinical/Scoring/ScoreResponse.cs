@@ -11,31 +11,9 @@ namespace Rapport.Clinical.Scoring;
 public static class ScoreResponse
 {
     /// <summary>Scores answers keyed by item linkId. A missing key or a <c>null</c> value is an unanswered item.</summary>
-    public static ScoreOutcome Score(Instrument instrument, IReadOnlyDictionary<string, int?> answers)
-    {
-        ArgumentNullException.ThrowIfNull(instrument);
-        ArgumentNullException.ThrowIfNull(answers);
-        if (!instrument.IsUsable)
-        {
-            return ScoreOutcome.Fail(new ScoreError(ScoreErrorKind.InstrumentUnavailable, null, instrument.UnusableReason!));
-        }
-
-        var values = new int?[instrument.Items.Count];
-        var errors = new List<ScoreError>();
-        foreach (var (linkId, value) in answers)
-        {
-            var index = instrument.IndexOf(linkId);
-            if (index < 0)
-            {
-                errors.Add(UnknownItem(instrument, linkId));
-                continue;
-            }
-
-            values[index] = value;
-        }
-
-        return errors.Count > 0 ? ScoreOutcome.Fail(errors) : ScoreInOrder(instrument, values);
-    }
+    public static ScoreOutcome Score(Instrument instrument, IReadOnlyDictionary<string, int?> answers) =>
+        // A dictionary cannot answer an item twice, so the pairs overload's duplicate check never fires here.
+        Score(instrument, (IEnumerable<KeyValuePair<string, int?>>)answers);
 
     /// <summary>Scores (linkId, answer) pairs, rejecting any item answered twice.</summary>
     public static ScoreOutcome Score(Instrument instrument, IEnumerable<KeyValuePair<string, int?>> answers)

@@ -1,5 +1,4 @@
 using Rapport.Listening.Transcripts;
-
 namespace Rapport.Listening.Coding;
 
 /// <summary>
@@ -72,12 +71,12 @@ public static class CodingCues
         cues[14] = position < 0.05f ? 1 : 0;
         cues[15] = position > 0.95f ? 1 : 0;
         cues[16] = followsTherapist ? 1 : 0;
-        cues[17] = previousClient.Length == 0 ? 0 : MathF.Log(1 + WordCount(previousClient)) / 5f;
+        cues[17] = previousClient.Length == 0 ? 0 : MathF.Log(1 + Transcripts.Words.Count(previousClient)) / 5f;
         cues[18] = previousClient.Contains('?', StringComparison.Ordinal) ? 1 : 0;
         cues[19] = Math.Min(EmotionLexicon.EmotionWordsIn(previousClient).Count, 3) / 3f;
-        cues[20] = nextClient.Length == 0 ? 0 : MathF.Log(1 + WordCount(nextClient)) / 5f;
+        cues[20] = nextClient.Length == 0 ? 0 : MathF.Log(1 + Transcripts.Words.Count(nextClient)) / 5f;
         cues[21] = StartsWithAny(nextClient, "yes", "yeah", "yep", "no", "nope", "right", "exactly", "mm-hmm", "uh-huh", "sure", "i guess", "definitely") ? 1 : 0;
-        cues[22] = WordCount(nextClient) <= 3 && nextClient.Length > 0 ? 1 : 0;
+        cues[22] = Transcripts.Words.Count(nextClient) <= 3 && nextClient.Length > 0 ? 1 : 0;
         cues[23] = Math.Min(EmotionLexicon.EmotionWordsIn(text).Count, 3) / 3f;
         cues[24] = lower.Contains("right?", StringComparison.Ordinal) || lower.Contains("is that right", StringComparison.Ordinal) || lower.Contains("correct?", StringComparison.Ordinal) ? 1 : 0;
         cues[25] = first is "so" || words.Count > 0 && words[0] == "so" ? 1 : 0;
@@ -164,23 +163,6 @@ public static class CodingCues
         return words;
     }
 
-    private static int WordCount(string s)
-    {
-        var count = 0;
-        var inWord = false;
-        foreach (var c in s)
-        {
-            var w = !char.IsWhiteSpace(c);
-            if (w && !inWord)
-            {
-                count++;
-            }
-
-            inWord = w;
-        }
-
-        return count;
-    }
 
     private static string FirstContentWord(List<string> words)
     {

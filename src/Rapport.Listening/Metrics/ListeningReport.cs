@@ -124,8 +124,8 @@ public sealed record ListeningReport(ListeningSummary Summary, IReadOnlyList<Mis
         var simple = Count(TherapistBehaviour.Reflection, BehaviourSubtype.Simple);
         var complex = Count(TherapistBehaviour.Reflection, BehaviourSubtype.Complex);
 
-        var words = u.Select(x => WordCount(x.Utterance.Text)).ToArray();
-        var therapistWords = u.Where(x => x.Utterance.Role == SpeakerRole.Therapist).Sum(x => WordCount(x.Utterance.Text));
+        var words = u.Select(x => Words.Count(x.Utterance.Text)).ToArray();
+        var therapistWords = u.Where(x => x.Utterance.Role == SpeakerRole.Therapist).Sum(x => Words.Count(x.Utterance.Text));
         var totalWords = words.Sum();
 
         var turns = Turns(u.Select(x => x.Utterance).ToList(), words);
@@ -276,22 +276,4 @@ public sealed record ListeningReport(ListeningSummary Summary, IReadOnlyList<Mis
     }
 
     private static double Round(double value, int digits) => Math.Round(value, digits, MidpointRounding.AwayFromZero);
-
-    internal static int WordCount(string s)
-    {
-        var count = 0;
-        var inWord = false;
-        foreach (var c in s)
-        {
-            var w = !char.IsWhiteSpace(c);
-            if (w && !inWord)
-            {
-                count++;
-            }
-
-            inWord = w;
-        }
-
-        return count;
-    }
 }

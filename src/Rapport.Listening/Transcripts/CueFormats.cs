@@ -29,22 +29,8 @@ internal static class CueFormats
         }
 
         string? lastSpeaker = null;
-        while (i < lines.Count)
+        foreach (var (blockStart, block) in Blocks(lines, i))
         {
-            if (lines[i].Trim().Length == 0)
-            {
-                i++;
-                continue;
-            }
-
-            var blockStart = i;
-            var block = new List<string>();
-            while (i < lines.Count && lines[i].Trim().Length > 0)
-            {
-                block.Add(lines[i]);
-                i++;
-            }
-
             var head = block[0];
             if (head.StartsWith("NOTE", StringComparison.Ordinal) && (head.Length == 4 || char.IsWhiteSpace(head[4]))
                 || head == "STYLE" || head == "REGION")
@@ -69,23 +55,8 @@ internal static class CueFormats
     {
         var result = new List<RawUtterance>();
         string? lastSpeaker = null;
-        var i = 0;
-        while (i < lines.Count)
+        foreach (var (blockStart, block) in Blocks(lines, 0))
         {
-            if (lines[i].Trim().Length == 0)
-            {
-                i++;
-                continue;
-            }
-
-            var blockStart = i;
-            var block = new List<string>();
-            while (i < lines.Count && lines[i].Trim().Length > 0)
-            {
-                block.Add(lines[i]);
-                i++;
-            }
-
             if (!int.TryParse(block[0].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
                 errors.Add(new TranscriptError(blockStart + 1, "expected a subtitle number"));
@@ -102,6 +73,30 @@ internal static class CueFormats
         }
 
         return result;
+    }
+
+    /// <summary>The blank-line separated blocks from line <paramref name="from"/> on, each with the index of its first line.</summary>
+    private static IEnumerable<(int Start, List<string> Lines)> Blocks(IReadOnlyList<string> lines, int from)
+    {
+        var i = from;
+        while (i < lines.Count)
+        {
+            if (lines[i].Trim().Length == 0)
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            var block = new List<string>();
+            while (i < lines.Count && lines[i].Trim().Length > 0)
+            {
+                block.Add(lines[i]);
+                i++;
+            }
+
+            yield return (start, block);
+        }
     }
 
     private static void ReadCue(

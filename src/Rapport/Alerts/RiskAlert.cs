@@ -1,3 +1,7 @@
+using Rapport.Clinical.Instruments;
+using Rapport.Clinical.Scoring;
+using Rapport.Measures;
+
 namespace Rapport.Alerts;
 
 /// <summary>
@@ -28,4 +32,26 @@ public sealed class RiskAlert
     public DateTime? EscalatedAt { get; set; }
     public Guid Version { get; set; } = Guid.NewGuid();
     public Episodes.CareEpisode? Episode { get; init; }
+
+    /// <summary>The alert a risk answer in <paramref name="response"/> raises: one way, for real check-ins and demo data alike.</summary>
+    public static RiskAlert From(MeasureResponse response, Instrument instrument, ScoreAlert risk, DateTime raisedAt)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(instrument);
+        ArgumentNullException.ThrowIfNull(risk);
+        var index = instrument.IndexOf(risk.Item);
+        var label = index < 0 ? null : instrument.Items[index].Options.FirstOrDefault(o => o.Weight == risk.Value)?.Label;
+        return new RiskAlert
+        {
+            PracticeId = response.PracticeId,
+            EpisodeId = response.EpisodeId,
+            ClientId = response.ClientId,
+            MeasureResponseId = response.Id,
+            InstrumentId = response.InstrumentId,
+            Item = risk.Item,
+            Value = risk.Value ?? 0,
+            AnswerLabel = label ?? $"{risk.Value}",
+            RaisedAt = raisedAt,
+        };
+    }
 }

@@ -90,18 +90,7 @@ public sealed class AnswerQuestion(RapportDb db, TimeProvider clock)
         var risks = result.Alerts.Where(a => a.Kind == AlertKinds.Risk).ToList();
         foreach (var risk in risks)
         {
-            db.RiskAlerts.Add(new RiskAlert
-            {
-                PracticeId = response.PracticeId,
-                EpisodeId = response.EpisodeId,
-                ClientId = response.ClientId,
-                MeasureResponseId = response.Id,
-                InstrumentId = instrumentId,
-                Item = risk.Item,
-                Value = risk.Value ?? 0,
-                AnswerLabel = Label(instrument, risk.Item, risk.Value),
-                RaisedAt = now,
-            });
+            db.RiskAlerts.Add(RiskAlert.From(response, instrument, risk, now));
         }
 
         if (draft is not null)
@@ -149,11 +138,5 @@ public sealed class AnswerQuestion(RapportDb db, TimeProvider clock)
         var stored = await db.CheckInDrafts.AsNoTracking().Where(d => d.ClientId == draft.ClientId && d.EpisodeId == draft.EpisodeId && d.InstrumentId == draft.InstrumentId)
             .Select(d => (Guid?)d.Version).FirstOrDefaultAsync(cancellationToken);
         return stored != draft.Version || stored is null;
-    }
-
-    private static string Label(Instrument instrument, string linkId, int? value)
-    {
-        var index = instrument.IndexOf(linkId);
-        return index < 0 ? $"{value}" : instrument.Items[index].Options.FirstOrDefault(o => o.Weight == value)?.Label ?? $"{value}";
     }
 }

@@ -409,23 +409,11 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
         };
         db.MeasureResponses.Add(response);
 
-        // A risk answer raises an alert exactly as a real check-in does; the latest ones wait, unacknowledged, on the
-        // dashboard, so the demo shows what a therapist sees first. Earlier ones were acknowledged by then.
+        // A risk answer raises an alert exactly as a real check-in does; it waits, unacknowledged, on the dashboard,
+        // so the demo shows what a therapist sees first.
         foreach (var risk in score.Result.Alerts.Where(a => a.Kind == AlertKinds.Risk))
         {
-            var option = scored[instrument.IndexOf(risk.Item)].Options.First(o => o.Weight == risk.Value);
-            db.RiskAlerts.Add(new RiskAlert
-            {
-                PracticeId = response.PracticeId,
-                EpisodeId = response.EpisodeId,
-                ClientId = response.ClientId,
-                MeasureResponseId = response.Id,
-                InstrumentId = instrumentId,
-                Item = risk.Item,
-                Value = risk.Value ?? 0,
-                AnswerLabel = option.Label,
-                RaisedAt = response.SubmittedAt,
-            });
+            db.RiskAlerts.Add(RiskAlert.From(response, instrument, risk, response.SubmittedAt));
         }
     }
 }
