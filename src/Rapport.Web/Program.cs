@@ -102,6 +102,7 @@ else
 }
 
 app.UseSecurityHeaders();
+app.UseRequestSizeLimit(app.Configuration);
 
 app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
 app.Use((context, next) =>

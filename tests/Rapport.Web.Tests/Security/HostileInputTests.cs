@@ -48,6 +48,19 @@ public sealed class HostileInputTests(SharedApp shared) : IClassFixture<SharedAp
     }
 
     [Fact]
+    public async Task OversizedBody_IsRefusedBeforeAnyHandlerReadsIt()
+    {
+        using var client = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        // Just over the bound (6 MB): larger than any transcript the upload accepts.
+        using var content = new ByteArrayContent(new byte[(6 * 1024 * 1024) + 1]);
+        content.Headers.ContentType = new("application/octet-stream");
+
+        using var response = await client.PostAsync(new Uri("/api/identity/login", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
     public async Task FormPost_WithoutAntiforgeryToken_IsRefused()
     {
         using var client = shared.App.Anonymous();
