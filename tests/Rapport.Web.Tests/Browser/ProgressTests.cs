@@ -62,8 +62,26 @@ public sealed class ProgressTests(BrowserFixture browser)
         await BrowserFixture.ScreenshotAsync(page, "progress-report-desktop");
 
         await page.EmulateMediaAsync(new() { Media = Media.Print });
+        // Printed: no navigation, no instructions, and every chart's table open.
         await Expect(page.Locator(".site-header")).ToBeHiddenAsync();
         await Expect(page.Locator(".no-print")).ToBeHiddenAsync();
         await Expect(page.GetByRole(AriaRole.Table, new() { Name = "PHQ-9 score at each check-in, with the expected band" }).First).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Therapist_OpensTheClientPageOnAPhone_WithChartsTimelineAndItems_WithoutAccessibilityViolations()
+    {
+        var id = await browser.App.ClientIdAsync("client2@harbour.example");
+        var page = await browser.NewPageAsync(BrowserFixture.Phone);
+        await BrowserFixture.SignInAsync(page, "therapist1@harbour.example");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your caseload" })).ToBeVisibleAsync();
+
+        await page.GotoAsync($"/clients/{id}");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Timeline" })).ToBeVisibleAsync();
+        await page.Locator("summary", new() { HasText = "PHQ-9 item answers" }).First.ClickAsync();
+
+        await Expect(page.GetByText("(risk item)").First).ToBeVisibleAsync();
+        Assert.Empty(await BrowserFixture.AccessibilityViolationsAsync(page));
+        await BrowserFixture.ScreenshotAsync(page, "client-record-progress-phone");
     }
 }
