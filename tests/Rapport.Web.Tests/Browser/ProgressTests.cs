@@ -18,8 +18,8 @@ public sealed class ProgressTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Link, new() { Name = "See my progress" }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My progress", Exact = true })).ToBeVisibleAsync();
-        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "PHQ-9 score at each check-in" }).First).ToBeVisibleAsync();
-        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "How your sessions went for you (Session Check, out of 40)" }).First).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "PHQ-9 score at each check-in", Exact = true }).First).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "How your sessions went for you (Session Check, out of 40)", Exact = true }).First).ToBeVisibleAsync();
         await Expect(page.Locator(".timeline-episode")).ToHaveCountAsync(2);
         Assert.Empty(await BrowserFixture.AccessibilityViolationsAsync(page));
         await BrowserFixture.ScreenshotAsync(page, "my-progress-phone");
