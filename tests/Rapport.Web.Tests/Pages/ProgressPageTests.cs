@@ -165,5 +165,10 @@ public sealed partial class ProgressPageTests(SharedApp shared) : IClassFixture<
         Assert.Contains("Only your own answers are shown here", mine, StringComparison.Ordinal);
         var own = await CurrentEpisodeAsync("client11@harbour.example");
         Assert.Equal(own.Phq9, ScoresInTable(mine, "PHQ-9 score at each check-in"));
+
+        // The therapist's page for one member is that member's answers too (the group view is elsewhere).
+        using var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        Assert.DoesNotContain("29 Feb 2020", await therapist.GetStringAsync(new Uri($"/clients/{own.Client}", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Contains("29 Feb 2020", await therapist.GetStringAsync(new Uri($"/clients/{partner}", UriKind.Relative)), StringComparison.Ordinal);
     }
 }
