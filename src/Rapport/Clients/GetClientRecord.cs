@@ -2,13 +2,15 @@ using Microsoft.EntityFrameworkCore;
 using Rapport.Audit;
 using Rapport.Episodes;
 using Rapport.Persistence;
+using Rapport.Progress;
 using Rapport.Sessions;
 
 namespace Rapport.Clients;
 
 /// <summary>
 /// The therapist's view of one client: every episode over the years they may see, its sessions, and the
-/// client's own scores. Returns null when the viewer has no care relationship (the caller answers 404).
+/// client's own scores and their progress (charts, change categories, item answers; only this client's answers, also
+/// in a couple or group). Returns null when the viewer has no care relationship (the caller answers 404).
 /// Every record returned is one "read" entry in the audit trail (HIPAA 164.312(b)), written before the data leaves.
 /// </summary>
 public sealed class GetClientRecord(RapportDb db)
@@ -28,7 +30,8 @@ public sealed class GetClientRecord(RapportDb db)
         IReadOnlyList<string> Therapists,
         int OtherMembers,
         IReadOnlyList<SessionView> Sessions,
-        IReadOnlyList<ScoreView> Scores);
+        IReadOnlyList<ScoreView> Scores,
+        EpisodeProgress Progress);
 
     public sealed record SessionView(Guid Id, int Number, DateTime StartsAt, int DurationMinutes, SessionSetting Setting, SessionStatus Status);
 
@@ -75,12 +78,14 @@ public sealed class GetClientRecord(RapportDb db)
         var scores = await db.MeasureResponses.AsNoTracking()
             .Where(r => r.ClientId == clientId && ids.Contains(r.EpisodeId))
             .OrderBy(r => r.SubmittedAt)
-            .Select(r => new { r.EpisodeId, View = new ScoreView(r.InstrumentId, r.SubmittedAt, r.Total) })
+            .Select(r => new { r.EpisodeId, View = new ScoreView(r.InstrumentId, r.SubmittedAt, r.Total), Answers = new ProgressResponse(r.InstrumentId, r.SubmittedAt, r.SessionId, r.Total, r.AnswersJson) })
             .ToListAsync(cancellationToken);
 
         await _audit.RecordReadAsync(nameof(Client), client.Id, client.PracticeId, client.Id, cancellationToken);
         return new Record(client.Id, client.DisplayName, client.DateOfBirth, [.. episodes.Select(e => new EpisodeView(
             e.Id, e.Title, e.Format, e.Status, e.ReferralReason, e.StartedOn, e.EndedOn, e.Therapists, e.OtherMembers, e.Sessions,
-            [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)]))]);
+            [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)],
+            EpisodeProgress.Build([.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.Answers)],
+                [.. e.Sessions.Select(s => new ProgressSession(s.Id, s.Number, s.Status))])))]);
     }
 }

@@ -3,12 +3,14 @@ using Rapport.Audit;
 using Rapport.Clients;
 using Rapport.Episodes;
 using Rapport.Persistence;
+using Rapport.Progress;
 using Rapport.Sessions;
 
 namespace Rapport.MyCare;
 
 /// <summary>
-/// A client's own page: their therapist(s), their sessions, their own scores. Nothing about any other person.
+/// A client's own page: their therapist(s), their sessions, their own scores and progress (/me and /me/progress).
+/// Nothing about any other person: only the client's own answers are read, also in a couple or group.
 /// The client's own reads are audited too (one entry per view), so a practice can see a hijacked client account
 /// at work; the client's "who has looked at my record" page lists staff only (docs/decisions/0007-audit-trail.md).
 /// </summary>
@@ -19,7 +21,7 @@ public sealed class GetMyCare(RapportDb db)
     public sealed record View(string DisplayName, IReadOnlyList<EpisodeView> Episodes);
 
     public sealed record EpisodeView(Guid Id, EpisodeFormat Format, EpisodeStatus Status, DateOnly StartedOn, DateOnly? EndedOn,
-        IReadOnlyList<string> Therapists, IReadOnlyList<SessionView> Sessions, IReadOnlyList<ScoreView> MyScores);
+        IReadOnlyList<string> Therapists, IReadOnlyList<SessionView> Sessions, IReadOnlyList<ScoreView> MyScores, EpisodeProgress MyProgress);
 
     public sealed record SessionView(int Number, DateTime StartsAt, int DurationMinutes, SessionSetting Setting, SessionStatus Status);
 
@@ -51,6 +53,7 @@ public sealed class GetMyCare(RapportDb db)
                 Therapists = e.CareTeam.Select(t => t.StaffMember!.DisplayName).ToList(),
                 Sessions = e.Sessions.OrderBy(s => s.StartsAt)
                     .Select(s => new SessionView(s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.Status)).ToList(),
+                SessionIds = e.Sessions.Select(s => new ProgressSession(s.Id, s.Number, s.Status)).ToList(),
             })
             .ToListAsync(cancellationToken);
 
@@ -58,11 +61,12 @@ public sealed class GetMyCare(RapportDb db)
         var scores = await db.MeasureResponses.AsNoTracking()
             .Where(r => r.ClientId == clientId)
             .OrderBy(r => r.SubmittedAt)
-            .Select(r => new { r.EpisodeId, View = new ScoreView(r.InstrumentId, r.SubmittedAt, r.Total) })
+            .Select(r => new { r.EpisodeId, View = new ScoreView(r.InstrumentId, r.SubmittedAt, r.Total), Answers = new ProgressResponse(r.InstrumentId, r.SubmittedAt, r.SessionId, r.Total, r.AnswersJson) })
             .ToListAsync(cancellationToken);
 
         await _audit.RecordReadAsync(nameof(Client), me.Id, me.PracticeId, me.Id, cancellationToken);
         return new View(me.DisplayName, [.. episodes.Select(e => new EpisodeView(e.Id, e.Format, e.Status, e.StartedOn, e.EndedOn,
-            e.Therapists, e.Sessions, [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)]))]);
+            e.Therapists, e.Sessions, [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)],
+            EpisodeProgress.Build([.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.Answers)], e.SessionIds)))]);
     }
 }
