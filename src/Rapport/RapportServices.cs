@@ -48,6 +48,12 @@ public static class RapportServices
         services.AddScoped<AuditTrail>();
         services.AddScoped<GetRecordAccess>();
         services.AddScoped<OpenBreakGlass>();
+        services.AddScoped<Goals.SetGoal>();
+        services.AddScoped<Goals.EditGoal>();
+        services.AddScoped<Goals.GetClientGoals>();
+        services.AddScoped<Preferences.GetPreferenceProfile>();
+        services.AddScoped<GetWhatIShared>();
+        services.AddScoped<Episodes.GetEpisodeView>();
         return services;
     }
 }
