@@ -15,6 +15,10 @@ public sealed record PreferenceView(DateTime AnsweredAt, IReadOnlyList<Preferenc
 /// </summary>
 public sealed class GetPreferenceProfile(RapportDb db)
 {
+    /// <summary>The signed-in client's own profile; with <paramref name="since"/>, only from a C-NIP given since then (the end of a check-in).</summary>
+    public Task<PreferenceView?> MineAsync(DateTime? since = null, CancellationToken cancellationToken = default) =>
+        db.Viewer.ClientId is { } me ? HandleAsync(me, null, since, cancellationToken) : Task.FromResult<PreferenceView?>(null);
+
     public async Task<PreferenceView?> HandleAsync(Guid clientId, Guid? episodeId = null, DateTime? since = null, CancellationToken cancellationToken = default)
     {
         if (!db.Viewer.IsStaff && db.Viewer.ClientId != clientId)
