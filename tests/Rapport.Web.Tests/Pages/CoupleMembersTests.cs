@@ -78,7 +78,7 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
         await using var db = shared.App.SystemDb();
         var names = await db.EpisodeMembers.Where(m => m.EpisodeId == episode).Select(m => m.Client!.DisplayName).ToListAsync();
         Assert.All(names, n => Assert.Contains(WebUtility.HtmlEncode(n), page, StringComparison.Ordinal));
-        Assert.Contains("Split alliance at session", page, StringComparison.Ordinal);
+        Assert.Contains("more than the reliable change of", page, StringComparison.Ordinal);
         Assert.Contains(WebUtility.HtmlEncode(PartnerGoal), page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, denied.StatusCode);
 
