@@ -150,6 +150,54 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
         Assert.Contains("Ring my sister every Sunday", await client.GetStringAsync(new Uri("/me/shared", UriKind.Relative)), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CheckInEnd_WithATooLongGoal_StoresNeitherGoalNorNote_AndAGoodOneStoresBoth()
+    {
+        // Everything due answered just now, so client6's check-in is at its last step: the note and the goal.
+        var client6 = await shared.App.ClientIdAsync("client6@harbour.example");
+        await using (var db = shared.App.SystemDb())
+        {
+            var episode = await db.Episodes.Where(e => e.Status != Rapport.Episodes.EpisodeStatus.Ended && e.Members.Any(m => m.ClientId == client6)).SingleAsync();
+            foreach (var instrument in new[] { "phq-9", "gad-7", "rapport-session-check" })
+            {
+                db.MeasureResponses.Add(new Rapport.Measures.MeasureResponse { PracticeId = episode.PracticeId, EpisodeId = episode.Id, ClientId = client6, InstrumentId = instrument, SubmittedAt = DateTime.UtcNow, AnswersJson = "{}" });
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        using var client = await shared.App.SignedInWithCookieAsync("client6@harbour.example");
+        async Task<HttpResponseMessage> FinishAsync(string note, string goal)
+        {
+            var page = await client.GetStringAsync(new Uri("/check-in", UriKind.Relative));
+            Assert.Contains("Finish check-in", page, StringComparison.Ordinal);
+            using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = AntiforgeryToken().Match(page).Groups[1].Value,
+                ["_handler"] = "check-in-note",
+                ["Note.Text"] = note,
+                ["Note.Goal"] = goal,
+            });
+            return await client.PostAsync(new Uri("/check-in", UriKind.Relative), content);
+        }
+
+        using var bad = await FinishAsync("Tired this week.", new string('g', ClientGoal.MaxLength + 1));
+        Assert.Contains($"Please keep your goal to {ClientGoal.MaxLength} characters", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await using (var db = shared.App.SystemDb())
+        {
+            Assert.False(await db.ClientNotes.AnyAsync(n => n.ClientId == client6));
+            Assert.False(await db.ClientGoals.AnyAsync(g => g.ClientId == client6));
+        }
+
+        using var good = await FinishAsync("Tired this week.", "Keep my evenings free for myself");
+        Assert.Equal(HttpStatusCode.Redirect, good.StatusCode);
+        await using (var db = shared.App.SystemDb())
+        {
+            Assert.True(await db.ClientNotes.AnyAsync(n => n.ClientId == client6));
+            Assert.Contains(await db.ClientGoals.Where(g => g.ClientId == client6).Select(g => g.Text).ToListAsync(), t => t == "Keep my evenings free for myself");
+        }
+    }
+
     private async Task<(Guid Me, Guid Partner, Guid Episode)> CoupleAsync()
     {
         var me = await shared.App.ClientIdAsync("client11@harbour.example");
