@@ -148,6 +148,42 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
         using var good = await AddAsync("Ring my sister every Sunday");
         Assert.True(good.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.OK, good.StatusCode.ToString());
         Assert.Contains("Ring my sister every Sunday", await client.GetStringAsync(new Uri("/me/shared", UriKind.Relative)), StringComparison.Ordinal);
+
+        Guid goalId;
+        await using (var db = shared.App.SystemDb())
+        {
+            goalId = await db.ClientGoals.Where(g => g.ClientId == client4).Select(g => g.Id).SingleAsync();
+        }
+
+        async Task<HttpResponseMessage> EditAsync(string text, string status)
+        {
+            var page = await client.GetStringAsync(new Uri("/me/shared", UriKind.Relative));
+            using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = AntiforgeryToken().Match(page).Groups[1].Value,
+                ["_handler"] = "goals-edit",
+                ["Edit.Goals[0].Id"] = goalId.ToString(),
+                ["Edit.Goals[0].Text"] = text,
+                ["Edit.Goals[0].Status"] = status,
+            });
+            return await client.PostAsync(new Uri("/me/shared", UriKind.Relative), content);
+        }
+
+        using var emptied = await EditAsync("  ", "Achieved");
+        Assert.Contains("Please write your goal in a few words.", await emptied.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await using (var db = shared.App.SystemDb())
+        {
+            Assert.Equal(GoalStatus.WorkingOnIt, (await db.ClientGoals.SingleAsync(g => g.Id == goalId)).Status);
+        }
+
+        using var achieved = await EditAsync("Ring my sister on Sundays", "Achieved");
+        Assert.Equal(HttpStatusCode.Redirect, achieved.StatusCode);
+        await using (var db = shared.App.SystemDb())
+        {
+            var goal = await db.ClientGoals.SingleAsync(g => g.Id == goalId);
+            Assert.Equal(("Ring my sister on Sundays", GoalStatus.Achieved), (goal.Text, goal.Status));
+            Assert.NotNull(goal.ClosedAt);
+        }
     }
 
     [Fact]
