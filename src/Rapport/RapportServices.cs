@@ -48,6 +48,14 @@ public static class RapportServices
         services.AddScoped<AuditTrail>();
         services.AddScoped<GetRecordAccess>();
         services.AddScoped<OpenBreakGlass>();
+        services.TryAddSingleton(sp => new Measures.InstrumentSource(Measures.InstrumentSource.FolderFor(
+            Persistence.RapportDatabase.ReadOptions(sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()))));
+        services.AddScoped<Goals.SetGoal>();
+        services.AddScoped<Goals.EditGoal>();
+        services.AddScoped<Goals.GetClientGoals>();
+        services.AddScoped<Preferences.GetPreferenceProfile>();
+        services.AddScoped<GetWhatIShared>();
+        services.AddScoped<Episodes.GetEpisodeView>();
         return services;
     }
 }

@@ -14,7 +14,7 @@ namespace Rapport.CheckIns;
 /// answer of an instrument submits it: the scored response and any risk alert are written together, in one
 /// transaction, and the draft goes.
 /// </summary>
-public sealed class AnswerQuestion(RapportDb db, TimeProvider clock)
+public sealed class AnswerQuestion(RapportDb db, TimeProvider clock, InstrumentSource? instruments = null)
 {
     public const string AnswerField = "Answer";
 
@@ -25,7 +25,7 @@ public sealed class AnswerQuestion(RapportDb db, TimeProvider clock)
     public async Task<Outcome<Result>> HandleAsync(string instrumentId, string linkId, int? value, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var state = await CheckInState.LoadAsync(db, now, cancellationToken);
+        var state = await CheckInState.LoadAsync(db, now, cancellationToken, instruments);
         if (state is null)
         {
             return Outcome<Result>.Missing();

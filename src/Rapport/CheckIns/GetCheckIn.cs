@@ -13,7 +13,7 @@ namespace Rapport.CheckIns;
 /// Where a client is in their check-in: the current episode, the instruments due now (one at a time), the next
 /// unanswered question, and whether crisis help must be shown (a risk answer in the last day).
 /// </summary>
-public sealed class GetCheckIn(RapportDb db, TimeProvider clock)
+public sealed class GetCheckIn(RapportDb db, TimeProvider clock, InstrumentSource? instruments = null)
 {
     /// <summary>How long after a risk answer the crisis help stays at the top of every check-in page.</summary>
     public static readonly TimeSpan CrisisHelpFor = TimeSpan.FromHours(24);
@@ -30,7 +30,7 @@ public sealed class GetCheckIn(RapportDb db, TimeProvider clock)
     public async Task<View?> HandleAsync(string? linkId = null, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var state = await CheckInState.LoadAsync(db, now, cancellationToken);
+        var state = await CheckInState.LoadAsync(db, now, cancellationToken, instruments);
         if (state is null)
         {
             return null;
@@ -81,7 +81,7 @@ public sealed class GetCheckIn(RapportDb db, TimeProvider clock)
 /// <summary>The check-in situation of the signed-in client, shared by reading and answering.</summary>
 internal sealed record CheckInState(Guid ClientId, CareEpisode Episode, IReadOnlyList<Instrument> Due, IReadOnlyList<DueMeasure> DueMeasures, int DoneThisSitting)
 {
-    public static async Task<CheckInState?> LoadAsync(RapportDb db, DateTime now, CancellationToken cancellationToken)
+    public static async Task<CheckInState?> LoadAsync(RapportDb db, DateTime now, CancellationToken cancellationToken, InstrumentSource? instruments = null)
     {
         if (db.Viewer.ClientId is not { } clientId)
         {
@@ -106,14 +106,15 @@ internal sealed record CheckInState(Guid ClientId, CareEpisode Episode, IReadOnl
             .ToListAsync(cancellationToken);
         var plan = MeasurementPlan.For(episode.MeasurementPlan);
 
-        // An instrument whose licensed wording has not been imported (C-NIP ships without it) cannot be asked yet.
+        // An instrument whose wording has not been imported (C-NIP ships without it) cannot be asked yet.
+        instruments ??= InstrumentSource.BundledOnly;
         var due = MeasurementPlan.Due(plan, sessions, answers, now)
-            .Where(d => InstrumentCatalog.TryGet(d.InstrumentId, out var i) && i.IsUsable && i.HasWording)
+            .Where(d => instruments.TryGet(d.InstrumentId, out var i) && i.IsUsable && i.HasWording)
             .ToList();
         var sitting = now - GetCheckIn.Sitting;
         var done = answers.Where(a => a.SubmittedAt >= sitting && plan.Any(p => p.InstrumentId == a.InstrumentId))
             .Select(a => a.InstrumentId).Distinct().Count(id => due.All(d => d.InstrumentId != id));
-        return new CheckInState(clientId, episode, [.. due.Select(d => InstrumentCatalog.Get(d.InstrumentId))], due, done);
+        return new CheckInState(clientId, episode, [.. due.Select(d => instruments.Get(d.InstrumentId))], due, done);
     }
 
     public async Task<Dictionary<string, int?>> DraftAnswersAsync(RapportDb db, string instrumentId, CancellationToken cancellationToken)

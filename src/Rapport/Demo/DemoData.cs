@@ -7,6 +7,7 @@ using Rapport.Clients;
 using Rapport.Clinical.Instruments;
 using Rapport.Clinical.Scoring;
 using Rapport.Episodes;
+using Rapport.Goals;
 using Rapport.Measures;
 using Rapport.Persistence;
 using Rapport.Practices;
@@ -134,7 +135,67 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
             Individual(northside, northTherapist, NewClient(northside, $"client{n}@northside.example"), scripts[n % scripts.Length], weeksAgo: 4 + n);
         }
 
+        // Preferences and goals come last, from their own generator, so every earlier demo value stays as it was.
+        SharedByClients([H(1), H(2), H(3), H(4), H(11), H(12), H(22), H(23), H(35), H(36), H(37)]);
+
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private readonly Dictionary<Guid, (CareEpisode Episode, Session First)> _current = [];
+
+    private static readonly string[][] DemoGoals =
+    [
+        ["Sleep through the night most nights", "Go back to the Saturday football"],
+        ["Stop avoiding the bus to work"],
+        ["Talk about Mum without falling apart"],
+        [],
+        ["Argue less in front of the children"],
+        ["Feel listened to at home"],
+        ["Plan one evening a week together"],
+        [],
+        ["Speak up once in each group session"],
+        [],
+        ["Walk into a shop without a panic attack"],
+    ];
+
+    /// <summary>
+    /// C-NIP answers (numbers only: the wording is not shipped) at the first session, so the preference profile shows on a
+    /// first run, and a few goals in the clients' words.
+    /// </summary>
+    private void SharedByClients(Client[] clients)
+    {
+        var random = new Random(Seed + 1);
+        for (var c = 0; c < clients.Length; c++)
+        {
+            if (!_current.TryGetValue(clients[c].Id, out var where))
+            {
+                continue;
+            }
+
+            var leans = Enumerable.Range(0, 4).Select(_ => random.Next(-2, 3)).ToArray();
+            var answers = Enumerable.Range(0, 18)
+                .Select(i => Math.Clamp(leans[i < 5 ? 0 : i < 10 ? 1 : i < 13 ? 2 : 3] + random.Next(-1, 2), -3, 3))
+                .ToArray();
+            Add(where.Episode, clients[c], where.First, InstrumentCatalog.CNipId, answers, minutesAfterStart: -45);
+
+            var goals = DemoGoals[c % DemoGoals.Length];
+            for (var g = 0; g < goals.Length; g++)
+            {
+                var set = where.First.StartsAt.AddMinutes(-40 + g);
+                var achieved = g == 1 && c == 0;
+                db.ClientGoals.Add(new ClientGoal
+                {
+                    PracticeId = where.Episode.PracticeId,
+                    EpisodeId = where.Episode.Id,
+                    ClientId = clients[c].Id,
+                    Text = goals[g],
+                    Status = achieved ? GoalStatus.Achieved : GoalStatus.WorkingOnIt,
+                    SetAt = set,
+                    UpdatedAt = achieved ? _now.AddDays(-3) : set,
+                    ClosedAt = achieved ? _now.AddDays(-3) : null,
+                });
+            }
+        }
     }
 
     private StaffMember Staff(Practice practice, string name, string email, StaffRoles roles)
@@ -303,6 +364,11 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
     {
         var allianceBase = 8 + _random.Next(0, 2);
         var phqStart = 12 + _random.Next(0, 9);
+        if (episode.Status != EpisodeStatus.Ended && sessions.Count > 0)
+        {
+            _current[client.Id] = (episode, sessions[0]);
+        }
+
         var gadStart = 9 + _random.Next(0, 8);
         for (var i = 0; i < sessions.Count; i++)
         {

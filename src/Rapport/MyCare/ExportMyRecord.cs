@@ -21,7 +21,9 @@ public sealed class ExportMyRecord(RapportDb db, TimeProvider clock)
         DateTime ExportedAt,
         Person Client,
         IReadOnlyList<EpisodeExport> Episodes,
-        IReadOnlyList<ConsentExport> Consents);
+        IReadOnlyList<ConsentExport> Consents,
+        IReadOnlyList<NoteExport> Notes,
+        IReadOnlyList<GoalExport> Goals);
 
     public sealed record Person(string DisplayName, string? Email, DateOnly? DateOfBirth);
 
@@ -37,6 +39,10 @@ public sealed class ExportMyRecord(RapportDb db, TimeProvider clock)
     public sealed record SessionExport(int Number, DateTime StartsAt, int DurationMinutes, SessionSetting Setting, SessionStatus Status);
 
     public sealed record AnswerExport(string Instrument, DateTime SubmittedAt, int? Total, IReadOnlyDictionary<string, int?> Items);
+
+    public sealed record NoteExport(string Text, DateTime WrittenAt, DateTime? ReadByTherapistAt);
+
+    public sealed record GoalExport(string Text, Goals.GoalStatus Status, DateTime SetAt, DateTime? ClosedAt);
 
     public sealed record ConsentExport(ConsentKind Kind, int WordingVersion, string Wording, DateTime GivenAt, DateTime? WithdrawnAt);
 
@@ -82,6 +88,12 @@ public sealed class ExportMyRecord(RapportDb db, TimeProvider clock)
             .Select(c => new ConsentExport(c.Kind, c.WordingVersion, c.Wording, c.GivenAt, c.WithdrawnAt))
             .ToListAsync(cancellationToken);
 
+        // The client's own words: their notes and goals (the filters and the explicit ClientId keep a partner's out).
+        var notes = await db.ClientNotes.AsNoTracking().Where(n => n.ClientId == clientId).OrderBy(n => n.WrittenAt)
+            .Select(n => new NoteExport(n.Text, n.WrittenAt, n.ReadAt)).ToListAsync(cancellationToken);
+        var goals = await db.ClientGoals.AsNoTracking().Where(g => g.ClientId == clientId).OrderBy(g => g.SetAt)
+            .Select(g => new GoalExport(g.Text, g.Status, g.SetAt, g.ClosedAt)).ToListAsync(cancellationToken);
+
         await new AuditTrail(db).RecordAsync(AuditAction.Export, nameof(Client), me.Id, me.PracticeId, me.Id, cancellationToken: cancellationToken);
         return new Export(
             "rapport-client-export/1",
@@ -90,6 +102,8 @@ public sealed class ExportMyRecord(RapportDb db, TimeProvider clock)
             [.. episodes.Select(e => new EpisodeExport(e.Format, e.Status, e.StartedOn, e.EndedOn, e.Therapists, e.Sessions,
                 [.. answers.Where(a => a.EpisodeId == e.Id).Select(a => new AnswerExport(a.InstrumentId, a.SubmittedAt, a.Total,
                     JsonSerializer.Deserialize<Dictionary<string, int?>>(a.AnswersJson) ?? []))]))],
-            consents);
+            consents,
+            notes,
+            goals);
     }
 }

@@ -109,6 +109,7 @@ public sealed partial class RapportDb
             CareEpisode e => (action, nameof(CareEpisode), e.Id.ToString(), e.PracticeId, null),
             Session s => (action, nameof(Session), s.Id.ToString(), s.PracticeId, null),
             MeasureResponse r => (action, nameof(MeasureResponse), r.Id.ToString(), r.PracticeId, r.ClientId),
+            Goals.ClientGoal g => (action, nameof(Goals.ClientGoal), g.Id.ToString(), g.PracticeId, g.ClientId),
             _ => null,
         };
     }

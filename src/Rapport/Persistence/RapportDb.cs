@@ -9,6 +9,7 @@ using Rapport.BreakGlass;
 using Rapport.CheckIns;
 using Rapport.Clients;
 using Rapport.Episodes;
+using Rapport.Goals;
 using Rapport.Consents;
 using Rapport.Invitations;
 using Rapport.Listening;
@@ -58,6 +59,7 @@ public sealed partial class RapportDb(
     public DbSet<CheckInDraft> CheckInDrafts => Set<CheckInDraft>();
     public DbSet<RiskAlert> RiskAlerts => Set<RiskAlert>();
     public DbSet<ClientNote> ClientNotes => Set<ClientNote>();
+    public DbSet<ClientGoal> ClientGoals => Set<ClientGoal>();
     public DbSet<RightsRequest> RightsRequests => Set<RightsRequest>();
 
     public Viewer Viewer => viewerSource.Current;
@@ -292,6 +294,23 @@ public sealed partial class RapportDb(
             n.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
             n.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
             n.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
+                || x.ClientId == ViewerClientId
+                || x.Episode!.CareTeam.Any(t =>
+                    t.StaffMemberId == ViewerStaffId
+                    || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId)));
+        });
+
+        builder.Entity<ClientGoal>(g =>
+        {
+            // No column length on Text: encrypted (SetGoal enforces ClientGoal.MaxLength).
+            g.Property(x => x.Version).IsConcurrencyToken();
+            g.HasIndex(x => new { x.ClientId, x.EpisodeId });
+            g.HasIndex(x => x.EpisodeId);
+            g.HasOne(x => x.Episode).WithMany().HasForeignKey(x => x.EpisodeId);
+            g.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+            g.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+            // Like the client's notes: their own and their care team's, never a partner's or group member's; no admin.
+            g.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
                 || x.ClientId == ViewerClientId
                 || x.Episode!.CareTeam.Any(t =>
                     t.StaffMemberId == ViewerStaffId

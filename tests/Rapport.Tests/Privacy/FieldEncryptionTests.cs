@@ -43,11 +43,17 @@ public sealed class FieldEncryptionTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var id = await AddEpisodeAsync(database, Reason);
         var before = await RawReferralReasonsAsync(database);
+        int goals;
+        await using (var system = database.Open(Viewer.System))
+        {
+            // The demo's goals in the clients' words are encrypted too, and rotated with everything else.
+            goals = await system.ClientGoals.CountAsync();
+        }
 
         var result = await new RotateFieldKeys(() => database.Open(Viewer.System)).HandleAsync(batchSize: 7);
 
         var after = await RawReferralReasonsAsync(database);
-        Assert.Equal(before.Count, result.Rows);
+        Assert.Equal(before.Count + goals, result.Rows);
         Assert.All(after.Values, v => Assert.Equal(result.NewKeyId, FieldEncryption.KeyIdOf(v)));
         Assert.All(before.Values, v => Assert.NotEqual(result.NewKeyId, FieldEncryption.KeyIdOf(v)));
         await using var db = database.Open(Viewer.System);

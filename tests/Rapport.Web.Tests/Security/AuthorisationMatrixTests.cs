@@ -60,6 +60,7 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         ["/me/record"] = p => Page(p, Clients.Contains(p)),
         ["/me/rights"] = p => Page(p, Clients.Contains(p)),
         ["/me/progress"] = p => Page(p, Clients.Contains(p)),
+        ["/me/shared"] = p => Page(p, Clients.Contains(p)),
         ["/check-in"] = p => Page(p, Clients.Contains(p)),
         ["/check-in/done"] = p => Page(p, Clients.Contains(p)),
         ["/api/my/export"] = p => Api(p, Clients.Contains(p)),
@@ -74,6 +75,8 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         // The Northside therapist is also their own practice's admin: their admin page, but not Harbour's client.
         ["/admin"] = p => Page(p, p is Persona.AdminWithoutBreakGlass or Persona.OtherPracticeTherapist),
         ["/clients/{Id:guid}/break-glass"] = p => p == Persona.OtherPracticeTherapist ? NotFound : Page(p, p == Persona.AdminWithoutBreakGlass),
+        // client11's couple episode: its care team only; a client (even a member) never, another therapist or the admin 404.
+        ["/episodes/{Id:guid}"] = p => p == Persona.Anonymous ? Redirect : Clients.Contains(p) ? Forbidden : CareTeam.Contains(p) ? Ok : NotFound,
         ["/clients/{Id:guid}"] = p => p == Persona.Anonymous ? Redirect : Clients.Contains(p) ? Forbidden : CareTeam.Contains(p) ? Ok : NotFound,
         ["/clients/{Id:guid}/report"] = p => p == Persona.Anonymous ? Redirect : Clients.Contains(p) ? Forbidden : CareTeam.Contains(p) ? Ok : NotFound,
         ["/api/me"] = p => p == Persona.Anonymous ? Unauthorized : Ok,
@@ -190,11 +193,17 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         public async Task<string> UrlAsync(string pattern)
         {
             var client11 = await _app.ClientIdAsync("client11@harbour.example");
-            Guid session;
+            Guid session, couple;
             await using (var db = _app.SystemDb())
             {
+                couple = db.EpisodeMembers.Where(m => m.ClientId == client11).Select(m => m.EpisodeId).Single();
                 session = db.Sessions.Where(s => s.Status == Rapport.Sessions.SessionStatus.Attended && s.Episode!.Members.Any(m => m.ClientId == client11))
                     .OrderBy(s => s.StartsAt).Select(s => s.Id).First();
+            }
+
+            if (pattern.StartsWith("/episodes/", StringComparison.Ordinal))
+            {
+                pattern = pattern.Replace("{Id:guid}", couple.ToString(), StringComparison.Ordinal);
             }
 
             return pattern

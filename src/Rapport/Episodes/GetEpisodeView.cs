@@ -1,0 +1,180 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Rapport.Audit;
+using Rapport.Clinical.Alliance;
+using Rapport.Clinical.Instruments;
+using Rapport.Goals;
+using Rapport.Measures;
+using Rapport.Persistence;
+using Rapport.Sessions;
+
+namespace Rapport.Episodes;
+
+/// <summary>
+/// The care team's view of a couple, family or group: each member separately, side by side (latest outcome scores,
+/// alliance and its trend, any alliance signal, attendance, what is due), and the split-alliance signal between members
+/// (<see cref="AllianceSignals.DetectSplit"/>). For staff on the episode's care team or supervising it; anyone else gets
+/// null (the page answers 404). Clients never reach it: no member ever sees another. Every member shown is one "read"
+/// entry in the audit trail, so it appears in each member's own "who has looked at my record".
+/// </summary>
+public sealed class GetEpisodeView(RapportDb db, TimeProvider clock)
+{
+    public sealed record Score(int Total, DateTime At, string? Band);
+
+    public sealed record MemberView(
+        Guid ClientId,
+        string Name,
+        DateOnly JoinedOn,
+        DateOnly? LeftOn,
+        Score? Phq9,
+        Score? Gad7,
+        Score? Alliance,
+        string AllianceTrend,
+        string? AllianceSignal,
+        int Attended,
+        int Held,
+        IReadOnlyList<DueMeasure> Due,
+        IReadOnlyList<GoalView> Goals);
+
+    /// <summary>The split-alliance signal: who rated the latest shared session lowest and highest, and by how much they differ.</summary>
+    public sealed record SplitView(int Session, string LowestMember, double Lowest, string HighestMember, double Highest, double Threshold, string Text);
+
+    /// <summary>Each member's Session Check total at the latest session two or more members rated, for the side-by-side.</summary>
+    public sealed record SharedSession(int Session, IReadOnlyList<(string Member, int Total)> Totals);
+
+    public sealed record View(
+        Guid Id,
+        string Title,
+        EpisodeFormat Format,
+        EpisodeStatus Status,
+        DateOnly StartedOn,
+        IReadOnlyList<string> Therapists,
+        int SessionsHeld,
+        DateTime? NextSession,
+        IReadOnlyList<MemberView> Members,
+        SharedSession? LatestShared,
+        SplitView? Split,
+        double? SplitThreshold);
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public async Task<View?> HandleAsync(Guid episodeId, CancellationToken cancellationToken = default)
+    {
+        if (db.Viewer.StaffMemberId is not { } staffId)
+        {
+            return null;
+        }
+
+        // The relationship filter already hides episodes of other care teams; the explicit care-team check also keeps a
+        // practice admin's break-glass (granted for one client) from opening the other members of that client's group.
+        var episode = await db.Episodes.AsNoTracking()
+            .Where(e => e.Id == episodeId && e.CareTeam.Any(t => t.StaffMemberId == staffId
+                || db.Supervisions.Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == staffId)))
+            .Select(e => new { e.Id, e.PracticeId, e.Title, e.Format, e.Status, e.StartedOn, e.MeasurementPlan })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (episode is null)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var therapists = await db.EpisodeTherapists.AsNoTracking().Where(t => t.EpisodeId == episodeId)
+            .OrderByDescending(t => t.IsLead).Select(t => t.StaffMember!.DisplayName).ToListAsync(cancellationToken);
+        var members = await db.EpisodeMembers.AsNoTracking().Where(m => m.EpisodeId == episodeId)
+            .Select(m => new { m.ClientId, m.Client!.DisplayName, m.JoinedOn, m.LeftOn })
+            .ToListAsync(cancellationToken);
+        var sessions = await db.Sessions.AsNoTracking().Where(s => s.EpisodeId == episodeId)
+            .Select(s => new { s.Id, s.Number, s.StartsAt, s.DurationMinutes, s.Status, Attendees = s.Attendees.Select(a => a.ClientId).ToList() })
+            .ToListAsync(cancellationToken);
+        var responses = await db.MeasureResponses.AsNoTracking().Where(r => r.EpisodeId == episodeId)
+            .OrderBy(r => r.SubmittedAt)
+            .Select(r => new { r.ClientId, r.SessionId, r.InstrumentId, r.SubmittedAt, r.Total })
+            .ToListAsync(cancellationToken);
+        var goals = await db.ClientGoals.AsNoTracking().Where(g => g.EpisodeId == episodeId)
+            .OrderBy(g => g.Status == GoalStatus.WorkingOnIt ? 0 : 1).ThenByDescending(g => g.SetAt)
+            .Select(g => new { g.ClientId, View = new GoalView(g.Id, g.Text, g.Status, g.SetAt, g.UpdatedAt, g.ClosedAt) })
+            .ToListAsync(cancellationToken);
+
+        var phq9 = InstrumentCatalog.Get(InstrumentCatalog.Phq9Id);
+        var gad7 = InstrumentCatalog.Get(InstrumentCatalog.Gad7Id);
+        var check = InstrumentCatalog.Get(InstrumentCatalog.SessionCheckId);
+        var plan = MeasurementPlan.For(episode.MeasurementPlan);
+        var slots = sessions.Select(s => new MeasurementPlan.SessionSlot(s.Id, s.StartsAt, s.DurationMinutes, s.Status)).ToList();
+        var held = sessions.Where(s => s.Status == SessionStatus.Attended && s.StartsAt <= now).ToList();
+
+        var views = new List<MemberView>();
+        foreach (var member in members.OrderBy(m => m.DisplayName, StringComparer.Ordinal))
+        {
+            var mine = responses.Where(r => r.ClientId == member.ClientId).ToList();
+            Score? Latest(Instrument instrument) => mine.LastOrDefault(r => r.InstrumentId == instrument.Id && r.Total is not null) is { } r
+                ? new Score(r.Total!.Value, r.SubmittedAt, instrument.Scoring.Bands.FirstOrDefault(b => r.Total >= b.Min && r.Total <= b.Max)?.Label)
+                : null;
+
+            var alliance = mine.Where(r => r.InstrumentId == check.Id && r.Total is not null).ToList();
+            var series = alliance.Select((r, i) => new AlliancePoint(i + 1, r.Total!.Value)).ToArray();
+            var signals = AllianceSignals.DetectLatest(check, series);
+            var trend = signals.FirstOrDefault(s => s.Kind == AllianceSignalKind.Trend) is { } t
+                ? (t.Trigger == "falling" ? "falling" : "rising")
+                : series.Length < 4 ? "too few sessions to tell" : "steady";
+            var concern = signals.Where(s => s.Kind is AllianceSignalKind.AllianceDrop or AllianceSignalKind.UnrepairedRupture or AllianceSignalKind.LowAlliance or AllianceSignalKind.RuptureRepair)
+                .OrderBy(s => s.Kind switch { AllianceSignalKind.AllianceDrop => 0, AllianceSignalKind.UnrepairedRupture => 1, AllianceSignalKind.LowAlliance => 2, _ => 3 })
+                .FirstOrDefault();
+
+            var heldSinceJoining = held.Where(s => DateOnly.FromDateTime(s.StartsAt) >= member.JoinedOn && (member.LeftOn is null || DateOnly.FromDateTime(s.StartsAt) <= member.LeftOn)).ToList();
+            var due = member.LeftOn is null
+                ? MeasurementPlan.Due(plan, slots, [.. mine.Select(r => new MeasurementPlan.Answered(r.InstrumentId, r.SubmittedAt))], now)
+                : [];
+            views.Add(new MemberView(
+                member.ClientId, member.DisplayName, member.JoinedOn, member.LeftOn,
+                Latest(phq9), Latest(gad7), Latest(check), trend, concern is null ? null : SignalWords(concern),
+                heldSinceJoining.Count(s => s.Attendees.Contains(member.ClientId)), heldSinceJoining.Count,
+                due, [.. goals.Where(g => g.ClientId == member.ClientId).Select(g => g.View)]));
+        }
+
+        // The split-alliance signal at the latest session two or more members rated (as on the dashboard).
+        var names = members.ToDictionary(m => m.ClientId, m => m.DisplayName);
+        var latestShared = responses
+            .Where(r => r.InstrumentId == check.Id && r.SessionId is not null && r.Total is not null)
+            .GroupBy(r => r.SessionId!.Value)
+            .Where(g => g.Select(r => r.ClientId).Distinct().Count() >= 2)
+            .MaxBy(g => g.Max(r => r.SubmittedAt));
+        SharedSession? shared = null;
+        SplitView? split = null;
+        if (latestShared is not null)
+        {
+            var number = sessions.FirstOrDefault(s => s.Id == latestShared.Key)?.Number ?? 0;
+            var totals = latestShared.GroupBy(r => r.ClientId).Select(g => (Id: g.Key, Total: g.Last().Total!.Value)).ToList();
+            shared = new SharedSession(number, [.. totals.Select(x => (names.GetValueOrDefault(x.Id, "a member"), x.Total)).OrderBy(x => x.Item1, StringComparer.Ordinal)]);
+            var signal = AllianceSignals.DetectSplit(check, number, [.. totals.Select(x => (x.Id.ToString(), (double)x.Total))]).FirstOrDefault();
+            if (signal is not null)
+            {
+                var low = totals.First(x => x.Total == signal.Score).Id;
+                var high = Guid.Parse(signal.Member!);
+                var threshold = Math.Round(signal.Threshold ?? 0, 1);
+                split = new SplitView(number, names[low], signal.Score, names[high], signal.Other ?? 0, threshold, string.Format(Invariant,
+                    "At session {0}, {1} rated the session {2} and {3} rated it {4}: a difference of {5}, more than the reliable change of {6}. " +
+                    "The work may feel different to each of them; {1}'s view may need attention.",
+                    number, names[low], signal.Score, names[high], signal.Other, Math.Abs((signal.Other ?? 0) - signal.Score), threshold));
+            }
+        }
+
+        foreach (var member in members)
+        {
+            await new AuditTrail(db).RecordReadAsync(nameof(CareEpisode), episode.Id, episode.PracticeId, member.ClientId, cancellationToken);
+        }
+
+        return new View(episode.Id, episode.Title, episode.Format, episode.Status, episode.StartedOn, therapists, held.Count,
+            sessions.Where(s => s.Status == SessionStatus.Scheduled && s.StartsAt >= now).Min(s => (DateTime?)s.StartsAt),
+            views, shared, split, check.Scoring.ReliableChange?.Threshold);
+    }
+
+    private static string SignalWords(AllianceSignal s) => s.Kind switch
+    {
+        AllianceSignalKind.AllianceDrop => string.Format(Invariant, "Alliance dropped to {0} from an earlier mean of {1:0.#}", s.Score, s.Baseline),
+        AllianceSignalKind.UnrepairedRupture => string.Format(Invariant, "Unrepaired rupture: {0}, still below the earlier {1:0.#}", s.Score, s.Baseline),
+        AllianceSignalKind.LowAlliance when s.Trigger == "instrument_threshold" => string.Format(Invariant, "Low alliance: {0}, below {1}", s.Score, s.Threshold),
+        AllianceSignalKind.LowAlliance => string.Format(Invariant, "Lowest alliance yet: {0} (earlier mean {1:0.#})", s.Score, s.Baseline),
+        AllianceSignalKind.RuptureRepair => string.Format(Invariant, "Repaired: back to {0} after the drop at check-in {1}", s.Score, s.RelatedSession),
+        _ => s.Detail,
+    };
+}

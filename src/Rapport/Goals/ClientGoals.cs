@@ -1,0 +1,153 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Access;
+using Rapport.CheckIns;
+using Rapport.Persistence;
+
+namespace Rapport.Goals;
+
+/// <summary>A goal as the client and their care team see it.</summary>
+public sealed record GoalView(Guid Id, string Text, GoalStatus Status, DateTime SetAt, DateTime UpdatedAt, DateTime? ClosedAt);
+
+/// <summary>The client writes a new goal in their own words, for their current episode.</summary>
+public sealed class SetGoal(RapportDb db, TimeProvider clock)
+{
+    public const string TextField = "Goal";
+
+    /// <summary>The same check <see cref="HandleAsync"/> makes, so a form can refuse bad input before saving anything else.</summary>
+    public static string? Check(string? text)
+    {
+        var trimmed = text?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
+        {
+            return "Please write your goal in a few words.";
+        }
+
+        return trimmed.Length > ClientGoal.MaxLength
+            ? $"Please keep your goal to {ClientGoal.MaxLength} characters (it is {trimmed.Length})."
+            : null;
+    }
+
+    public async Task<Outcome<GoalView>> HandleAsync(string? text, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var state = await CheckInState.LoadAsync(db, now, cancellationToken);
+        if (state is null)
+        {
+            return Outcome<GoalView>.Missing();
+        }
+
+        if (Check(text) is { } problem)
+        {
+            return Outcome<GoalView>.Invalid(TextField, problem);
+        }
+
+        var open = await db.ClientGoals.CountAsync(g => g.ClientId == state.ClientId && g.EpisodeId == state.Episode.Id && g.Status == GoalStatus.WorkingOnIt, cancellationToken);
+        if (open >= ClientGoal.MaxOpen)
+        {
+            return Outcome<GoalView>.Invalid(TextField, $"You have {open} goals you are working on. Mark one as achieved or no longer a goal before adding another.");
+        }
+
+        var goal = new ClientGoal
+        {
+            PracticeId = state.Episode.PracticeId,
+            EpisodeId = state.Episode.Id,
+            ClientId = state.ClientId,
+            Text = text!.Trim(),
+            Status = GoalStatus.WorkingOnIt,
+            SetAt = now,
+            UpdatedAt = now,
+        };
+        db.ClientGoals.Add(goal);
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome<GoalView>.Ok(GoalQueries.View(goal));
+    }
+}
+
+/// <summary>The client rewords a goal or marks it achieved, dropped or worked on again. Only their own goals.</summary>
+public sealed class EditGoal(RapportDb db, TimeProvider clock)
+{
+    public async Task<Outcome<GoalView>> HandleAsync(Guid goalId, string? text, GoalStatus status, CancellationToken cancellationToken = default)
+    {
+        if (db.Viewer.ClientId is not { } clientId)
+        {
+            return Outcome<GoalView>.Missing();
+        }
+
+        // The explicit ClientId keeps a care team member (who may read the goal) from editing the client's words.
+        var goal = await db.ClientGoals.FirstOrDefaultAsync(g => g.Id == goalId && g.ClientId == clientId, cancellationToken);
+        if (goal is null)
+        {
+            return Outcome<GoalView>.Missing();
+        }
+
+        if (SetGoal.Check(text) is { } problem)
+        {
+            return Outcome<GoalView>.Invalid(SetGoal.TextField, problem);
+        }
+
+        if (!Enum.IsDefined(status))
+        {
+            return Outcome<GoalView>.Invalid("Status", "Please choose how this goal stands.");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var trimmed = text!.Trim();
+        if (trimmed == goal.Text && status == goal.Status)
+        {
+            return Outcome<GoalView>.Ok(GoalQueries.View(goal));
+        }
+
+        goal.Text = trimmed;
+        if (status != goal.Status)
+        {
+            goal.Status = status;
+            goal.ClosedAt = status == GoalStatus.WorkingOnIt ? null : now;
+        }
+
+        goal.UpdatedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome<GoalView>.Ok(GoalQueries.View(goal));
+    }
+}
+
+/// <summary>Goals of one client, as the relationship filters allow: the client's own, or their care team's view of them.</summary>
+public sealed class GetClientGoals(RapportDb db)
+{
+    /// <summary>
+    /// For staff on the client page (the page's own record read is the audit entry). Goals of episodes the viewer is
+    /// not on never pass the filter.
+    /// </summary>
+    public async Task<IReadOnlyList<GoalView>> HandleAsync(Guid clientId, Guid? episodeId = null, CancellationToken cancellationToken = default)
+    {
+        if (!db.Viewer.IsStaff && db.Viewer.ClientId != clientId)
+        {
+            return [];
+        }
+
+        return await GoalQueries.Query(db, clientId, episodeId).ToListAsync(cancellationToken);
+    }
+}
+
+internal static class GoalQueries
+{
+    public static GoalView View(ClientGoal g) => new(g.Id, g.Text, g.Status, g.SetAt, g.UpdatedAt, g.ClosedAt);
+
+    // Open goals first, then the newest.
+    public static IQueryable<GoalView> Query(RapportDb db, Guid clientId, Guid? episodeId) =>
+        db.ClientGoals.AsNoTracking()
+            .Where(g => g.ClientId == clientId && (episodeId == null || g.EpisodeId == episodeId))
+            .OrderBy(g => g.Status == GoalStatus.WorkingOnIt ? 0 : 1)
+            .ThenByDescending(g => g.SetAt)
+            .Select(g => new GoalView(g.Id, g.Text, g.Status, g.SetAt, g.UpdatedAt, g.ClosedAt));
+}
+
+public static class GoalStatusWords
+{
+    /// <summary>The status in the client's words.</summary>
+    public static string Of(GoalStatus status) => status switch
+    {
+        GoalStatus.Achieved => "Achieved",
+        GoalStatus.Dropped => "No longer a goal",
+        _ => "Working on it",
+    };
+}

@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Access;
+using Rapport.Episodes;
+using Rapport.Persistence;
+using Rapport.Tests.Support;
+
+namespace Rapport.Tests.Episodes;
+
+/// <summary>The care team's view of a couple or a group: every member side by side, the split alliance, and nobody else.</summary>
+public sealed class EpisodeViewTests
+{
+    private static async Task<Guid> EpisodeOfAsync(TestDatabase database, string email, EpisodeFormat format)
+    {
+        var client = await database.ClientIdAsync(email);
+        await using var db = database.Open(Viewer.System);
+        return await db.EpisodeMembers.Where(m => m.ClientId == client && m.Episode!.Format == format).Select(m => m.EpisodeId).SingleAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task CareTeam_SeesBothPartners_AndTheSplitAllianceInWordsAndNumbers(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var couple = await EpisodeOfAsync(database, "client11@harbour.example", EpisodeFormat.Couple);
+
+        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        var view = await new GetEpisodeView(db, TimeProvider.System).HandleAsync(couple);
+
+        Assert.NotNull(view);
+        Assert.Equal(2, view.Members.Count);
+        Assert.All(view.Members, m => Assert.NotNull(m.Alliance));
+        Assert.All(view.Members, m => Assert.NotNull(m.Phq9));
+        // The demo couple's last session: one partner's alliance fell, the other's did not (as on the dashboard).
+        var split = view.Split;
+        Assert.NotNull(split);
+        Assert.True(split.Highest - split.Lowest > split.Threshold);
+        Assert.Contains($"rated the session {split.Lowest}", split.Text, StringComparison.Ordinal);
+        Assert.Contains("more than the reliable change", split.Text, StringComparison.Ordinal);
+        Assert.Equal(2, view.LatestShared!.Totals.Count);
+        // Each member shown is a read in their own audit trail.
+        Assert.Equal(2, await db.AuditEntries.CountAsync(a => a.RecordType == nameof(CareEpisode) && a.RecordId == couple.ToString()));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task GroupView_ShowsEveryMember_WithAttendanceTrendAndWhatIsDue(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var group = await EpisodeOfAsync(database, "client35@harbour.example", EpisodeFormat.Group);
+
+        // therapist3 co-leads; the supervisor supervises both leaders.
+        foreach (var email in new[] { "therapist3@harbour.example", "supervisor@harbour.example" })
+        {
+            await using var db = database.Open(await database.ViewerForAsync(email));
+            var view = await new GetEpisodeView(db, TimeProvider.System).HandleAsync(group);
+            Assert.NotNull(view);
+            Assert.Equal(EpisodeFormat.Group, view.Format);
+            Assert.Equal(6, view.Members.Count);
+            Assert.All(view.Members, m => Assert.True(m.Held > 0 && m.Attended == m.Held, $"{m.Name}: {m.Attended} of {m.Held}"));
+            Assert.All(view.Members, m => Assert.Contains(m.AllianceTrend, new[] { "rising", "falling", "steady", "too few sessions to tell" }));
+            Assert.All(view.Members, m => Assert.Contains(m.Due, d => d.InstrumentId == "phq-9"));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task EveryoneElse_GetsNothing_NotEvenAMember(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var couple = await EpisodeOfAsync(database, "client11@harbour.example", EpisodeFormat.Couple);
+
+        foreach (var email in new[] { "therapist2@harbour.example", "admin@harbour.example", "therapist@northside.example", "client11@harbour.example", "client12@harbour.example" })
+        {
+            await using var db = database.Open(await database.ViewerForAsync(email));
+            Assert.Null(await new GetEpisodeView(db, TimeProvider.System).HandleAsync(couple));
+        }
+    }
+}

@@ -1,0 +1,175 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Access;
+using Rapport.CheckIns;
+using Rapport.Clinical.Preferences;
+using Rapport.Goals;
+using Rapport.MyCare;
+using Rapport.Preferences;
+using Rapport.Persistence;
+using Rapport.Tests.Support;
+
+namespace Rapport.Tests.Goals;
+
+/// <summary>Goals in the client's own words, "what you have shared" and being heard, on SQLite and PostgreSQL alike.</summary>
+public sealed class GoalsAndSharedTests
+{
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Client_SetsAGoal_EditsIt_AndMarksItAchieved(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var viewer = await database.ViewerForAsync("client5@harbour.example");
+        await using (var db = database.Open(viewer))
+        {
+            var set = await new SetGoal(db, TimeProvider.System).HandleAsync("  Get back to running twice a week  ");
+            Assert.True(set.Succeeded);
+            Assert.Equal("Get back to running twice a week", set.Value!.Text);
+
+            var edited = await new EditGoal(db, TimeProvider.System).HandleAsync(set.Value.Id, "Run twice a week", GoalStatus.Achieved);
+            Assert.True(edited.Succeeded);
+            Assert.Equal(GoalStatus.Achieved, edited.Value!.Status);
+            Assert.NotNull(edited.Value.ClosedAt);
+        }
+
+        await using var system = database.Open(Viewer.System);
+        var stored = await system.ClientGoals.SingleAsync(g => g.ClientId == viewer.ClientId);
+        Assert.Equal(("Run twice a week", GoalStatus.Achieved), (stored.Text, stored.Status));
+        // Encrypted at rest: the words are not in the column.
+        var connection = system.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using (var command = connection.CreateCommand())
+        {
+            // Ids are stored as text on SQLite and uuid on PostgreSQL: compare every row's plaintext-free value instead.
+            command.CommandText = """SELECT "Text" FROM "ClientGoals" """;
+            await using var reader = await command.ExecuteReaderAsync();
+            var values = new List<string>();
+            while (await reader.ReadAsync())
+            {
+                values.Add(reader.GetString(0));
+            }
+
+            Assert.All(values, v => Assert.StartsWith(Rapport.Privacy.FieldEncryption.Prefix, v, StringComparison.Ordinal));
+            Assert.DoesNotContain(values, v => v.Contains("Run twice", StringComparison.Ordinal));
+        }
+
+        Assert.Equal(2, await system.AuditEntries.CountAsync(a => a.RecordType == nameof(ClientGoal) && a.ClientId == viewer.ClientId));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task BadGoal_GetsAClearError_AndChangesNothing(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var viewer = await database.ViewerForAsync("client5@harbour.example");
+        await using var db = database.Open(viewer);
+        var set = new SetGoal(db, TimeProvider.System);
+
+        var empty = await set.HandleAsync("   ");
+        var tooLong = await set.HandleAsync(new string('x', ClientGoal.MaxLength + 1));
+        var good = await set.HandleAsync("Sleep better");
+        var badEdit = await new EditGoal(db, TimeProvider.System).HandleAsync(good.Value!.Id, "", GoalStatus.Dropped);
+
+        Assert.Equal("Please write your goal in a few words.", empty.Errors[SetGoal.TextField]);
+        Assert.Equal($"Please keep your goal to {ClientGoal.MaxLength} characters (it is {ClientGoal.MaxLength + 1}).", tooLong.Errors[SetGoal.TextField]);
+        Assert.False(badEdit.Succeeded);
+        var only = await db.ClientGoals.AsNoTracking().SingleAsync(g => g.ClientId == viewer.ClientId);
+        Assert.Equal(("Sleep better", GoalStatus.WorkingOnIt), (only.Text, only.Status));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task CouplePartner_NeverSeesTheOthersGoals_NorCanTheTherapistEditThem(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var me = await database.ViewerForAsync("client11@harbour.example");
+        var partner = await database.ViewerForAsync("client12@harbour.example");
+        Guid goalId;
+        await using (var db = database.Open(me))
+        {
+            goalId = (await new SetGoal(db, TimeProvider.System).HandleAsync("Say what I need without shouting")).Value!.Id;
+        }
+
+        await using (var db = database.Open(partner))
+        {
+            Assert.False(await db.ClientGoals.AnyAsync(g => g.ClientId == me.ClientId));
+            Assert.Empty(await new GetClientGoals(db).HandleAsync(me.ClientId!.Value));
+            Assert.True((await new EditGoal(db, TimeProvider.System).HandleAsync(goalId, "changed", GoalStatus.Dropped)).NotFound);
+            var shared = await new GetWhatIShared(db, new GetPreferenceProfile(db)).HandleAsync();
+            Assert.DoesNotContain(shared!.Goals, g => g.Text.Contains("shouting", StringComparison.Ordinal));
+        }
+
+        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        {
+            Assert.Contains(await new GetClientGoals(db).HandleAsync(me.ClientId!.Value), g => g.Text == "Say what I need without shouting");
+            Assert.True((await new EditGoal(db, TimeProvider.System).HandleAsync(goalId, "changed", GoalStatus.Dropped)).NotFound);
+        }
+
+        await using (var db = database.Open(await database.ViewerForAsync("therapist2@harbour.example")))
+        {
+            Assert.Empty(await new GetClientGoals(db).HandleAsync(me.ClientId!.Value));
+        }
+
+        await using (var db = database.Open(await database.ViewerForAsync("admin@harbour.example")))
+        {
+            Assert.False(await db.ClientGoals.AnyAsync());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ClientNote_ShowsNotYetRead_UntilTheTherapistMarksItRead(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var client = await database.ViewerForAsync("client3@harbour.example");
+        await using (var db = database.Open(client))
+        {
+            Assert.True((await new LeaveNote(db, TimeProvider.System).HandleAsync("I found last week hard.")).Value);
+            var before = await new GetWhatIShared(db, new GetPreferenceProfile(db)).HandleAsync();
+            Assert.Null(Assert.Single(before!.Notes).ReadAt);
+        }
+
+        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        {
+            Assert.Equal(1, await new MarkClientNotesRead(db, TimeProvider.System).HandleAsync(client.ClientId!.Value));
+        }
+
+        await using (var db = database.Open(client))
+        {
+            var after = await new GetWhatIShared(db, new GetPreferenceProfile(db)).HandleAsync();
+            var note = Assert.Single(after!.Notes);
+            Assert.Equal("I found last week hard.", note.Text);
+            Assert.NotNull(note.ReadAt);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task DemoClient_HasAPreferenceProfile_ThatOnlyTheyAndTheirCareTeamSee(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var client11 = await database.ClientIdAsync("client11@harbour.example");
+
+        await using (var db = database.Open(await database.ViewerForAsync("client11@harbour.example")))
+        {
+            var mine = await new GetPreferenceProfile(db).MineAsync();
+            Assert.NotNull(mine);
+            Assert.Equal(4, mine.Scales.Count);
+            Assert.All(mine.Scales, s => Assert.NotEqual(PreferenceLean.NotAnswered, s.Lean));
+        }
+
+        await using (var db = database.Open(await database.ViewerForAsync("client12@harbour.example")))
+        {
+            Assert.Null(await new GetPreferenceProfile(db).HandleAsync(client11));
+        }
+
+        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        {
+            Assert.NotNull(await new GetPreferenceProfile(db).HandleAsync(client11));
+        }
+
+        await using (var db = database.Open(await database.ViewerForAsync("therapist2@harbour.example")))
+        {
+            Assert.Null(await new GetPreferenceProfile(db).HandleAsync(client11));
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using Rapport.CheckIns;
+using Rapport.Clinical.Instruments;
+using Rapport.Clinical.Preferences;
+using Rapport.Measures;
+using Rapport.Persistence;
+using Rapport.Preferences;
+using Rapport.Tests.Support;
+
+namespace Rapport.Tests.Preferences;
+
+/// <summary>
+/// The C-NIP ships without its wording, so the check-in does not ask it; once a practice imports the wording
+/// (<c>rapport instruments import</c>), it is asked, and the client's answers become their preference profile.
+/// </summary>
+public sealed class CNipCheckInTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("rapport-cnip-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>A stand-in "imported" C-NIP: the shipped structure with test wording on every item (never the official text).</summary>
+    private InstrumentSource ImportedCNip()
+    {
+        using var stream = typeof(InstrumentCatalog).Assembly.GetManifestResourceStream("Rapport.Clinical.Questionnaires.c-nip.json")!;
+        var node = JsonNode.Parse(stream)!.AsObject();
+        foreach (var scale in node["item"]!.AsArray())
+        {
+            foreach (var item in scale!["item"]!.AsArray())
+            {
+                item!["text"] = $"Test wording for C-NIP item {item["linkId"]}";
+            }
+        }
+
+        Directory.CreateDirectory(Path.Combine(_folder, "instruments"));
+        File.WriteAllText(Path.Combine(_folder, "instruments", "c-nip.json"), node.ToJsonString());
+        return new InstrumentSource(_folder);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task WithoutImportedWording_TheCNipIsNotAsked(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.Open(await database.ViewerForAsync("client5@harbour.example"));
+
+        var view = await new GetCheckIn(db, TimeProvider.System, new InstrumentSource(_folder)).HandleAsync();
+
+        Assert.Equal(2, view!.Instrument!.InstrumentCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task WithImportedWording_TheCheckInAsksTheCNip_AndTheClientSeesTheirProfile(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.Open(await database.ViewerForAsync("client5@harbour.example"));
+        var instruments = ImportedCNip();
+        var started = DateTime.UtcNow.AddSeconds(-1);
+        var get = new GetCheckIn(db, TimeProvider.System, instruments);
+        var answer = new AnswerQuestion(db, TimeProvider.System, instruments);
+
+        var first = await get.HandleAsync();
+        Assert.Equal(3, first!.Instrument!.InstrumentCount);
+        var asked = new List<string>();
+        for (var guard = 0; guard < 60 && await get.HandleAsync() is { Instrument: { } current }; guard++)
+        {
+            asked.Add(current.InstrumentId);
+            if (current.InstrumentId == InstrumentCatalog.CNipId)
+            {
+                Assert.StartsWith("Test wording for C-NIP item", current.Question.Text, StringComparison.Ordinal);
+            }
+
+            // The lowest weight: 0 on the PHQ-9 and GAD-7 (no risk), −3 on the C-NIP (the first-named pole).
+            var outcome = await answer.HandleAsync(current.InstrumentId, current.Question.LinkId, current.Question.Options.Min(o => o.Weight));
+            Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
+        }
+
+        Assert.Equal(18, asked.Count(a => a == InstrumentCatalog.CNipId));
+        var profile = await new GetPreferenceProfile(db).MineAsync(since: started);
+        Assert.NotNull(profile);
+        Assert.All(profile.Scales, s => Assert.Equal(PreferenceLean.FirstPole, s.Lean));
+    }
+}

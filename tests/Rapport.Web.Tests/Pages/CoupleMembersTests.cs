@@ -1,0 +1,262 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Rapport.CheckIns;
+using Rapport.Goals;
+using Rapport.Web.Tests.Api;
+
+namespace Rapport.Web.Tests.Pages;
+
+/// <summary>
+/// A couple as each partner and their therapist meet it in the app: the care team's episode view, "what you have shared",
+/// being heard, and that neither partner sees the other's answers, notes or goals on any page, API or export.
+/// </summary>
+public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture<SharedApp>
+{
+    private const string PartnerGoal = "Partner goal 7Q3Z: stop keeping score";
+    private const string PartnerNote = "Partner note 7Q3Z: I am thinking of leaving";
+
+    private static readonly string[] ClientPages =
+        ["/me", "/me/record", "/me/shared", "/me/access", "/me/consents", "/check-in", "/check-in/done", "/api/my/care", "/api/my/export", "/api/my/export/download", "/api/me"];
+
+    [Fact]
+    public async Task Partner_SeesNoneOfTheOthersAnswersNotesOrGoals_OnAnyPageApiOrExport()
+    {
+        var (me, partner, episode) = await CoupleAsync();
+        await WriteAsync(partner, episode);
+        string partnerName, partnerAnswersJson;
+        await using (var db = shared.App.SystemDb())
+        {
+            partnerName = await db.Clients.Where(c => c.Id == partner).Select(c => c.DisplayName).SingleAsync();
+            partnerAnswersJson = await db.MeasureResponses.Where(r => r.ClientId == partner).OrderBy(r => r.Id).Select(r => r.Id.ToString()).FirstAsync();
+        }
+
+        using var client = await shared.App.SignedInWithCookieAsync("client11@harbour.example");
+        foreach (var url in ClientPages)
+        {
+            using var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {response.StatusCode}");
+            Assert.DoesNotContain("7Q3Z", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(partnerName, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(partner.ToString(), text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(partnerAnswersJson, text, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // The partner's own copy does hold their words: the test would see a leak if there were one.
+        using var other = await shared.App.SignedInWithCookieAsync("client12@harbour.example");
+        var own = await other.GetStringAsync(new Uri("/api/my/export/download", UriKind.Relative));
+        Assert.Contains(PartnerGoal, own, StringComparison.Ordinal);
+        Assert.Contains(PartnerNote, own, StringComparison.Ordinal);
+        Assert.Contains(PartnerGoal, await other.GetStringAsync(new Uri("/me/shared", UriKind.Relative)), StringComparison.Ordinal);
+        _ = me;
+    }
+
+    [Fact]
+    public async Task Client_CanNeverOpenTheEpisodeView_NotEvenTheirOwnCouples()
+    {
+        var (_, _, episode) = await CoupleAsync();
+        foreach (var email in new[] { "client11@harbour.example", "client12@harbour.example", "client35@harbour.example" })
+        {
+            using var client = await shared.App.SignedInWithCookieAsync(email);
+            using var response = await client.GetAsync(new Uri($"/episodes/{episode}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task CareTeam_SeesBothPartnersAndTheSplit_AnotherTherapistGets404()
+    {
+        var (_, partner, episode) = await CoupleAsync();
+        await WriteAsync(partner, episode);
+        using var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var other = await shared.App.SignedInWithCookieAsync("therapist2@harbour.example");
+
+        var page = await therapist.GetStringAsync(new Uri($"/episodes/{episode}", UriKind.Relative));
+        using var denied = await other.GetAsync(new Uri($"/episodes/{episode}", UriKind.Relative));
+
+        await using var db = shared.App.SystemDb();
+        var names = await db.EpisodeMembers.Where(m => m.EpisodeId == episode).Select(m => m.Client!.DisplayName).ToListAsync();
+        Assert.All(names, n => Assert.Contains(WebUtility.HtmlEncode(n), page, StringComparison.Ordinal));
+        Assert.Contains("more than the reliable change of", page, StringComparison.Ordinal);
+        Assert.Contains(WebUtility.HtmlEncode(PartnerGoal), page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, denied.StatusCode);
+
+        // And the client page links to it.
+        var record = await therapist.GetStringAsync(new Uri($"/clients/{partner}", UriKind.Relative));
+        Assert.Contains($"href=\"episodes/{episode}\"", record, StringComparison.Ordinal);
+        Assert.Contains("Preferences (C-NIP)", record, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClientNote_NotYetRead_ThenTheTherapistMarksItRead_AndTheClientSeesTheyWereHeard()
+    {
+        var client3 = await shared.App.ClientIdAsync("client3@harbour.example");
+        await using (var db = shared.App.SystemDb())
+        {
+            var episode = await db.EpisodeMembers.Where(m => m.ClientId == client3 && m.Episode!.Status != Rapport.Episodes.EpisodeStatus.Ended).Select(m => m.Episode!).FirstAsync();
+            db.ClientNotes.Add(new ClientNote { PracticeId = episode.PracticeId, EpisodeId = episode.Id, ClientId = client3, Text = "Work has been awful this week.", WrittenAt = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        using var client = await shared.App.SignedInWithCookieAsync("client3@harbour.example");
+        var before = await client.GetStringAsync(new Uri("/me/shared", UriKind.Relative));
+        Assert.Contains("Work has been awful this week.", before, StringComparison.Ordinal);
+        Assert.Contains("Not read yet", before, StringComparison.Ordinal);
+        Assert.DoesNotContain("Your therapist has read this", before, StringComparison.Ordinal);
+
+        using var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        var form = await therapist.GetStringAsync(new Uri($"/clients/{client3}", UriKind.Relative));
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = AntiforgeryToken().Match(form).Groups[1].Value,
+            ["_handler"] = "notes-read",
+            ["NotesRead.Confirm"] = "true",
+        });
+        using var posted = await therapist.PostAsync(new Uri($"/clients/{client3}", UriKind.Relative), content);
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+
+        var after = await client.GetStringAsync(new Uri("/me/shared", UriKind.Relative));
+        Assert.Contains("Your therapist has read this", after, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Client_AddsAGoalOnTheSharedPage_AndATooLongOneChangesNothing()
+    {
+        var client4 = await shared.App.ClientIdAsync("client4@harbour.example");
+        using var client = await shared.App.SignedInWithCookieAsync("client4@harbour.example");
+
+        async Task<HttpResponseMessage> AddAsync(string text)
+        {
+            var page = await client.GetStringAsync(new Uri("/me/shared", UriKind.Relative));
+            using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = AntiforgeryToken().Match(page).Groups[1].Value,
+                ["_handler"] = "goal-add",
+                ["Add.Text"] = text,
+            });
+            return await client.PostAsync(new Uri("/me/shared", UriKind.Relative), content);
+        }
+
+        using var tooLong = await AddAsync(new string('a', ClientGoal.MaxLength + 5));
+        Assert.Contains($"Please keep your goal to {ClientGoal.MaxLength} characters", await tooLong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await using (var db = shared.App.SystemDb())
+        {
+            Assert.False(await db.ClientGoals.AnyAsync(g => g.ClientId == client4));
+        }
+
+        using var good = await AddAsync("Ring my sister every Sunday");
+        Assert.True(good.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.OK, good.StatusCode.ToString());
+        Assert.Contains("Ring my sister every Sunday", await client.GetStringAsync(new Uri("/me/shared", UriKind.Relative)), StringComparison.Ordinal);
+
+        Guid goalId;
+        await using (var db = shared.App.SystemDb())
+        {
+            goalId = await db.ClientGoals.Where(g => g.ClientId == client4).Select(g => g.Id).SingleAsync();
+        }
+
+        async Task<HttpResponseMessage> EditAsync(string text, string status)
+        {
+            var page = await client.GetStringAsync(new Uri("/me/shared", UriKind.Relative));
+            using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = AntiforgeryToken().Match(page).Groups[1].Value,
+                ["_handler"] = "goals-edit",
+                ["Edit.Goals[0].Id"] = goalId.ToString(),
+                ["Edit.Goals[0].Text"] = text,
+                ["Edit.Goals[0].Status"] = status,
+            });
+            return await client.PostAsync(new Uri("/me/shared", UriKind.Relative), content);
+        }
+
+        using var emptied = await EditAsync("  ", "Achieved");
+        Assert.Contains("Please write your goal in a few words.", await emptied.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await using (var db = shared.App.SystemDb())
+        {
+            Assert.Equal(GoalStatus.WorkingOnIt, (await db.ClientGoals.SingleAsync(g => g.Id == goalId)).Status);
+        }
+
+        using var achieved = await EditAsync("Ring my sister on Sundays", "Achieved");
+        Assert.Equal(HttpStatusCode.Redirect, achieved.StatusCode);
+        await using (var db = shared.App.SystemDb())
+        {
+            var goal = await db.ClientGoals.SingleAsync(g => g.Id == goalId);
+            Assert.Equal(("Ring my sister on Sundays", GoalStatus.Achieved), (goal.Text, goal.Status));
+            Assert.NotNull(goal.ClosedAt);
+        }
+    }
+
+    [Fact]
+    public async Task CheckInEnd_WithATooLongGoal_StoresNeitherGoalNorNote_AndAGoodOneStoresBoth()
+    {
+        // Everything due answered just now, so client6's check-in is at its last step: the note and the goal.
+        var client6 = await shared.App.ClientIdAsync("client6@harbour.example");
+        await using (var db = shared.App.SystemDb())
+        {
+            var episode = await db.Episodes.Where(e => e.Status != Rapport.Episodes.EpisodeStatus.Ended && e.Members.Any(m => m.ClientId == client6)).SingleAsync();
+            foreach (var instrument in new[] { "phq-9", "gad-7", "rapport-session-check" })
+            {
+                db.MeasureResponses.Add(new Rapport.Measures.MeasureResponse { PracticeId = episode.PracticeId, EpisodeId = episode.Id, ClientId = client6, InstrumentId = instrument, SubmittedAt = DateTime.UtcNow, AnswersJson = "{}" });
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        using var client = await shared.App.SignedInWithCookieAsync("client6@harbour.example");
+        async Task<HttpResponseMessage> FinishAsync(string note, string goal)
+        {
+            var page = await client.GetStringAsync(new Uri("/check-in", UriKind.Relative));
+            Assert.Contains("Finish check-in", page, StringComparison.Ordinal);
+            using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = AntiforgeryToken().Match(page).Groups[1].Value,
+                ["_handler"] = "check-in-note",
+                ["Note.Text"] = note,
+                ["Note.Goal"] = goal,
+            });
+            return await client.PostAsync(new Uri("/check-in", UriKind.Relative), content);
+        }
+
+        using var bad = await FinishAsync("Tired this week.", new string('g', ClientGoal.MaxLength + 1));
+        Assert.Contains($"Please keep your goal to {ClientGoal.MaxLength} characters", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await using (var db = shared.App.SystemDb())
+        {
+            Assert.False(await db.ClientNotes.AnyAsync(n => n.ClientId == client6));
+            Assert.False(await db.ClientGoals.AnyAsync(g => g.ClientId == client6));
+        }
+
+        using var good = await FinishAsync("Tired this week.", "Keep my evenings free for myself");
+        Assert.Equal(HttpStatusCode.Redirect, good.StatusCode);
+        await using (var db = shared.App.SystemDb())
+        {
+            Assert.True(await db.ClientNotes.AnyAsync(n => n.ClientId == client6));
+            Assert.Contains(await db.ClientGoals.Where(g => g.ClientId == client6).Select(g => g.Text).ToListAsync(), t => t == "Keep my evenings free for myself");
+        }
+    }
+
+    private async Task<(Guid Me, Guid Partner, Guid Episode)> CoupleAsync()
+    {
+        var me = await shared.App.ClientIdAsync("client11@harbour.example");
+        var partner = await shared.App.ClientIdAsync("client12@harbour.example");
+        await using var db = shared.App.SystemDb();
+        var episode = await db.EpisodeMembers.Where(m => m.ClientId == me).Select(m => m.EpisodeId).SingleAsync();
+        return (me, partner, episode);
+    }
+
+    private async Task WriteAsync(Guid partner, Guid episode)
+    {
+        await using var db = shared.App.SystemDb();
+        if (await db.ClientNotes.AnyAsync(n => n.ClientId == partner))
+        {
+            return;
+        }
+
+        var practice = await db.Episodes.Where(e => e.Id == episode).Select(e => e.PracticeId).SingleAsync();
+        db.ClientNotes.Add(new ClientNote { PracticeId = practice, EpisodeId = episode, ClientId = partner, Text = PartnerNote, WrittenAt = DateTime.UtcNow });
+        db.ClientGoals.Add(new ClientGoal { PracticeId = practice, EpisodeId = episode, ClientId = partner, Text = PartnerGoal, SetAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+}
