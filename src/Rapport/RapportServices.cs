@@ -48,6 +48,7 @@ public static class RapportServices
         services.AddScoped<AuditTrail>();
         services.AddScoped<GetRecordAccess>();
         services.AddScoped<OpenBreakGlass>();
+        services.AddScoped<Sessions.RecordSession>();
         return services;
     }
 }
