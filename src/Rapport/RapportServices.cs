@@ -49,6 +49,9 @@ public static class RapportServices
         services.AddScoped<GetRecordAccess>();
         services.AddScoped<OpenBreakGlass>();
         services.AddScoped<Sessions.RecordSession>();
+        services.AddScoped<Reminders.ChangeReminders>();
+        services.AddScoped<Measures.EditMeasurementPlan>();
+        services.AddScoped<Administration.UpdateReminderHours>();
         return services;
     }
 }
