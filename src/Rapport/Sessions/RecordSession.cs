@@ -215,11 +215,9 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
         {
             errors[nameof(Form.Attendees)] = "Only members of this episode can attend its sessions.";
         }
-        else if (Attends(form.Status) && form.Attendees.Count == 0)
+        else if (form.Status == SessionStatus.Attended && form.Attendees.Count == 0)
         {
-            errors[nameof(Form.Attendees)] = form.Status == SessionStatus.Attended
-                ? "Tick who came. If nobody came, record the session as missed."
-                : "Tick who is expected at the session.";
+            errors[nameof(Form.Attendees)] = "Tick who came. If nobody came, record the session as missed.";
         }
 
         return errors;
