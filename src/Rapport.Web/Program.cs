@@ -118,6 +118,7 @@ app.Use((context, next) =>
 app.UseRequestAudit();
 app.UseAuthentication();
 app.UseRateLimiter();
+app.UseHandOverLock();
 app.UseStaffSecondFactor();
 app.UseAuthorization();
 app.UseAntiforgery();

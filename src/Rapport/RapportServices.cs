@@ -51,6 +51,8 @@ public static class RapportServices
         services.AddScoped<Sessions.RecordSession>();
         services.AddScoped<Reminders.ChangeReminders>();
         services.AddScoped<Measures.EditMeasurementPlan>();
+        services.AddScoped<InRoom.StartInRoomCheckIn>();
+        services.AddScoped<InRoom.RedeemInRoomPass>();
         services.AddScoped<Administration.UpdateReminderHours>();
         return services;
     }

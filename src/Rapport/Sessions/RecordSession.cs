@@ -97,6 +97,7 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
     private async Task<Outcome<Session>> SaveAsync(Guid episodeId, Guid? sessionId, Form form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
+        form.Attendees ??= [];
         var episode = await CareTeamEpisodeAsync(episodeId, cancellationToken);
         if (episode is null)
         {

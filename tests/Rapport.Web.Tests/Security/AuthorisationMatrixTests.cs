@@ -74,6 +74,15 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         ["/admin"] = p => Page(p, p is Persona.AdminWithoutBreakGlass or Persona.OtherPracticeTherapist),
         ["/clients/{Id:guid}/break-glass"] = p => p == Persona.OtherPracticeTherapist ? NotFound : Page(p, p == Persona.AdminWithoutBreakGlass),
         ["/clients/{Id:guid}"] = p => p == Persona.Anonymous ? Redirect : Clients.Contains(p) ? Forbidden : CareTeam.Contains(p) ? Ok : NotFound,
+        // Recording sessions, the episode's plan and the in-room check-in: the care team only (the supervisor reads, does not record).
+        ["/episodes/{EpisodeId:guid}/sessions/new"] = CareTeamOnly,
+        ["/sessions/{SessionId:guid}/edit"] = CareTeamOnly,
+        ["/episodes/{EpisodeId:guid}/plan"] = CareTeamOnly,
+        ["/episodes/{EpisodeId:guid}/in-room"] = CareTeamOnly,
+        ["/admin/check-ins"] = p => Page(p, p is Persona.AdminWithoutBreakGlass or Persona.OtherPracticeTherapist),
+        // An unknown QR token: a client sees "expired or already used" (never which member it was for); others may not use it.
+        ["/check-in/room/{Token}"] = p => Page(p, Clients.Contains(p)),
+        ["/handover/end"] = p => p == Persona.Anonymous ? Redirect : Ok,
         ["/api/me"] = p => p == Persona.Anonymous ? Unauthorized : Ok,
         ["/api/caseload"] = p => Api(p, Clinicians.Contains(p)),
         ["/api/my/care"] = p => Api(p, Clients.Contains(p)),
@@ -91,6 +100,9 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
     // are sign-in plumbing, probed only for "no server error". POST-only endpoints are covered by their own tests.
     private static bool IsIdentity(string pattern) =>
         pattern.StartsWith("/Account/", StringComparison.Ordinal) || pattern == "/Account/Manage" || pattern.StartsWith("/api/identity/", StringComparison.Ordinal);
+
+    private static int CareTeamOnly(Persona p) =>
+        p == Persona.Anonymous ? Redirect : !Clinicians.Contains(p) ? Forbidden : p == Persona.TreatingTherapist ? Ok : NotFound;
 
     private static int Page(Persona p, bool allowed) => p == Persona.Anonymous ? Redirect : allowed ? Ok : Forbidden;
 
@@ -189,14 +201,18 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         {
             var client11 = await _app.ClientIdAsync("client11@harbour.example");
             Guid session;
+            Guid episode;
             await using (var db = _app.SystemDb())
             {
+                episode = db.EpisodeMembers.Where(m => m.ClientId == client11).Select(m => m.EpisodeId).First();
                 session = db.Sessions.Where(s => s.Status == Rapport.Sessions.SessionStatus.Attended && s.Episode!.Members.Any(m => m.ClientId == client11))
                     .OrderBy(s => s.StartsAt).Select(s => s.Id).First();
             }
 
             return pattern
                 .Replace("{SessionId:guid}", session.ToString(), StringComparison.Ordinal)
+                .Replace("{EpisodeId:guid}", episode.ToString(), StringComparison.Ordinal)
+                .Replace("{Token}", "not-a-real-token", StringComparison.Ordinal)
                 .Replace("{Id:guid}", client11.ToString(), StringComparison.Ordinal)
                 .Replace("{id:guid}", client11.ToString(), StringComparison.Ordinal)
                 .Replace("{Code:int}", "404", StringComparison.Ordinal)
