@@ -33,7 +33,13 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
     public sealed record Member(Guid ClientId, string DisplayName);
 
     /// <summary>What the form needs: the episode, its members, the practice's time zone, and the session when editing.</summary>
-    public sealed record Context(Guid EpisodeId, string EpisodeTitle, Guid ClientId, IReadOnlyList<Member> Members, string TimeZone, Guid? SessionId, int? Number, Form Form);
+    public sealed record Context(Guid EpisodeId, string EpisodeTitle, Guid ClientId, IReadOnlyList<Member> Members, string TimeZone, Guid? SessionId, int? Number, Form Form)
+    {
+        /// <summary>The episode's sessions, latest first, to pick one to record.</summary>
+        public IReadOnlyList<Row> Sessions { get; init; } = [];
+    }
+
+    public sealed record Row(Guid Id, int Number, DateTime StartsAt, SessionStatus Status);
 
     /// <summary>The episode's form for a new session, or null when the viewer is not on its care team.</summary>
     public async Task<Context?> NewAsync(Guid episodeId, CancellationToken cancellationToken = default)
@@ -54,7 +60,11 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
             Status = SessionStatus.Scheduled,
             Attendees = [.. members.Select(m => m.ClientId)],
         };
-        return new Context(episode.Id, episode.Title, members.FirstOrDefault()?.ClientId ?? Guid.Empty, members, zone.Id, null, null, form);
+        return new Context(episode.Id, episode.Title, members.FirstOrDefault()?.ClientId ?? Guid.Empty, members, zone.Id, null, null, form)
+        {
+            Sessions = await db.Sessions.AsNoTracking().Where(s => s.EpisodeId == episode.Id).OrderByDescending(s => s.StartsAt)
+                .Select(s => new Row(s.Id, s.Number, s.StartsAt, s.Status)).ToListAsync(cancellationToken),
+        };
     }
 
     /// <summary>A session's form for editing, or null when the viewer is not on its episode's care team.</summary>
