@@ -62,8 +62,7 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
         };
         return new Context(episode.Id, episode.Title, members.FirstOrDefault()?.ClientId ?? Guid.Empty, members, zone.Id, null, null, form)
         {
-            Sessions = await db.Sessions.AsNoTracking().Where(s => s.EpisodeId == episode.Id).OrderByDescending(s => s.StartsAt)
-                .Select(s => new Row(s.Id, s.Number, s.StartsAt, s.Status)).ToListAsync(cancellationToken),
+            Sessions = await RowsAsync(episode.Id, cancellationToken),
         };
     }
 
@@ -90,7 +89,10 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
             Attendees = [.. session.Attendees.Select(a => a.ClientId)],
             Version = session.Version,
         };
-        return new Context(episode.Id, episode.Title, members.FirstOrDefault()?.ClientId ?? Guid.Empty, members, zone.Id, session.Id, session.Number, form);
+        return new Context(episode.Id, episode.Title, members.FirstOrDefault()?.ClientId ?? Guid.Empty, members, zone.Id, session.Id, session.Number, form)
+        {
+            Sessions = await RowsAsync(episode.Id, cancellationToken),
+        };
     }
 
     /// <summary>Books a new session in the episode.</summary>
@@ -172,6 +174,10 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
 
         return Outcome<Session>.Ok(session);
     }
+
+    private async Task<List<Row>> RowsAsync(Guid episodeId, CancellationToken cancellationToken) =>
+        await db.Sessions.AsNoTracking().Where(s => s.EpisodeId == episodeId).OrderByDescending(s => s.StartsAt)
+            .Select(s => new Row(s.Id, s.Number, s.StartsAt, s.Status)).ToListAsync(cancellationToken);
 
     private static Outcome<Session> Conflict() =>
         Outcome<Session>.Invalid(nameof(Form.Version), "Someone else changed this session since you opened it. Nothing was saved: open it again to see their changes.");
