@@ -97,9 +97,10 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock)
             .Where(s => episodeIds.Contains(s.EpisodeId))
             .Select(s => new { s.EpisodeId, s.Number, Slot = new MeasurementPlan.SessionSlot(s.Id, s.StartsAt, s.DurationMinutes, s.Status) })
             .ToListAsync(cancellationToken);
-        var attendees = (await db.SessionAttendees.AsNoTracking()
-                .Where(a => db.Sessions.Any(s => s.Id == a.SessionId && episodeIds.Contains(s.EpisodeId)))
-                .Select(a => new { a.SessionId, a.ClientId })
+        // Driven from the episodes' sessions (indexed by episode), so the cost follows the caseload, not the practice.
+        var attendees = (await db.Sessions.AsNoTracking()
+                .Where(s => episodeIds.Contains(s.EpisodeId) && s.Status == SessionStatus.Attended)
+                .SelectMany(s => s.Attendees.Select(a => new { a.SessionId, a.ClientId }))
                 .ToListAsync(cancellationToken))
             .ToLookup(a => a.SessionId, a => a.ClientId);
         var practicePlan = await db.Practices.AsNoTracking().Where(p => p.Id == db.Viewer.PracticeId).Select(p => p.MeasurementPlan).FirstOrDefaultAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Rapport.Episodes;
 using Rapport.Persistence;
+using Rapport.Sessions;
 
 namespace Rapport.Measures;
 
@@ -16,9 +17,9 @@ public static class MeasurementPlanQueries
         var sessions = await db.Sessions.AsNoTracking().Where(s => s.EpisodeId == episode.Id)
             .Select(s => new MeasurementPlan.SessionSlot(s.Id, s.StartsAt, s.DurationMinutes, s.Status))
             .ToListAsync(cancellationToken);
-        var attendees = (await db.SessionAttendees.AsNoTracking()
-                .Where(a => db.Sessions.Any(s => s.Id == a.SessionId && s.EpisodeId == episode.Id))
-                .Select(a => new { a.SessionId, a.ClientId })
+        var attendees = (await db.Sessions.AsNoTracking()
+                .Where(s => s.EpisodeId == episode.Id && s.Status == SessionStatus.Attended)
+                .SelectMany(s => s.Attendees.Select(a => new { a.SessionId, a.ClientId }))
                 .ToListAsync(cancellationToken))
             .ToLookup(a => a.SessionId, a => a.ClientId);
         return (MeasurementPlan.For(episode.MeasurementPlan, practicePlan), MeasurementPlan.ForMember(sessions, attendees, clientId));

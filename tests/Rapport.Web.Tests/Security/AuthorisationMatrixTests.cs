@@ -94,6 +94,8 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
     {
         ["{**path:file}"] = "static files",
         ["/_framework/opaque-redirect"] = "Blazor framework plumbing",
+        ["/api/episodes/{episodeId:guid}/sessions"] = "POST only: W/Api/SessionApiTests.cs",
+        ["/api/sessions/{sessionId:guid}"] = "PUT only: W/Api/SessionApiTests.cs",
     };
 
     // ASP.NET Core Identity's own pages and endpoints: anonymous must never get a 200 from the Manage pages; the rest
