@@ -46,6 +46,24 @@ public sealed class CheckInReminderTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TwoInstancesRunningAtOnce_SendEachReminderOnce(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var clock = Midday();
+        var mailer = new RecordingMailer();
+        await using var first = database.Open(Viewer.System);
+        await using var second = database.Open(Viewer.System);
+
+        await Task.WhenAll(RunAsync(first, mailer, clock), RunAsync(second, mailer, clock));
+
+        Assert.NotEmpty(mailer.Sent);
+        Assert.Single(mailer.Sent, m => m.To == Client3);
+        await using var db = database.Open(Viewer.System);
+        Assert.Equal(await db.CheckInReminders.Select(r => new { r.ClientId, r.EpisodeId }).Distinct().CountAsync(), mailer.Sent.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ClientWhoTurnedRemindersOff_IsNotEmailed(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
@@ -123,7 +141,11 @@ public sealed class CheckInReminderTests
 
         public Task SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default)
         {
-            Sent.Add(mail);
+            lock (Sent)
+            {
+                Sent.Add(mail);
+            }
+
             return Task.CompletedTask;
         }
     }
