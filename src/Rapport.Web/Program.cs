@@ -87,6 +87,7 @@ builder.Services.AddSingleton<IEmailSender<RapportUser>, IdentityMailSender>();
 builder.Services.AddHostedService<FirstRun>();
 builder.Services.AddRapportRateLimits(builder.Configuration);
 builder.Services.AddHostedService<RiskAlertEscalation>();
+builder.Services.AddHostedService<CheckInReminderService>();
 builder.Services.AddHealthChecks().AddDbContextCheck<RapportDb>("database", tags: ["ready"]);
 
 var app = builder.Build();
@@ -118,6 +119,7 @@ app.Use((context, next) =>
 app.UseRequestAudit();
 app.UseAuthentication();
 app.UseRateLimiter();
+app.UseHandOverLock();
 app.UseStaffSecondFactor();
 app.UseAuthorization();
 app.UseAntiforgery();

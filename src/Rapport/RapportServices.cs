@@ -56,6 +56,12 @@ public static class RapportServices
         services.AddScoped<Preferences.GetPreferenceProfile>();
         services.AddScoped<GetWhatIShared>();
         services.AddScoped<Episodes.GetEpisodeView>();
+        services.AddScoped<Sessions.RecordSession>();
+        services.AddScoped<Reminders.ChangeReminders>();
+        services.AddScoped<Measures.EditMeasurementPlan>();
+        services.AddScoped<InRoom.StartInRoomCheckIn>();
+        services.AddScoped<InRoom.RedeemInRoomPass>();
+        services.AddScoped<Administration.UpdateReminderHours>();
         return services;
     }
 }

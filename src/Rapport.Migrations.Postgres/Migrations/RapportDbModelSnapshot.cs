@@ -544,6 +544,9 @@ namespace Rapport.Migrations.Postgres.Migrations
                     b.Property<bool>("ProcessingRestricted")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("RemindersOff")
+                        .HasColumnType("boolean");
+
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
@@ -689,7 +692,7 @@ namespace Rapport.Migrations.Postgres.Migrations
                     b.ToTable("EpisodeTherapists");
                 });
 
-            modelBuilder.Entity("Rapport.Goals.ClientGoal", b =>
+            modelBuilder.Entity("Rapport.InRoom.InRoomPass", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -698,41 +701,41 @@ namespace Rapport.Migrations.Postgres.Migrations
                     b.Property<Guid>("ClientId")
                         .HasColumnType("uuid");
 
-                    b.Property<DateTime?>("ClosedAt")
+                    b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("EpisodeId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("PracticeId")
                         .HasColumnType("uuid");
 
-                    b.Property<DateTime>("SetAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("Text")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid>("Version")
-                        .IsConcurrencyToken()
+                    b.Property<Guid>("StaffMemberId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClientId");
+
                     b.HasIndex("EpisodeId");
 
-                    b.HasIndex("ClientId", "EpisodeId");
+                    b.HasIndex("StaffMemberId");
 
-                    b.ToTable("ClientGoals");
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("InRoomPasses");
                 });
 
             modelBuilder.Entity("Rapport.Invitations.Invitation", b =>
@@ -933,6 +936,10 @@ namespace Rapport.Migrations.Postgres.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<string>("MeasurementPlan")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -941,6 +948,12 @@ namespace Rapport.Migrations.Postgres.Migrations
                     b.Property<string>("OnCallEmail")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
+
+                    b.Property<TimeOnly>("QuietHoursEnd")
+                        .HasColumnType("time without time zone");
+
+                    b.Property<TimeOnly>("QuietHoursStart")
+                        .HasColumnType("time without time zone");
 
                     b.Property<bool>("RequireStaffSecondFactor")
                         .HasColumnType("boolean");
@@ -971,6 +984,37 @@ namespace Rapport.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("Practices");
+                });
+
+            modelBuilder.Entity("Rapport.Reminders.CheckInReminder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("DueFor")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EpisodeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EpisodeId");
+
+                    b.HasIndex("ClientId", "EpisodeId", "DueFor")
+                        .IsUnique();
+
+                    b.ToTable("CheckInReminders");
                 });
 
             modelBuilder.Entity("Rapport.Rights.RightsRequest", b =>
@@ -1397,7 +1441,7 @@ namespace Rapport.Migrations.Postgres.Migrations
                     b.Navigation("StaffMember");
                 });
 
-            modelBuilder.Entity("Rapport.Goals.ClientGoal", b =>
+            modelBuilder.Entity("Rapport.InRoom.InRoomPass", b =>
                 {
                     b.HasOne("Rapport.Clients.Client", null)
                         .WithMany()
@@ -1405,13 +1449,17 @@ namespace Rapport.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("Rapport.Episodes.CareEpisode", "Episode")
+                    b.HasOne("Rapport.Episodes.CareEpisode", null)
                         .WithMany()
                         .HasForeignKey("EpisodeId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.Navigation("Episode");
+                    b.HasOne("Rapport.Staff.StaffMember", null)
+                        .WithMany()
+                        .HasForeignKey("StaffMemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Rapport.Invitations.Invitation", b =>
@@ -1466,6 +1514,21 @@ namespace Rapport.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Episode");
+                });
+
+            modelBuilder.Entity("Rapport.Reminders.CheckInReminder", b =>
+                {
+                    b.HasOne("Rapport.Clients.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rapport.Episodes.CareEpisode", null)
+                        .WithMany()
+                        .HasForeignKey("EpisodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Rapport.Rights.RightsRequest", b =>

@@ -535,6 +535,9 @@ namespace Rapport.Migrations.Sqlite.Migrations
                     b.Property<bool>("ProcessingRestricted")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("RemindersOff")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -680,7 +683,7 @@ namespace Rapport.Migrations.Sqlite.Migrations
                     b.ToTable("EpisodeTherapists");
                 });
 
-            modelBuilder.Entity("Rapport.Goals.ClientGoal", b =>
+            modelBuilder.Entity("Rapport.InRoom.InRoomPass", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -689,41 +692,41 @@ namespace Rapport.Migrations.Sqlite.Migrations
                     b.Property<Guid>("ClientId")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("ClosedAt")
+                    b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("EpisodeId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("PracticeId")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("SetAt")
+                    b.Property<Guid>("StaffMemberId")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Status")
+                    b.Property<string>("TokenHash")
                         .IsRequired()
-                        .HasMaxLength(32)
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Text")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("Version")
-                        .IsConcurrencyToken()
+                    b.Property<DateTime?>("UsedAt")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClientId");
+
                     b.HasIndex("EpisodeId");
 
-                    b.HasIndex("ClientId", "EpisodeId");
+                    b.HasIndex("StaffMemberId");
 
-                    b.ToTable("ClientGoals");
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("InRoomPasses");
                 });
 
             modelBuilder.Entity("Rapport.Invitations.Invitation", b =>
@@ -924,6 +927,10 @@ namespace Rapport.Migrations.Sqlite.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("MeasurementPlan")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -931,6 +938,12 @@ namespace Rapport.Migrations.Sqlite.Migrations
 
                     b.Property<string>("OnCallEmail")
                         .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeOnly>("QuietHoursEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeOnly>("QuietHoursStart")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("RequireStaffSecondFactor")
@@ -962,6 +975,37 @@ namespace Rapport.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("Practices");
+                });
+
+            modelBuilder.Entity("Rapport.Reminders.CheckInReminder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DueFor")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EpisodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EpisodeId");
+
+                    b.HasIndex("ClientId", "EpisodeId", "DueFor")
+                        .IsUnique();
+
+                    b.ToTable("CheckInReminders");
                 });
 
             modelBuilder.Entity("Rapport.Rights.RightsRequest", b =>
@@ -1388,7 +1432,7 @@ namespace Rapport.Migrations.Sqlite.Migrations
                     b.Navigation("StaffMember");
                 });
 
-            modelBuilder.Entity("Rapport.Goals.ClientGoal", b =>
+            modelBuilder.Entity("Rapport.InRoom.InRoomPass", b =>
                 {
                     b.HasOne("Rapport.Clients.Client", null)
                         .WithMany()
@@ -1396,13 +1440,17 @@ namespace Rapport.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
-                    b.HasOne("Rapport.Episodes.CareEpisode", "Episode")
+                    b.HasOne("Rapport.Episodes.CareEpisode", null)
                         .WithMany()
                         .HasForeignKey("EpisodeId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.Navigation("Episode");
+                    b.HasOne("Rapport.Staff.StaffMember", null)
+                        .WithMany()
+                        .HasForeignKey("StaffMemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Rapport.Invitations.Invitation", b =>
@@ -1457,6 +1505,21 @@ namespace Rapport.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Episode");
+                });
+
+            modelBuilder.Entity("Rapport.Reminders.CheckInReminder", b =>
+                {
+                    b.HasOne("Rapport.Clients.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rapport.Episodes.CareEpisode", null)
+                        .WithMany()
+                        .HasForeignKey("EpisodeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Rapport.Rights.RightsRequest", b =>

@@ -5,6 +5,8 @@ using Rapport.Caseload;
 using Rapport.Clients;
 using Rapport.MyCare;
 using Rapport.Persistence;
+using Rapport.Sessions;
+using Rapport.Access;
 using Rapport.Web.Access;
 
 namespace Rapport.Web.Api;
@@ -75,5 +77,36 @@ internal static class RapportApi
         api.MapGet("/my/care", async (GetMyCare myCare, CancellationToken ct) =>
                 await myCare.HandleAsync(ct) is { } view ? Results.Ok(view) : Results.NotFound())
             .RequireAuthorization(Policies.Client);
+
+        // Recording sessions, as the session page does: the care team only (others get 404), bad input 400, stale version 409.
+        api.MapPost("/episodes/{episodeId:guid}/sessions", async (Guid episodeId, RecordSession.Form form, RecordSession record, CancellationToken ct) =>
+                SessionResult(await record.AddAsync(episodeId, form, ct), created: true))
+            .RequireAuthorization(Policies.Clinician);
+
+        api.MapPut("/sessions/{sessionId:guid}", async (Guid sessionId, RecordSession.Form form, RecordSession record, CancellationToken ct) =>
+                SessionResult(await record.UpdateAsync(sessionId, form, ct), created: false))
+            .RequireAuthorization(Policies.Clinician);
+    }
+
+    private static IResult SessionResult(Outcome<Session> outcome, bool created)
+    {
+        if (outcome.NotFound)
+        {
+            return Results.NotFound();
+        }
+
+        if (outcome.Errors.TryGetValue(nameof(RecordSession.Form.Version), out var conflict))
+        {
+            return Results.Problem(conflict, statusCode: StatusCodes.Status409Conflict);
+        }
+
+        if (!outcome.Succeeded)
+        {
+            return Results.ValidationProblem(outcome.Errors.ToDictionary(e => e.Key, e => new[] { e.Value }));
+        }
+
+        var s = outcome.Value!;
+        var body = new { s.Id, s.EpisodeId, s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.Status, Attendees = s.Attendees.Select(a => a.ClientId), s.Version };
+        return created ? Results.Created($"/api/sessions/{s.Id}", body) : Results.Ok(body);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Persistence;
+using Rapport.Web.Access;
 
 namespace Rapport.Web.Startup;
 
@@ -38,6 +39,13 @@ internal static class IdleSignOut
             var now = context.Properties.IssuedUtc ?? DateTimeOffset.UtcNow;
             context.Properties.IssuedUtc = now;
             context.Properties.ExpiresUtc = now.AddMinutes(minutes > 0 ? minutes : 15);
+            if (context.Principal.IsHandedOver())
+            {
+                // A handed-over device: a short, fixed lifetime (no sliding), shorter than the security-stamp check that
+                // would rebuild the principal without the hand-over claim.
+                context.Properties.ExpiresUtc = now + HandOver.Lifetime;
+                context.Properties.AllowRefresh = false;
+            }
         };
         // An API caller gets a status code, not a redirect to an HTML page.
         options.Events.OnRedirectToLogin = context => Respond(context, StatusCodes.Status401Unauthorized);

@@ -97,6 +97,13 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock)
             .Where(s => episodeIds.Contains(s.EpisodeId))
             .Select(s => new { s.EpisodeId, s.Number, Slot = new MeasurementPlan.SessionSlot(s.Id, s.StartsAt, s.DurationMinutes, s.Status) })
             .ToListAsync(cancellationToken);
+        // Driven from the episodes' sessions (indexed by episode), so the cost follows the caseload, not the practice.
+        var attendees = (await db.Sessions.AsNoTracking()
+                .Where(s => episodeIds.Contains(s.EpisodeId) && s.Status == SessionStatus.Attended)
+                .SelectMany(s => s.Attendees.Select(a => new { a.SessionId, a.ClientId }))
+                .ToListAsync(cancellationToken))
+            .ToLookup(a => a.SessionId, a => a.ClientId);
+        var practicePlan = await db.Practices.AsNoTracking().Where(p => p.Id == db.Viewer.PracticeId).Select(p => p.MeasurementPlan).FirstOrDefaultAsync(cancellationToken);
         var alerts = await db.RiskAlerts.AsNoTracking()
             .Where(a => episodeIds.Contains(a.EpisodeId))
             .OrderByDescending(a => a.RaisedAt)
@@ -186,7 +193,7 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock)
             }
 
             var slots = sessions.Where(s => s.EpisodeId == r.EpisodeId).Select(s => s.Slot).ToList();
-            var due = MeasurementPlan.Due(MeasurementPlan.For(r.MeasurementPlan), slots,
+            var due = MeasurementPlan.Due(MeasurementPlan.For(r.MeasurementPlan, practicePlan), MeasurementPlan.ForMember(slots, attendees, r.ClientId),
                 [.. mine.Select(x => new MeasurementPlan.Answered(x.InstrumentId, x.SubmittedAt))], now);
             var overdue = due.Where(d => d.Overdue).Select(d => Name(d.InstrumentId)).ToList();
             if (overdue.Count > 0)

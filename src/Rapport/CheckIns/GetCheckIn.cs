@@ -98,13 +98,10 @@ internal sealed record CheckInState(Guid ClientId, CareEpisode Episode, IReadOnl
             return null;
         }
 
-        var sessions = await db.Sessions.Where(s => s.EpisodeId == episode.Id)
-            .Select(s => new MeasurementPlan.SessionSlot(s.Id, s.StartsAt, s.DurationMinutes, s.Status))
-            .ToListAsync(cancellationToken);
+        var (plan, sessions) = await MeasurementPlanQueries.LoadForMemberAsync(db, episode, clientId, cancellationToken);
         var answers = await db.MeasureResponses.Where(r => r.EpisodeId == episode.Id && r.ClientId == clientId)
             .Select(r => new MeasurementPlan.Answered(r.InstrumentId, r.SubmittedAt))
             .ToListAsync(cancellationToken);
-        var plan = MeasurementPlan.For(episode.MeasurementPlan);
 
         // An instrument whose wording has not been imported (C-NIP ships without it) cannot be asked yet.
         instruments ??= InstrumentSource.BundledOnly;

@@ -16,6 +16,9 @@ public sealed class Client
 
     /// <summary>Set when the client's record was erased on request: the row stays so the audit trail still resolves.</summary>
     public DateTime? ErasedAt { get; set; }
+
+    /// <summary>The client asked not to be emailed when a check-in is due (set on their own My care page).</summary>
+    public bool RemindersOff { get; set; }
     public Guid Version { get; set; } = Guid.NewGuid();
     public List<EpisodeMember> Memberships { get; init; } = [];
 }

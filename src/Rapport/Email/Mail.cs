@@ -20,6 +20,9 @@ public sealed class EmailOptions
 
     /// <summary>Where messages go when no SMTP host is set (always in Development): one .eml file each.</summary>
     public string OutboxPath { get; set; } = "data/outbox";
+
+    /// <summary>Where Rapport is reached, for links in emails sent by background work (no request to take it from).</summary>
+    public string SiteUrl { get; set; } = "http://127.0.0.1:5080";
     public string? SmtpHost { get; set; }
     public int SmtpPort { get; set; } = 587;
     public string? SmtpUserName { get; set; }

@@ -36,7 +36,8 @@ public sealed class CareEpisode
     [Encrypted]
     public string? ReferralReason { get; set; }
 
-    /// <summary>Comma-separated instrument ids narrowing the default measurement plan; <c>null</c> for the default.</summary>
+    /// <summary>The episode's own measurement plan (<see cref="Measures.MeasurementPlan.Format"/>: <c>id:timing</c>, comma-separated;
+    /// a bare id narrows the default); <c>null</c> for the practice's default.</summary>
     public string? MeasurementPlan { get; set; }
     public DateOnly StartedOn { get; set; }
     public DateOnly? EndedOn { get; set; }

@@ -43,15 +43,61 @@ public static class MeasurementPlan
     ];
 
     /// <summary>The episode's plan: the default, narrowed to the override's instruments when the episode has one.</summary>
-    public static IReadOnlyList<PlannedMeasure> For(string? overrideList)
+    public static IReadOnlyList<PlannedMeasure> For(string? overrideList) => For(overrideList, null);
+
+    /// <summary>
+    /// The plan in force: the episode's own when it has one, else the practice's default, else Rapport's <see cref="Default"/>.
+    /// </summary>
+    public static IReadOnlyList<PlannedMeasure> For(string? episodePlan, string? practicePlan) =>
+        !string.IsNullOrWhiteSpace(episodePlan) ? Parse(episodePlan)
+        : !string.IsNullOrWhiteSpace(practicePlan) ? Parse(practicePlan)
+        : Default;
+
+    /// <summary>
+    /// Reads a stored plan: <c>id:Timing</c> entries, comma-separated, in the order they are asked. A bare id (the
+    /// older form) keeps the default's timing for that instrument; an entry that cannot be read is skipped, so a
+    /// stored plan never stops a check-in (the editing forms validate before storing).
+    /// </summary>
+    public static IReadOnlyList<PlannedMeasure> Parse(string? stored)
     {
-        if (string.IsNullOrWhiteSpace(overrideList))
+        if (string.IsNullOrWhiteSpace(stored))
         {
             return Default;
         }
 
-        var chosen = overrideList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return [.. Default.Where(p => chosen.Contains(p.InstrumentId, StringComparer.Ordinal))];
+        var plan = new List<PlannedMeasure>();
+        foreach (var entry in stored.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = entry.Split(':', 2, StringSplitOptions.TrimEntries);
+            var id = parts[0];
+            MeasureTiming? timing = parts.Length == 2
+                ? (Enum.TryParse<MeasureTiming>(parts[1], ignoreCase: false, out var t) && Enum.IsDefined(t) ? t : null)
+                : Default.FirstOrDefault(p => p.InstrumentId == id)?.Timing;
+            if (id.Length > 0 && timing is { } known && plan.All(p => p.InstrumentId != id))
+            {
+                plan.Add(new PlannedMeasure(id, known));
+            }
+        }
+
+        return plan;
+    }
+
+    /// <summary>The stored form of a plan (see <see cref="Parse"/>).</summary>
+    public static string Format(IEnumerable<PlannedMeasure> plan) =>
+        string.Join(',', plan.Select(p => $"{p.InstrumentId}:{p.Timing}"));
+
+    /// <summary>
+    /// The schedule as one member lived it: an attended session the member was not at counts, for them, as one they
+    /// did not attend (no alliance check is asked about a session they missed). An attended session with no attendees
+    /// recorded counts for every member (sessions recorded before attendance was kept).
+    /// </summary>
+    public static IReadOnlyList<SessionSlot> ForMember(IEnumerable<SessionSlot> sessions, ILookup<Guid, Guid> attendeesBySession, Guid clientId)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        ArgumentNullException.ThrowIfNull(attendeesBySession);
+        return [.. sessions.Select(s => s.Status == SessionStatus.Attended && attendeesBySession.Contains(s.Id) && !attendeesBySession[s.Id].Contains(clientId)
+            ? s with { Status = SessionStatus.DidNotAttend }
+            : s)];
     }
 
     /// <summary>A session as the plan needs it.</summary>

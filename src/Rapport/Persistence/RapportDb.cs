@@ -11,10 +11,12 @@ using Rapport.Clients;
 using Rapport.Episodes;
 using Rapport.Goals;
 using Rapport.Consents;
+using Rapport.InRoom;
 using Rapport.Invitations;
 using Rapport.Listening;
 using Rapport.Measures;
 using Rapport.Practices;
+using Rapport.Reminders;
 using Rapport.Rights;
 using Rapport.Privacy;
 using Rapport.Sessions;
@@ -61,6 +63,8 @@ public sealed partial class RapportDb(
     public DbSet<ClientNote> ClientNotes => Set<ClientNote>();
     public DbSet<ClientGoal> ClientGoals => Set<ClientGoal>();
     public DbSet<RightsRequest> RightsRequests => Set<RightsRequest>();
+    public DbSet<CheckInReminder> CheckInReminders => Set<CheckInReminder>();
+    public DbSet<InRoomPass> InRoomPasses => Set<InRoomPass>();
 
     public Viewer Viewer => viewerSource.Current;
 
@@ -99,6 +103,7 @@ public sealed partial class RapportDb(
             p.Property(x => x.TimeZone).HasMaxLength(64);
             p.Property(x => x.CrisisText).HasMaxLength(1000);
             p.Property(x => x.OnCallEmail).HasMaxLength(256);
+            p.Property(x => x.MeasurementPlan).HasMaxLength(400);
             p.HasIndex(x => x.Slug).IsUnique();
             p.Property(x => x.Version).IsConcurrencyToken();
         });
@@ -325,6 +330,28 @@ public sealed partial class RapportDb(
             r.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
             // The client's own requests; the practice admin handles them (no clinical content is in them beyond the client's reason).
             r.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || ViewerIsAdmin || x.ClientId == ViewerClientId);
+        });
+
+        builder.Entity<CheckInReminder>(r =>
+        {
+            // The idempotency key: one reminder per client, episode and due session, whichever instance sends it.
+            r.HasIndex(x => new { x.ClientId, x.EpisodeId, x.DueFor }).IsUnique();
+            r.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+            r.HasOne<CareEpisode>().WithMany().HasForeignKey(x => x.EpisodeId);
+            r.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+            r.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId);
+        });
+
+        builder.Entity<InRoomPass>(p =>
+        {
+            p.Property(x => x.TokenHash).HasMaxLength(64);
+            p.HasIndex(x => x.TokenHash).IsUnique();
+            p.HasOne<CareEpisode>().WithMany().HasForeignKey(x => x.EpisodeId);
+            p.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+            p.HasOne<StaffMember>().WithMany().HasForeignKey(x => x.StaffMemberId).OnDelete(DeleteBehavior.Restrict);
+            p.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+            // The member it is for (who redeems it) and the staff member who made it.
+            p.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId || x.StaffMemberId == ViewerStaffId);
         });
 
         builder.Entity<Invitation>(i =>

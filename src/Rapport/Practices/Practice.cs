@@ -30,5 +30,14 @@ public sealed class Practice
     /// Code of Practice gives for adult mental health records; each practice must set its own jurisdiction's rule.
     /// </summary>
     public int RetentionYears { get; set; } = 20;
+
+    /// <summary>Check-in reminders are not emailed between these local times (the practice's <see cref="TimeZone"/>); they wait until the end.</summary>
+    public TimeOnly QuietHoursStart { get; set; } = new(21, 0);
+
+    /// <summary>See <see cref="QuietHoursStart"/>.</summary>
+    public TimeOnly QuietHoursEnd { get; set; } = new(8, 0);
+
+    /// <summary>The practice's default measurement plan (<see cref="Measures.MeasurementPlan.Format"/>); <c>null</c> for Rapport's default.</summary>
+    public string? MeasurementPlan { get; set; }
     public Guid Version { get; set; } = Guid.NewGuid();
 }

@@ -64,4 +64,40 @@ public sealed class MeasurementPlanTests
         Assert.Equal(["gad-7"], For(" gad-7 , not-an-instrument").Select(p => p.InstrumentId));
         Assert.Same(Default, For(null));
     }
+
+    [Fact]
+    public void StoredPlan_WithTimings_RoundTrips_AndTheEpisodePlanWinsOverThePracticeDefault()
+    {
+        IReadOnlyList<PlannedMeasure> plan = [new("gad-7", MeasureTiming.AfterEachSession), new("phq-9", MeasureTiming.BeforeEachSession)];
+
+        Assert.Equal(plan, Parse(Format(plan)));
+        Assert.Equal(plan, For(Format(plan), "phq-9"));
+        Assert.Equal(["phq-9"], For(null, "phq-9").Select(p => p.InstrumentId));
+        Assert.Same(Default, For(null, null));
+    }
+
+    [Fact]
+    public void ChangingTheTiming_ChangesWhatIsDue()
+    {
+        var last = Held(1);
+        var sessions = new[] { last, Booked(6) };
+
+        Assert.Equal(last.Id, Assert.Single(Due(Parse("gad-7:AfterEachSession"), sessions, [], Now)).ForSession);
+        Assert.Equal(sessions[1].Id, Assert.Single(Due(Parse("gad-7:BeforeEachSession"), sessions, [], Now)).ForSession);
+    }
+
+    [Fact]
+    public void SessionCheck_IsDueForEachMemberWhoCame_NotForOneWhoWasAbsent()
+    {
+        var present = Guid.NewGuid();
+        var absent = Guid.NewGuid();
+        var last = Held(1);
+        var attendees = new[] { (last.Id, present) }.ToLookup(a => a.Item1, a => a.Item2);
+
+        var forPresent = Due(For("rapport-session-check"), ForMember([last], attendees, present), [], Now);
+        var forAbsent = Due(For("rapport-session-check"), ForMember([last], attendees, absent), [], Now);
+
+        Assert.Equal(last.Id, Assert.Single(forPresent).ForSession);
+        Assert.Empty(forAbsent);
+    }
 }

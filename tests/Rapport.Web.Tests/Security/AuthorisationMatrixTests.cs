@@ -79,6 +79,15 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         ["/episodes/{Id:guid}"] = p => p == Persona.Anonymous ? Redirect : Clients.Contains(p) ? Forbidden : CareTeam.Contains(p) ? Ok : NotFound,
         ["/clients/{Id:guid}"] = p => p == Persona.Anonymous ? Redirect : Clients.Contains(p) ? Forbidden : CareTeam.Contains(p) ? Ok : NotFound,
         ["/clients/{Id:guid}/report"] = p => p == Persona.Anonymous ? Redirect : Clients.Contains(p) ? Forbidden : CareTeam.Contains(p) ? Ok : NotFound,
+        // Recording sessions, the episode's plan and the in-room check-in: the care team only (the supervisor reads, does not record).
+        ["/episodes/{EpisodeId:guid}/sessions/new"] = CareTeamOnly,
+        ["/sessions/{SessionId:guid}/edit"] = CareTeamOnly,
+        ["/episodes/{EpisodeId:guid}/plan"] = CareTeamOnly,
+        ["/episodes/{EpisodeId:guid}/in-room"] = CareTeamOnly,
+        ["/admin/check-ins"] = p => Page(p, p is Persona.AdminWithoutBreakGlass or Persona.OtherPracticeTherapist),
+        // An unknown QR token: a client sees "expired or already used" (never which member it was for); others may not use it.
+        ["/check-in/room/{Token}"] = p => Page(p, Clients.Contains(p)),
+        ["/handover/end"] = p => p == Persona.Anonymous ? Redirect : Ok,
         ["/api/me"] = p => p == Persona.Anonymous ? Unauthorized : Ok,
         ["/api/caseload"] = p => Api(p, Clinicians.Contains(p)),
         ["/api/my/care"] = p => Api(p, Clients.Contains(p)),
@@ -90,12 +99,17 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
     {
         ["{**path:file}"] = "static files",
         ["/_framework/opaque-redirect"] = "Blazor framework plumbing",
+        ["/api/episodes/{episodeId:guid}/sessions"] = "POST only: W/Api/SessionApiTests.cs",
+        ["/api/sessions/{sessionId:guid}"] = "PUT only: W/Api/SessionApiTests.cs",
     };
 
     // ASP.NET Core Identity's own pages and endpoints: anonymous must never get a 200 from the Manage pages; the rest
     // are sign-in plumbing, probed only for "no server error". POST-only endpoints are covered by their own tests.
     private static bool IsIdentity(string pattern) =>
         pattern.StartsWith("/Account/", StringComparison.Ordinal) || pattern == "/Account/Manage" || pattern.StartsWith("/api/identity/", StringComparison.Ordinal);
+
+    private static int CareTeamOnly(Persona p) =>
+        p == Persona.Anonymous ? Redirect : !Clinicians.Contains(p) ? Forbidden : p == Persona.TreatingTherapist ? Ok : NotFound;
 
     private static int Page(Persona p, bool allowed) => p == Persona.Anonymous ? Redirect : allowed ? Ok : Forbidden;
 
@@ -208,6 +222,8 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
 
             return pattern
                 .Replace("{SessionId:guid}", session.ToString(), StringComparison.Ordinal)
+                .Replace("{EpisodeId:guid}", couple.ToString(), StringComparison.Ordinal)
+                .Replace("{Token}", "not-a-real-token", StringComparison.Ordinal)
                 .Replace("{Id:guid}", client11.ToString(), StringComparison.Ordinal)
                 .Replace("{id:guid}", client11.ToString(), StringComparison.Ordinal)
                 .Replace("{Code:int}", "404", StringComparison.Ordinal)

@@ -1,0 +1,166 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Rapport.Migrations.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class SessionsRemindersInRoom : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "MeasurementPlan",
+                table: "Practices",
+                type: "character varying(400)",
+                maxLength: 400,
+                nullable: true);
+
+            migrationBuilder.AddColumn<TimeOnly>(
+                name: "QuietHoursEnd",
+                table: "Practices",
+                type: "time without time zone",
+                nullable: false,
+                defaultValue: new TimeOnly(8, 0, 0));
+
+            migrationBuilder.AddColumn<TimeOnly>(
+                name: "QuietHoursStart",
+                table: "Practices",
+                type: "time without time zone",
+                nullable: false,
+                defaultValue: new TimeOnly(21, 0, 0));
+
+            migrationBuilder.AddColumn<bool>(
+                name: "RemindersOff",
+                table: "Clients",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.CreateTable(
+                name: "CheckInReminders",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    PracticeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClientId = table.Column<Guid>(type: "uuid", nullable: false),
+                    EpisodeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    DueFor = table.Column<Guid>(type: "uuid", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CheckInReminders", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CheckInReminders_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_CheckInReminders_Episodes_EpisodeId",
+                        column: x => x.EpisodeId,
+                        principalTable: "Episodes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "InRoomPasses",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    PracticeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    EpisodeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClientId = table.Column<Guid>(type: "uuid", nullable: false),
+                    StaffMemberId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UsedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_InRoomPasses", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_InRoomPasses_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_InRoomPasses_Episodes_EpisodeId",
+                        column: x => x.EpisodeId,
+                        principalTable: "Episodes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_InRoomPasses_StaffMembers_StaffMemberId",
+                        column: x => x.StaffMemberId,
+                        principalTable: "StaffMembers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CheckInReminders_ClientId_EpisodeId_DueFor",
+                table: "CheckInReminders",
+                columns: new[] { "ClientId", "EpisodeId", "DueFor" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CheckInReminders_EpisodeId",
+                table: "CheckInReminders",
+                column: "EpisodeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InRoomPasses_ClientId",
+                table: "InRoomPasses",
+                column: "ClientId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InRoomPasses_EpisodeId",
+                table: "InRoomPasses",
+                column: "EpisodeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InRoomPasses_StaffMemberId",
+                table: "InRoomPasses",
+                column: "StaffMemberId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InRoomPasses_TokenHash",
+                table: "InRoomPasses",
+                column: "TokenHash",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "CheckInReminders");
+
+            migrationBuilder.DropTable(
+                name: "InRoomPasses");
+
+            migrationBuilder.DropColumn(
+                name: "MeasurementPlan",
+                table: "Practices");
+
+            migrationBuilder.DropColumn(
+                name: "QuietHoursEnd",
+                table: "Practices");
+
+            migrationBuilder.DropColumn(
+                name: "QuietHoursStart",
+                table: "Practices");
+
+            migrationBuilder.DropColumn(
+                name: "RemindersOff",
+                table: "Clients");
+        }
+    }
+}

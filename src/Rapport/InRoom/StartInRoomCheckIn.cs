@@ -1,0 +1,143 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Access;
+using Rapport.Audit;
+using Rapport.Episodes;
+using Rapport.Invitations;
+using Rapport.Persistence;
+
+namespace Rapport.InRoom;
+
+/// <summary>
+/// A check-in in the room, started by a therapist on the care team for one member: a QR code the member scans with
+/// their own phone (a short-lived, single-use pointer that still asks them to sign in as themself), or handing this
+/// device over (the therapist's sign-in ends; the device shows only that member's check-in). Both are audited.
+/// See docs/decisions/0011-in-room-check-in.md.
+/// </summary>
+public sealed class StartInRoomCheckIn(RapportDb db, TimeProvider clock)
+{
+    public sealed record Member(Guid ClientId, string DisplayName, bool HasSignIn);
+
+    public sealed record View(Guid EpisodeId, string Title, IReadOnlyList<Member> Members);
+
+    public sealed record Pass(string Token, DateTime ExpiresAt, string MemberName);
+
+    public async Task<View?> LoadAsync(Guid episodeId, CancellationToken cancellationToken = default)
+    {
+        var episode = await CareTeamEpisodeAsync(episodeId, cancellationToken);
+        if (episode is null)
+        {
+            return null;
+        }
+
+        var members = await db.EpisodeMembers.AsNoTracking()
+            .Where(m => m.EpisodeId == episodeId && m.LeftOn == null)
+            .OrderBy(m => m.Client!.DisplayName)
+            .Select(m => new Member(m.ClientId, m.Client!.DisplayName, db.Users.Any(u => u.ClientId == m.ClientId)))
+            .ToListAsync(cancellationToken);
+        return new View(episode.Id, episode.Title, members);
+    }
+
+    /// <summary>A QR pass for one member: 15 minutes, once. Only its hash is stored.</summary>
+    public async Task<Outcome<Pass>> CreatePassAsync(Guid episodeId, Guid clientId, CancellationToken cancellationToken = default)
+    {
+        var (episode, member, error) = await CheckAsync(episodeId, clientId, cancellationToken);
+        if (error is not null)
+        {
+            return error.NotFound ? Outcome<Pass>.Missing() : Outcome<Pass>.Invalid(error.Errors);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var (token, hash) = InvitationTokens.Create();
+        var pass = new InRoomPass
+        {
+            PracticeId = episode!.PracticeId,
+            EpisodeId = episode.Id,
+            ClientId = clientId,
+            StaffMemberId = db.Viewer.StaffMemberId!.Value,
+            TokenHash = hash,
+            CreatedAt = now,
+            ExpiresAt = now + InRoomPass.Lifetime,
+        };
+        db.InRoomPasses.Add(pass);
+        await db.AddAuditEntryAsync(AuditAction.Create, nameof(InRoomPass), pass.Id.ToString(), episode.PracticeId, clientId, "In-room check-in: QR code shown", cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome<Pass>.Ok(new Pass(token, pass.ExpiresAt, member!.DisplayName));
+    }
+
+    /// <summary>
+    /// Checks a hand-over to one member and records it; returns the member's sign-in (user id) for the web layer to sign
+    /// this device in as them, in hand-over mode, after ending the therapist's sign-in.
+    /// </summary>
+    public async Task<Outcome<string>> HandOverAsync(Guid episodeId, Guid clientId, CancellationToken cancellationToken = default)
+    {
+        var (episode, _, error) = await CheckAsync(episodeId, clientId, cancellationToken);
+        if (error is not null)
+        {
+            return error.NotFound ? Outcome<string>.Missing() : Outcome<string>.Invalid(error.Errors);
+        }
+
+        var userId = await db.Users.Where(u => u.ClientId == clientId).Select(u => u.Id).FirstAsync(cancellationToken);
+        await db.AddAuditEntryAsync(AuditAction.Update, "InRoomHandOver", episode!.Id.ToString(), episode.PracticeId, clientId, "In-room check-in: device handed over", cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome<string>.Ok(userId);
+    }
+
+    private async Task<(CareEpisode? Episode, Member? Member, Outcome<bool>? Error)> CheckAsync(Guid episodeId, Guid clientId, CancellationToken cancellationToken)
+    {
+        var view = await LoadAsync(episodeId, cancellationToken);
+        if (view is null)
+        {
+            return (null, null, Outcome<bool>.Missing());
+        }
+
+        var member = view.Members.FirstOrDefault(m => m.ClientId == clientId);
+        if (member is null)
+        {
+            return (null, null, Outcome<bool>.Invalid("ClientId", "Choose a member of this episode."));
+        }
+
+        if (!member.HasSignIn)
+        {
+            return (null, null, Outcome<bool>.Invalid("ClientId", $"{member.DisplayName} has no sign-in yet: invite them first."));
+        }
+
+        var episode = await db.Episodes.AsNoTracking().FirstAsync(e => e.Id == episodeId, cancellationToken);
+        return (episode, member, null);
+    }
+
+    // The care team, not supervisors: starting a check-in is part of running the session.
+    private async Task<CareEpisode?> CareTeamEpisodeAsync(Guid episodeId, CancellationToken cancellationToken) =>
+        db.Viewer.StaffMemberId is not { } staffId
+            ? null
+            : await db.Episodes.AsNoTracking()
+                .Where(e => e.Id == episodeId && e.Status != EpisodeStatus.Ended && e.CareTeam.Any(t => t.StaffMemberId == staffId))
+                .FirstOrDefaultAsync(cancellationToken);
+}
+
+/// <summary>The member, signed in on their own phone, opens the QR link: once, within its time, and only as that member.</summary>
+public sealed class RedeemInRoomPass(RapportDb db, TimeProvider clock)
+{
+    public const string Unusable = "This code has expired or was already used. Ask your therapist for a new one, or start your check-in from My care.";
+
+    public async Task<Outcome<Guid>> HandleAsync(string? token, CancellationToken cancellationToken = default)
+    {
+        if (db.Viewer.ClientId is null || string.IsNullOrWhiteSpace(token) || token.Length > 100)
+        {
+            return Outcome<Guid>.Invalid("Token", Unusable);
+        }
+
+        // The relationship filter shows a client only passes made for them: another member's code is "unusable", not revealed.
+        var hash = InvitationTokens.Hash(token);
+        var pass = await db.InRoomPasses.FirstOrDefaultAsync(p => p.TokenHash == hash, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (pass is null || pass.UsedAt is not null || pass.ExpiresAt <= now)
+        {
+            return Outcome<Guid>.Invalid("Token", Unusable);
+        }
+
+        pass.UsedAt = now;
+        await db.AddAuditEntryAsync(AuditAction.Update, nameof(InRoomPass), pass.Id.ToString(), pass.PracticeId, pass.ClientId, "In-room check-in: QR code used", cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome<Guid>.Ok(pass.EpisodeId);
+    }
+}

@@ -1,0 +1,92 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+using Rapport.Access;
+using Rapport.Administration;
+using Rapport.InRoom;
+using Rapport.Persistence;
+using Rapport.Tests.Support;
+
+namespace Rapport.Tests.InRoom;
+
+/// <summary>The in-room QR pass: short-lived, single-use, only for its member; and the admin's quiet hours.</summary>
+public sealed class InRoomCheckInTests
+{
+    private static async Task<(Guid EpisodeId, Guid ClientId)> EpisodeOfAsync(TestDatabase database, string email)
+    {
+        var clientId = await database.ClientIdAsync(email);
+        await using var db = database.Open(Viewer.System);
+        var episodeId = await db.EpisodeMembers.Where(m => m.ClientId == clientId && m.Episode!.Status != Episodes.EpisodeStatus.Ended).Select(m => m.EpisodeId).FirstAsync();
+        return (episodeId, clientId);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task QrPass_ExpiresAfterFifteenMinutes(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (episodeId, clientId) = await EpisodeOfAsync(database, "client3@harbour.example");
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        string token;
+        await using (var therapist = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        {
+            var pass = await new StartInRoomCheckIn(therapist, clock).CreatePassAsync(episodeId, clientId);
+            Assert.True(pass.Succeeded, string.Join("; ", pass.Errors.Values));
+            token = pass.Value!.Token;
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
+        await using var client = database.Open(await database.ViewerForAsync("client3@harbour.example"));
+        var outcome = await new RedeemInRoomPass(client, clock).HandleAsync(token);
+
+        Assert.Equal(RedeemInRoomPass.Unusable, outcome.Errors["Token"]);
+        Assert.Null(await client.InRoomPasses.Select(p => p.UsedAt).SingleAsync());
+        // Only the hash is kept.
+        Assert.DoesNotContain(token, await client.InRoomPasses.Select(p => p.TokenHash).SingleAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task QrPass_ForSomeoneWhoIsNotAMember_OrByASupervisor_IsRefused(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (episodeId, _) = await EpisodeOfAsync(database, "client3@harbour.example");
+        var stranger = await database.ClientIdAsync("client1@harbour.example");
+        var member = await database.ClientIdAsync("client3@harbour.example");
+
+        await using (var therapist = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        {
+            var outcome = await new StartInRoomCheckIn(therapist, TimeProvider.System).CreatePassAsync(episodeId, stranger);
+            Assert.Equal("Choose a member of this episode.", outcome.Errors["ClientId"]);
+        }
+
+        await using (var supervisor = database.Open(await database.ViewerForAsync("supervisor@harbour.example")))
+        {
+            Assert.True((await new StartInRoomCheckIn(supervisor, TimeProvider.System).CreatePassAsync(episodeId, member)).NotFound);
+            Assert.True((await new StartInRoomCheckIn(supervisor, TimeProvider.System).HandOverAsync(episodeId, member)).NotFound);
+        }
+
+        await using var system = database.Open(Viewer.System);
+        Assert.False(await system.InRoomPasses.AnyAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task QuietHours_AreSetByTheAdmin_AndAMissingTimeChangesNothing(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var admin = database.Open(await database.ViewerForAsync("admin@harbour.example"));
+        var update = new UpdateReminderHours(admin);
+
+        var missing = await update.HandleAsync(new UpdateReminderHours.Form { QuietHoursStart = new TimeOnly(22, 0) });
+        Assert.Contains("Enter when quiet hours start and end", missing.Errors["QuietHoursStart"], StringComparison.Ordinal);
+        Assert.Equal(new TimeOnly(8, 0), (await update.LoadAsync())!.QuietHoursEnd);
+
+        Assert.True((await update.HandleAsync(new UpdateReminderHours.Form { QuietHoursStart = new TimeOnly(22, 0), QuietHoursEnd = new TimeOnly(7, 30) })).Succeeded);
+        await using var system = database.Open(Viewer.System);
+        var harbour = await system.Practices.SingleAsync(p => p.Slug == "harbour");
+        Assert.Equal((new TimeOnly(22, 0), new TimeOnly(7, 30)), (harbour.QuietHoursStart, harbour.QuietHoursEnd));
+
+        await using var therapist = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        Assert.True((await new UpdateReminderHours(therapist).HandleAsync(new UpdateReminderHours.Form { QuietHoursStart = new TimeOnly(1, 0), QuietHoursEnd = new TimeOnly(2, 0) })).NotFound);
+    }
+}

@@ -1,0 +1,152 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+using Rapport.Access;
+using Rapport.Clinical.Instruments;
+using Rapport.Email;
+using Rapport.Persistence;
+using Rapport.Reminders;
+using Rapport.Tests.Support;
+
+namespace Rapport.Tests.Reminders;
+
+/// <summary>Emailed check-in reminders: once per due session, opt-out, quiet hours, no clinical content.</summary>
+public sealed class CheckInReminderTests
+{
+    private const string Client3 = "client3@harbour.example";
+
+    // Midday in London tomorrow: outside the default quiet hours whatever time the tests run.
+    private static FakeTimeProvider Midday() => new(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1).AddHours(12), TimeSpan.Zero));
+
+    private static Task<int> RunAsync(RapportDb db, IMailer mailer, TimeProvider clock) =>
+        new SendCheckInReminders(db, mailer, clock, new EmailOptions { SiteUrl = "https://rapport.example" }).HandleAsync();
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task DueCheckIn_IsRemindedOnce_EvenAcrossRunsAndInstances(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var clock = Midday();
+        var mailer = new RecordingMailer();
+
+        await using (var db = database.Open(Viewer.System))
+        {
+            Assert.True(await RunAsync(db, mailer, clock) > 0);
+            Assert.Equal(0, await RunAsync(db, mailer, clock));
+        }
+
+        // A second app instance (its own context), and a restart later the same day: nothing new is due, nothing is sent.
+        clock.Advance(TimeSpan.FromHours(2));
+        await using (var other = database.Open(Viewer.System))
+        {
+            Assert.Equal(0, await RunAsync(other, mailer, clock));
+        }
+
+        Assert.Single(mailer.Sent, m => m.To == Client3);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TwoInstancesRunningAtOnce_SendEachReminderOnce(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var clock = Midday();
+        var mailer = new RecordingMailer();
+        await using var first = database.Open(Viewer.System);
+        await using var second = database.Open(Viewer.System);
+
+        await Task.WhenAll(RunAsync(first, mailer, clock), RunAsync(second, mailer, clock));
+
+        Assert.NotEmpty(mailer.Sent);
+        Assert.Single(mailer.Sent, m => m.To == Client3);
+        await using var db = database.Open(Viewer.System);
+        Assert.Equal(await db.CheckInReminders.Select(r => new { r.ClientId, r.EpisodeId }).Distinct().CountAsync(), mailer.Sent.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ClientWhoTurnedRemindersOff_IsNotEmailed(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var clientId = await database.ClientIdAsync(Client3);
+        await using (var client = database.Open(await database.ViewerForAsync(Client3)))
+        {
+            Assert.True((await new ChangeReminders(client).HandleAsync(on: false)).Succeeded);
+        }
+
+        var mailer = new RecordingMailer();
+        await using var db = database.Open(Viewer.System);
+        await RunAsync(db, mailer, Midday());
+
+        Assert.NotEmpty(mailer.Sent);
+        Assert.DoesNotContain(mailer.Sent, m => m.To == Client3);
+        Assert.False(await db.CheckInReminders.AnyAsync(r => r.ClientId == clientId));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ReminderDueInQuietHours_WaitsUntilTheyEnd(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        // 22:30 in London (UTC in winter, UTC+1 in summer: 21:30 UTC is inside 21:00–08:00 either way).
+        var clock = new FakeTimeProvider(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1).AddHours(21.5), TimeSpan.Zero));
+        var mailer = new RecordingMailer();
+        await using var db = database.Open(Viewer.System);
+
+        Assert.Equal(0, await RunAsync(db, mailer, clock));
+        clock.Advance(TimeSpan.FromHours(6));
+        Assert.Equal(0, await RunAsync(db, mailer, clock));
+        clock.Advance(TimeSpan.FromHours(5));
+        Assert.True(await RunAsync(db, mailer, clock) > 0);
+
+        Assert.Single(mailer.Sent, m => m.To == Client3);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Reminder_CarriesNoClinicalContent_OnlyTheLinkToSignIn(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var mailer = new RecordingMailer();
+        await using var db = database.Open(Viewer.System);
+        await RunAsync(db, mailer, Midday());
+        var names = await db.StaffMembers.Select(s => s.DisplayName).ToListAsync();
+
+        var mail = Assert.Single(mailer.Sent, m => m.To == Client3);
+        Assert.Equal("You have a check-in waiting", mail.Subject);
+        Assert.Contains("You have a check-in waiting. Sign in to Rapport to answer it", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("https://rapport.example/check-in", mail.TextBody, StringComparison.Ordinal);
+        foreach (var text in new[] { mail.Subject, mail.TextBody })
+        {
+            Assert.DoesNotContain(InstrumentCatalog.All, i => text.Contains(i.Title, StringComparison.OrdinalIgnoreCase) || text.Contains(i.Id, StringComparison.OrdinalIgnoreCase));
+            Assert.DoesNotContain("PHQ", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("score", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(names, n => text.Contains(n, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void QuietHours_CrossMidnight_InThePracticesTimeZone()
+    {
+        var practice = new Rapport.Practices.Practice { Name = "P", Slug = "p", TimeZone = "America/New_York" };
+
+        // 02:30 UTC is 21:30 in New York in winter: quiet; 13:00 UTC is 08:00 there: no longer quiet.
+        Assert.True(SendCheckInReminders.InQuietHours(practice, new DateTime(2026, 1, 15, 2, 30, 0, DateTimeKind.Utc)));
+        Assert.False(SendCheckInReminders.InQuietHours(practice, new DateTime(2026, 1, 15, 13, 0, 0, DateTimeKind.Utc)));
+        Assert.False(SendCheckInReminders.InQuietHours(practice, new DateTime(2026, 1, 15, 1, 30, 0, DateTimeKind.Utc)));
+    }
+
+    private sealed class RecordingMailer : IMailer
+    {
+        public List<OutgoingMail> Sent { get; } = [];
+
+        public Task SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default)
+        {
+            lock (Sent)
+            {
+                Sent.Add(mail);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}

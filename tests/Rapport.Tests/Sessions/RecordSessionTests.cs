@@ -1,0 +1,167 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Access;
+using Rapport.Audit;
+using Rapport.Measures;
+using Rapport.Persistence;
+using Rapport.Sessions;
+using Rapport.Tests.Support;
+
+namespace Rapport.Tests.Sessions;
+
+/// <summary>The care team records sessions; the schedule and who came drive what each member is asked.</summary>
+public sealed class RecordSessionTests
+{
+    private static async Task<(Guid EpisodeId, Guid Client11, Guid Client12)> CoupleAsync(TestDatabase database)
+    {
+        var client11 = await database.ClientIdAsync("client11@harbour.example");
+        var client12 = await database.ClientIdAsync("client12@harbour.example");
+        await using var db = database.Open(Viewer.System);
+        var episodeId = await db.EpisodeMembers.Where(m => m.ClientId == client11 && m.Episode!.Members.Any(o => o.ClientId == client12))
+            .Select(m => m.EpisodeId).SingleAsync();
+        return (episodeId, client11, client12);
+    }
+
+    private static RecordSession.Form Attended(DateTime localStart, params Guid[] attendees) => new()
+    {
+        Date = DateOnly.FromDateTime(localStart),
+        Time = TimeOnly.FromDateTime(localStart),
+        DurationMinutes = 50,
+        Setting = SessionSetting.Video,
+        Status = SessionStatus.Attended,
+        Attendees = [.. attendees],
+    };
+
+    private static async Task<IReadOnlyList<DueMeasure>> DueAsync(TestDatabase database, Guid episodeId, Guid clientId)
+    {
+        await using var db = database.Open(Viewer.System);
+        var episode = await db.Episodes.SingleAsync(e => e.Id == episodeId);
+        var (plan, sessions) = await MeasurementPlanQueries.LoadForMemberAsync(db, episode, clientId, CancellationToken.None);
+        var answers = await db.MeasureResponses.Where(r => r.EpisodeId == episodeId && r.ClientId == clientId)
+            .Select(r => new MeasurementPlan.Answered(r.InstrumentId, r.SubmittedAt)).ToListAsync();
+        return MeasurementPlan.Due(plan, sessions, answers, DateTime.UtcNow);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AttendedCoupleSession_MakesTheAllianceCheckDueForWhoCame_NotForTheAbsentPartner(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (episodeId, client11, client12) = await CoupleAsync(database);
+        // An hour ago, in London (the demo practice's zone).
+        var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+        var start = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow.AddHours(-1), london);
+
+        Session session;
+        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        {
+            var outcome = await new RecordSession(db, TimeProvider.System).AddAsync(episodeId, Attended(start, client11));
+            Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
+            session = outcome.Value!;
+        }
+
+        Assert.Equal(session.Id, (await DueAsync(database, episodeId, client11)).Single(d => d.InstrumentId == "rapport-session-check").ForSession);
+        Assert.DoesNotContain(await DueAsync(database, episodeId, client12), d => d.ForSession == session.Id && d.InstrumentId == "rapport-session-check");
+
+        await using var system = database.Open(Viewer.System);
+        var numbers = await system.Sessions.Where(s => s.EpisodeId == episodeId).OrderBy(s => s.StartsAt).Select(s => s.Number).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, numbers.Count), numbers);
+        var stored = await system.Sessions.Include(s => s.Attendees).SingleAsync(s => s.Id == session.Id);
+        Assert.Equal((SessionSetting.Video, 50), (stored.Setting, stored.DurationMinutes));
+        Assert.Equal([client11], stored.Attendees.Select(a => a.ClientId));
+        Assert.True(await system.AuditEntries.AnyAsync(a => a.RecordType == nameof(Session) && a.RecordId == session.Id.ToString() && a.Action == AuditAction.Create && a.ActorName != "Rapport"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task SessionBookedBetweenOthers_KeepsTheNumbersInDateOrder(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (episodeId, client11, client12) = await CoupleAsync(database);
+        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        var second = await db.Sessions.Where(s => s.EpisodeId == episodeId && s.Number == 2).Select(s => s.StartsAt).SingleAsync();
+
+        var outcome = await new RecordSession(db, TimeProvider.System).AddAsync(episodeId, Attended(second.AddDays(-1), client11, client12));
+
+        Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
+        Assert.Equal(2, outcome.Value!.Number);
+        var numbers = await db.Sessions.Where(s => s.EpisodeId == episodeId).OrderBy(s => s.StartsAt).Select(s => s.Number).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, numbers.Count), numbers);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task BadInput_IsRefusedWithAClearError_AndChangesNothing(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (episodeId, client11, _) = await CoupleAsync(database);
+        var stranger = await database.ClientIdAsync("client1@harbour.example");
+        var start = DateTime.UtcNow.AddHours(-2);
+        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        var record = new RecordSession(db, TimeProvider.System);
+        var before = await db.Sessions.CountAsync(s => s.EpisodeId == episodeId);
+
+        var nobody = await record.AddAsync(episodeId, Attended(start));
+        var valid = await record.AddAsync(episodeId, Attended(start, client11));
+        var shortForm = Attended(start, client11);
+        shortForm.DurationMinutes = 4;
+        var longForm = Attended(start, client11);
+        longForm.DurationMinutes = 241;
+        var notMember = await record.AddAsync(episodeId, Attended(start, client11, stranger));
+        var futureAttended = await record.AddAsync(episodeId, Attended(DateTime.UtcNow.AddDays(3), client11));
+
+        Assert.Equal("Tick who came. If nobody came, record the session as missed.", nobody.Errors["Attendees"]);
+        Assert.Contains("between 5 and 240 minutes", (await record.AddAsync(episodeId, shortForm)).Errors["DurationMinutes"], StringComparison.Ordinal);
+        Assert.Contains("between 5 and 240 minutes", (await record.AddAsync(episodeId, longForm)).Errors["DurationMinutes"], StringComparison.Ordinal);
+        Assert.Equal("Only members of this episode can attend its sessions.", notMember.Errors["Attendees"]);
+        Assert.True(futureAttended.Errors.ContainsKey("Status"));
+        Assert.True(valid.Succeeded);
+        Assert.Equal(before + 1, await db.Sessions.CountAsync(s => s.EpisodeId == episodeId));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task StaleVersion_IsAConflict_AndTheFirstEditStands(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (episodeId, _, _) = await CoupleAsync(database);
+        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        Guid sessionId;
+        RecordSession.Form stale;
+        await using (var db = database.Open(therapist))
+        {
+            sessionId = await db.Sessions.Where(s => s.EpisodeId == episodeId && s.Status == SessionStatus.Scheduled).Select(s => s.Id).FirstAsync();
+            stale = (await new RecordSession(db, TimeProvider.System).EditAsync(sessionId))!.Form;
+        }
+
+        await using (var first = database.Open(therapist))
+        {
+            var form = (await new RecordSession(first, TimeProvider.System).EditAsync(sessionId))!.Form;
+            form.DurationMinutes = 80;
+            Assert.True((await new RecordSession(first, TimeProvider.System).UpdateAsync(sessionId, form)).Succeeded);
+        }
+
+        await using var second = database.Open(therapist);
+        stale.DurationMinutes = 30;
+        stale.Setting = SessionSetting.Phone;
+        var outcome = await new RecordSession(second, TimeProvider.System).UpdateAsync(sessionId, stale);
+
+        Assert.Contains("Someone else changed this session", outcome.Errors["Version"], StringComparison.Ordinal);
+        await using var check = database.Open(Viewer.System);
+        Assert.Equal(80, await check.Sessions.Where(s => s.Id == sessionId).Select(s => s.DurationMinutes).SingleAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task OnlyTheCareTeam_RecordsSessions_NotTheSupervisorNorAnotherTherapist(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (episodeId, client11, _) = await CoupleAsync(database);
+        foreach (var email in new[] { "supervisor@harbour.example", "therapist2@harbour.example", "client11@harbour.example", "admin@harbour.example" })
+        {
+            await using var db = database.Open(await database.ViewerForAsync(email));
+            var record = new RecordSession(db, TimeProvider.System);
+            Assert.Null(await record.NewAsync(episodeId));
+            Assert.True((await record.AddAsync(episodeId, Attended(DateTime.UtcNow.AddHours(-2), client11))).NotFound, email);
+        }
+    }
+}
