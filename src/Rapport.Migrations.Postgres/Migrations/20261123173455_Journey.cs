@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Rapport.Migrations.Postgres.Migrations
 {
     /// <inheritdoc />
-    public partial class SessionsRemindersInRoom : Migration
+    public partial class Journey : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -23,14 +23,14 @@ namespace Rapport.Migrations.Postgres.Migrations
                 table: "Practices",
                 type: "time without time zone",
                 nullable: false,
-                defaultValue: new TimeOnly(8, 0, 0));
+                defaultValue: new TimeOnly(0, 0, 0));
 
             migrationBuilder.AddColumn<TimeOnly>(
                 name: "QuietHoursStart",
                 table: "Practices",
                 type: "time without time zone",
                 nullable: false,
-                defaultValue: new TimeOnly(21, 0, 0));
+                defaultValue: new TimeOnly(0, 0, 0));
 
             migrationBuilder.AddColumn<bool>(
                 name: "RemindersOff",
@@ -61,6 +61,38 @@ namespace Rapport.Migrations.Postgres.Migrations
                         onDelete: ReferentialAction.Restrict);
                     table.ForeignKey(
                         name: "FK_CheckInReminders_Episodes_EpisodeId",
+                        column: x => x.EpisodeId,
+                        principalTable: "Episodes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ClientGoals",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    PracticeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    EpisodeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClientId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Text = table.Column<string>(type: "text", nullable: false),
+                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    SetAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ClosedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClientGoals", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ClientGoals_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ClientGoals_Episodes_EpisodeId",
                         column: x => x.EpisodeId,
                         principalTable: "Episodes",
                         principalColumn: "Id",
@@ -116,6 +148,16 @@ namespace Rapport.Migrations.Postgres.Migrations
                 column: "EpisodeId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ClientGoals_ClientId_EpisodeId",
+                table: "ClientGoals",
+                columns: new[] { "ClientId", "EpisodeId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClientGoals_EpisodeId",
+                table: "ClientGoals",
+                column: "EpisodeId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_InRoomPasses_ClientId",
                 table: "InRoomPasses",
                 column: "ClientId");
@@ -142,6 +184,9 @@ namespace Rapport.Migrations.Postgres.Migrations
         {
             migrationBuilder.DropTable(
                 name: "CheckInReminders");
+
+            migrationBuilder.DropTable(
+                name: "ClientGoals");
 
             migrationBuilder.DropTable(
                 name: "InRoomPasses");
