@@ -16,6 +16,7 @@ using Rapport.Measures;
 using Rapport.Practices;
 using Rapport.Rights;
 using Rapport.Privacy;
+using Rapport.Progress;
 using Rapport.Sessions;
 using Rapport.Staff;
 
@@ -59,6 +60,7 @@ public sealed partial class RapportDb(
     public DbSet<RiskAlert> RiskAlerts => Set<RiskAlert>();
     public DbSet<ClientNote> ClientNotes => Set<ClientNote>();
     public DbSet<RightsRequest> RightsRequests => Set<RightsRequest>();
+    public DbSet<PracticeExpectedModel> PracticeExpectedModels => Set<PracticeExpectedModel>();
 
     public Viewer Viewer => viewerSource.Current;
 
@@ -349,6 +351,7 @@ public sealed partial class RapportDb(
             g.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         });
 
+        ConfigureExpectedModels(builder);
         EncryptMarkedProperties(builder);
     }
 
