@@ -87,6 +87,7 @@ builder.Services.AddSingleton<IEmailSender<RapportUser>, IdentityMailSender>();
 builder.Services.AddHostedService<FirstRun>();
 builder.Services.AddRapportRateLimits(builder.Configuration);
 builder.Services.AddHostedService<RiskAlertEscalation>();
+builder.Services.AddHostedService<ExpectedModelRefresh>();
 builder.Services.AddHealthChecks().AddDbContextCheck<RapportDb>("database", tags: ["ready"]);
 
 var app = builder.Build();
