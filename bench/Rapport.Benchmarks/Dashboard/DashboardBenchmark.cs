@@ -60,7 +60,7 @@ public class DashboardBenchmark
             }
 
             var user = db.Users.Where(u => u.Email!.StartsWith("therapist1@bench-")).OrderBy(u => u.Email).First();
-            StoreFittedModel(db, user.PracticeId!.Value);
+            StoreFittedModel(db, user.PracticeId);
             _therapist = new Viewer { UserId = user.Id, PracticeId = user.PracticeId, StaffMemberId = user.StaffMemberId, Roles = Rapport.Staff.StaffRoles.Therapist };
             Console.WriteLine($"// {Clients} clients, {db.MeasureResponses.Count()} responses in {_options.Path}");
         }
