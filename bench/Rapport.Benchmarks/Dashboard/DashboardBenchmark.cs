@@ -74,6 +74,15 @@ public class DashboardBenchmark
         return rows.Count;
     }
 
+    /// <summary>What the practice's model adds to each dashboard: a new context, the look-up of its rows and their restore.</summary>
+    [Benchmark]
+    public async Task<bool> PracticeModelLookup()
+    {
+        await using var db = Open(_therapist);
+        var models = await ExpectedModels.LoadAsync(db, _therapist.PracticeId);
+        return models.IsFitted("phq-9");
+    }
+
     /// <summary>
     /// The synthetic practice has no finished episodes, so give it the row the background refit leaves for a practice
     /// that has them (fitted on a simulated cohort): every dashboard then pays the real look-up and restore of the
