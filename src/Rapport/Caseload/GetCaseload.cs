@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Clinical.Alliance;
-using Rapport.Clinical.ExpectedResponse;
 using Rapport.Clinical.Instruments;
 using Rapport.Episodes;
 using Rapport.Measures;
