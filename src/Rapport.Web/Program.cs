@@ -88,6 +88,7 @@ builder.Services.AddHostedService<FirstRun>();
 builder.Services.AddRapportRateLimits(builder.Configuration);
 builder.Services.AddHostedService<RiskAlertEscalation>();
 builder.Services.AddHostedService<CheckInReminderService>();
+builder.Services.AddHostedService<ExpectedModelRefresh>();
 builder.Services.AddHealthChecks().AddDbContextCheck<RapportDb>("database", tags: ["ready"]);
 
 var app = builder.Build();

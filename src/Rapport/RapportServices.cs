@@ -22,6 +22,7 @@ public static class RapportServices
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<GetCaseload>();
+        services.AddSingleton<Progress.ExpectedModelCache>();
         services.AddScoped<GetClientRecord>();
         services.AddScoped<GetMyCare>();
         services.AddScoped<ExportMyRecord>();

@@ -171,10 +171,59 @@ public sealed class RegressionModel : ExpectedResponseModel
         : base(id, direction, tolerance, $"Refitted on {episodes} practice episodes: per-session OLS of score on intake (Finch, Lambert & Schaalje 2001 style)")
     {
         _bySession = bySession;
+        Episodes = episodes;
     }
 
     /// <summary>Intercept, slope on intake and residual SD for sessions 2, 3, … (index 0 = session 2).</summary>
     public IReadOnlyList<(double Intercept, double Slope, double ResidualSd)> Coefficients => _bySession;
+
+    /// <summary>How many episodes the model was fitted on.</summary>
+    public int Episodes { get; }
+
+    /// <summary>The numbers that define this model, to store it and restore it later with <see cref="Restore"/> without refitting.</summary>
+    public ExpectedModelParameters ToParameters() =>
+        new(InstrumentId, Tolerance, Episodes, [.. _bySession.Select(c => new SessionFit(c.Intercept, c.Slope, c.ResidualSd))]);
+
+    /// <summary>
+    /// Rebuilds a fitted model from its stored parameters: the same bands as the model <see cref="ToParameters"/> came from.
+    /// Throws <see cref="ArgumentException"/> when the parameters are for another instrument or are not a usable model
+    /// (no sessions, a negative or non-finite tolerance or residual SD, non-finite coefficients).
+    /// </summary>
+    public static RegressionModel Restore(Instrument instrument, ExpectedModelParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(instrument);
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (!string.Equals(parameters.InstrumentId, instrument.Id, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"the parameters are for {parameters.InstrumentId}, not {instrument.Id}", nameof(parameters));
+        }
+
+        if (parameters.Sessions is null || parameters.Sessions.Count == 0)
+        {
+            throw new ArgumentException("a fitted model needs at least one session's coefficients", nameof(parameters));
+        }
+
+        if (!double.IsFinite(parameters.Tolerance) || parameters.Tolerance < 0)
+        {
+            throw new ArgumentException($"tolerance must be a finite number of SDs, 0 or more (was {parameters.Tolerance})", nameof(parameters));
+        }
+
+        if (parameters.Episodes < 1)
+        {
+            throw new ArgumentException($"a fitted model comes from at least one episode (was {parameters.Episodes})", nameof(parameters));
+        }
+
+        foreach (var s in parameters.Sessions)
+        {
+            if (!double.IsFinite(s.Intercept) || !double.IsFinite(s.Slope) || !double.IsFinite(s.ResidualSd) || s.ResidualSd < 0)
+            {
+                throw new ArgumentException("every session needs a finite intercept and slope and a finite residual SD of 0 or more", nameof(parameters));
+            }
+        }
+
+        return new RegressionModel(instrument.Id, instrument.Scoring.Direction, parameters.Tolerance,
+            [.. parameters.Sessions.Select(s => (s.Intercept, s.Slope, s.ResidualSd))], parameters.Episodes);
+    }
 
     internal static RegressionModel FitCore(Instrument instrument, IReadOnlyList<EpisodeSeries> episodes, double tolerance, int minEpisodes)
     {

@@ -1,11 +1,11 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Clinical.Alliance;
-using Rapport.Clinical.ExpectedResponse;
 using Rapport.Clinical.Instruments;
 using Rapport.Episodes;
 using Rapport.Measures;
 using Rapport.Persistence;
+using Rapport.Progress;
 using Rapport.Sessions;
 
 namespace Rapport.Caseload;
@@ -29,7 +29,7 @@ public sealed record Attention(AttentionKind Kind, string Text, DateTime? At = n
 /// alliance, then not-on-track, overdue check-ins and new notes; within a tier, more concerns first; then their own
 /// before supervisees', then next session first.
 /// </summary>
-public sealed class GetCaseload(RapportDb db, TimeProvider clock)
+public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelCache? expectedModels = null)
 {
     public sealed record Row(
         Guid ClientId,
@@ -115,7 +115,9 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock)
 
         var phq9 = InstrumentCatalog.Get("phq-9");
         var sessionCheck = InstrumentCatalog.Get("rapport-session-check");
-        var expected = ExpectedResponseModel.Default(phq9);
+        // The practice's own fitted model once the background refit has stored one, else the documented default.
+        var models = await ExpectedModels.LoadAsync(db, db.Viewer.PracticeId, expectedModels, cancellationToken);
+        var expected = models.For(phq9);
 
         // Couples, families and groups: members whose Session Check at the latest session they all rated differs by more
         // than the reliable change (split alliance). Raised on the lowest-scoring member's row.
@@ -188,7 +190,7 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock)
                 {
                     var band = expected.Band(symptoms[0], session);
                     attention.Add(new Attention(AttentionKind.NotOnTrack,
-                        F($"Not on track: PHQ-9 {symptoms[^1]} at session {session}, above the expected band {Math.Round(band.Lower)}–{Math.Round(band.Upper)} (intake {symptoms[0]})")));
+                        F($"Not on track: PHQ-9 {symptoms[^1]} at session {session}, above the expected band {Math.Round(band.Lower)}–{Math.Round(band.Upper)} (intake {symptoms[0]}; band {models.Basis(phq9.Id)})")));
                 }
             }
 

@@ -13,7 +13,7 @@ namespace Rapport.Clients;
 /// in a couple or group). Returns null when the viewer has no care relationship (the caller answers 404).
 /// Every record returned is one "read" entry in the audit trail (HIPAA 164.312(b)), written before the data leaves.
 /// </summary>
-public sealed class GetClientRecord(RapportDb db)
+public sealed class GetClientRecord(RapportDb db, ExpectedModelCache? expectedModels = null)
 {
     private readonly AuditTrail _audit = new(db);
 
@@ -81,11 +81,12 @@ public sealed class GetClientRecord(RapportDb db)
             .Select(r => new { r.EpisodeId, View = new ScoreView(r.InstrumentId, r.SubmittedAt, r.Total), Answers = new ProgressResponse(r.InstrumentId, r.SubmittedAt, r.SessionId, r.Total, r.AnswersJson) })
             .ToListAsync(cancellationToken);
 
+        var models = await ExpectedModels.LoadAsync(db, client.PracticeId, expectedModels, cancellationToken);
         await _audit.RecordReadAsync(nameof(Client), client.Id, client.PracticeId, client.Id, cancellationToken);
         return new Record(client.Id, client.DisplayName, client.DateOfBirth, [.. episodes.Select(e => new EpisodeView(
             e.Id, e.Title, e.Format, e.Status, e.ReferralReason, e.StartedOn, e.EndedOn, e.Therapists, e.OtherMembers, e.Sessions,
             [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)],
             EpisodeProgress.Build([.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.Answers)],
-                [.. e.Sessions.Select(s => new ProgressSession(s.Id, s.Number, s.Status))])))]);
+                [.. e.Sessions.Select(s => new ProgressSession(s.Id, s.Number, s.Status))], models)))]);
     }
 }

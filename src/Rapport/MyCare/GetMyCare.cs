@@ -14,7 +14,7 @@ namespace Rapport.MyCare;
 /// The client's own reads are audited too (one entry per view), so a practice can see a hijacked client account
 /// at work; the client's "who has looked at my record" page lists staff only (docs/decisions/0007-audit-trail.md).
 /// </summary>
-public sealed class GetMyCare(RapportDb db)
+public sealed class GetMyCare(RapportDb db, ExpectedModelCache? expectedModels = null)
 {
     private readonly AuditTrail _audit = new(db);
 
@@ -64,9 +64,10 @@ public sealed class GetMyCare(RapportDb db)
             .Select(r => new { r.EpisodeId, View = new ScoreView(r.InstrumentId, r.SubmittedAt, r.Total), Answers = new ProgressResponse(r.InstrumentId, r.SubmittedAt, r.SessionId, r.Total, r.AnswersJson) })
             .ToListAsync(cancellationToken);
 
+        var models = await ExpectedModels.LoadAsync(db, me.PracticeId, expectedModels, cancellationToken);
         await _audit.RecordReadAsync(nameof(Client), me.Id, me.PracticeId, me.Id, cancellationToken);
         return new View(me.DisplayName, [.. episodes.Select(e => new EpisodeView(e.Id, e.Format, e.Status, e.StartedOn, e.EndedOn,
             e.Therapists, e.Sessions, [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)],
-            EpisodeProgress.Build([.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.Answers)], e.SessionIds)))]);
+            EpisodeProgress.Build([.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.Answers)], e.SessionIds, models)))]);
     }
 }

@@ -19,6 +19,7 @@ using Rapport.Practices;
 using Rapport.Reminders;
 using Rapport.Rights;
 using Rapport.Privacy;
+using Rapport.Progress;
 using Rapport.Sessions;
 using Rapport.Staff;
 
@@ -65,6 +66,7 @@ public sealed partial class RapportDb(
     public DbSet<RightsRequest> RightsRequests => Set<RightsRequest>();
     public DbSet<CheckInReminder> CheckInReminders => Set<CheckInReminder>();
     public DbSet<InRoomPass> InRoomPasses => Set<InRoomPass>();
+    public DbSet<PracticeExpectedModel> PracticeExpectedModels => Set<PracticeExpectedModel>();
 
     public Viewer Viewer => viewerSource.Current;
 
@@ -395,6 +397,7 @@ public sealed partial class RapportDb(
             g.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         });
 
+        ConfigureExpectedModels(builder);
         EncryptMarkedProperties(builder);
     }
 

@@ -93,10 +93,14 @@ public sealed record EpisodeProgress(IReadOnlyList<OutcomeSeries> Outcomes, Alli
 
     public bool IsEmpty => Outcomes.Count == 0 && Alliance is null;
 
-    public static EpisodeProgress Build(IReadOnlyList<ProgressResponse> responses, IReadOnlyList<ProgressSession> sessions)
+    /// <param name="responses">The client's own answers in this episode.</param>
+    /// <param name="sessions">The episode's sessions.</param>
+    /// <param name="models">The practice's expected-response models (<see cref="ExpectedModels.LoadAsync"/>); the documented default when null.</param>
+    public static EpisodeProgress Build(IReadOnlyList<ProgressResponse> responses, IReadOnlyList<ProgressSession> sessions, ExpectedModels? models = null)
     {
         ArgumentNullException.ThrowIfNull(responses);
         ArgumentNullException.ThrowIfNull(sessions);
+        models ??= ExpectedModels.Defaults;
         var numbers = sessions.ToDictionary(s => s.Id, s => s.Number);
         int? Number(ProgressResponse r) => r.SessionId is { } id && numbers.TryGetValue(id, out var n) ? n : null;
         var ordered = responses.OrderBy(r => r.SubmittedAt).ToList();
@@ -107,7 +111,7 @@ public sealed record EpisodeProgress(IReadOnlyList<OutcomeSeries> Outcomes, Alli
             var scored = ordered.Where(r => r.InstrumentId == id && r.Total is not null).ToList();
             if (scored.Count > 0)
             {
-                outcomes.Add(BuildOutcome(InstrumentCatalog.Get(id), scored, Number));
+                outcomes.Add(BuildOutcome(InstrumentCatalog.Get(id), scored, Number, models));
             }
         }
 
@@ -147,10 +151,10 @@ public sealed record EpisodeProgress(IReadOnlyList<OutcomeSeries> Outcomes, Alli
         _ => instrumentId,
     };
 
-    private static OutcomeSeries BuildOutcome(Instrument instrument, List<ProgressResponse> scored, Func<ProgressResponse, int?> number)
+    private static OutcomeSeries BuildOutcome(Instrument instrument, List<ProgressResponse> scored, Func<ProgressResponse, int?> number, ExpectedModels models)
     {
         // The same model and the same session index (nth score, 1 = intake) as the dashboard's not-on-track line.
-        var model = ExpectedResponseModel.Default(instrument);
+        var model = models.For(instrument);
         var intake = scored[0].Total!.Value;
         var points = scored.Select((r, i) =>
         {
@@ -177,7 +181,7 @@ public sealed record EpisodeProgress(IReadOnlyList<OutcomeSeries> Outcomes, Alli
         }
 
         return new OutcomeSeries(instrument.Id, NameOf(instrument.Id), instrument.Scoring.TotalMin, instrument.Scoring.TotalMax,
-            instrument.Scoring.Caseness?.Threshold, rc, points, category, changeBy, model.Source);
+            instrument.Scoring.Caseness?.Threshold, rc, points, category, changeBy, models.Describe(instrument));
     }
 
     private static AllianceSeries BuildAlliance(Instrument instrument, List<ProgressResponse> checks, Func<ProgressResponse, int?> number)
