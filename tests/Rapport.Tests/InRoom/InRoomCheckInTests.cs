@@ -15,7 +15,7 @@ public sealed class InRoomCheckInTests
     {
         var clientId = await database.ClientIdAsync(email);
         await using var db = database.Open(Viewer.System);
-        var episodeId = await db.EpisodeMembers.Where(m => m.ClientId == clientId && m.Episode!.Status != Episodes.EpisodeStatus.Ended).Select(m => m.EpisodeId).FirstAsync();
+        var episodeId = await db.EpisodeMembers.Where(m => m.ClientId == clientId && m.Episode!.Status != global::Rapport.Episodes.EpisodeStatus.Ended).Select(m => m.EpisodeId).FirstAsync();
         return (episodeId, clientId);
     }
 

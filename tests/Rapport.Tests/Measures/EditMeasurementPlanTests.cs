@@ -29,7 +29,7 @@ public sealed class EditMeasurementPlanTests
     {
         var clientId = await database.ClientIdAsync(email);
         await using var db = database.Open(Viewer.System);
-        return await db.EpisodeMembers.Where(m => m.ClientId == clientId && m.Episode!.Status != Episodes.EpisodeStatus.Ended).Select(m => m.EpisodeId).FirstAsync();
+        return await db.EpisodeMembers.Where(m => m.ClientId == clientId && m.Episode!.Status != global::Rapport.Episodes.EpisodeStatus.Ended).Select(m => m.EpisodeId).FirstAsync();
     }
 
     private static async Task<string?> FirstAskedAsync(TestDatabase database)
