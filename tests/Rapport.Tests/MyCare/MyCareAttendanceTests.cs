@@ -28,7 +28,11 @@ public sealed class MyCareAttendanceTests
         {
             await using var db = database.Open(await database.ViewerForAsync(email));
             var episode = (await new GetMyCare(db).HandleAsync())!.Episodes.Single(e => e.Id == episodeId);
-            return (episode.Sessions.Count(s => s.Status == SessionStatus.Attended), episode.MyProgress.Outcome?.AttendedSessions);
+            var export = (await new ExportMyRecord(db, TimeProvider.System).HandleAsync())!;
+            var listed = episode.Sessions.Count(s => s.Status == SessionStatus.Attended);
+            // The export says the same as the page.
+            Assert.Contains(export.Episodes, x => x.StartedOn == episode.StartedOn && x.Sessions.Count(s => s.Status == SessionStatus.Attended) == listed);
+            return (listed, episode.MyProgress.Outcome?.AttendedSessions);
         }
 
         async Task<int?> JudgedByTherapistAsync()
