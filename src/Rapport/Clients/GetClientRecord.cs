@@ -67,6 +67,9 @@ public sealed class GetClientRecord(RapportDb db, ExpectedModelCache? expectedMo
                 OtherMembers = e.Members.Count(m => m.ClientId != clientId),
                 Sessions = e.Sessions.OrderBy(s => s.StartsAt)
                     .Select(s => new SessionView(s.Id, s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.Status)).ToList(),
+                // Sessions of a couple or group held without this client: not attended by them, for their own outcome.
+                Missed = e.Sessions.Where(s => s.Status == SessionStatus.Attended && s.Attendees.Any() && !s.Attendees.Any(a => a.ClientId == clientId))
+                    .Select(s => s.Id).ToList(),
             })
             .ToListAsync(cancellationToken);
         if (episodes.Count == 0)
@@ -87,6 +90,6 @@ public sealed class GetClientRecord(RapportDb db, ExpectedModelCache? expectedMo
             e.Id, e.Title, e.Format, e.Status, e.ReferralReason, e.StartedOn, e.EndedOn, e.Therapists, e.OtherMembers, e.Sessions,
             [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)],
             EpisodeProgress.Build([.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.Answers)],
-                [.. e.Sessions.Select(s => new ProgressSession(s.Id, s.Number, s.Status))], models)))]);
+                [.. e.Sessions.Select(s => new ProgressSession(s.Id, s.Number, e.Missed.Contains(s.Id) ? SessionStatus.DidNotAttend : s.Status))], models)))]);
     }
 }

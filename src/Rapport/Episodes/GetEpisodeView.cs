@@ -98,8 +98,12 @@ public sealed class GetEpisodeView(RapportDb db, TimeProvider clock)
         var phq9 = InstrumentCatalog.Get(InstrumentCatalog.Phq9Id);
         var gad7 = InstrumentCatalog.Get(InstrumentCatalog.Gad7Id);
         var check = InstrumentCatalog.Get(InstrumentCatalog.SessionCheckId);
-        var plan = MeasurementPlan.For(episode.MeasurementPlan);
+        // The same plan and attendance rules as the check-in and the dashboard (MeasurementPlanQueries.LoadForMemberAsync).
+        var practicePlan = await db.Practices.AsNoTracking().Where(p => p.Id == episode.PracticeId).Select(p => p.MeasurementPlan).FirstOrDefaultAsync(cancellationToken);
+        var plan = MeasurementPlan.For(episode.MeasurementPlan, practicePlan);
         var slots = sessions.Select(s => new MeasurementPlan.SessionSlot(s.Id, s.StartsAt, s.DurationMinutes, s.Status)).ToList();
+        var attendees = sessions.Where(s => s.Status == SessionStatus.Attended)
+            .SelectMany(s => s.Attendees.Select(a => (s.Id, ClientId: a))).ToLookup(a => a.Id, a => a.ClientId);
         var held = sessions.Where(s => s.Status == SessionStatus.Attended && s.StartsAt <= now).ToList();
 
         var views = new List<MemberView>();
@@ -122,7 +126,7 @@ public sealed class GetEpisodeView(RapportDb db, TimeProvider clock)
 
             var heldSinceJoining = held.Where(s => DateOnly.FromDateTime(s.StartsAt) >= member.JoinedOn && (member.LeftOn is null || DateOnly.FromDateTime(s.StartsAt) <= member.LeftOn)).ToList();
             var due = member.LeftOn is null
-                ? MeasurementPlan.Due(plan, slots, [.. mine.Select(r => new MeasurementPlan.Answered(r.InstrumentId, r.SubmittedAt))], now)
+                ? MeasurementPlan.Due(plan, MeasurementPlan.ForMember(slots, attendees, member.ClientId), [.. mine.Select(r => new MeasurementPlan.Answered(r.InstrumentId, r.SubmittedAt))], now)
                 : [];
             views.Add(new MemberView(
                 member.ClientId, member.DisplayName, member.JoinedOn, member.LeftOn,

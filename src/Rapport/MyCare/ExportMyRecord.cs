@@ -74,7 +74,10 @@ public sealed class ExportMyRecord(RapportDb db, TimeProvider clock)
                 Therapists = e.CareTeam.Select(t => t.StaffMember!.DisplayName).ToList(),
                 // Only sessions this client attended or was booked for as a member; attendee lists are not exported.
                 Sessions = e.Sessions.OrderBy(s => s.StartsAt)
-                    .Select(s => new SessionExport(s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.Status)).ToList(),
+                    .Select(s => new SessionExport(s.Number, s.StartsAt, s.DurationMinutes, s.Setting,
+                        // A couple or group session held without this client was not attended by them.
+                        s.Status == SessionStatus.Attended && s.Attendees.Any() && !s.Attendees.Any(a => a.ClientId == clientId)
+                            ? SessionStatus.DidNotAttend : s.Status)).ToList(),
             })
             .ToListAsync(cancellationToken);
         var answers = await db.MeasureResponses.AsNoTracking()

@@ -52,8 +52,11 @@ public sealed class GetMyCare(RapportDb db, ExpectedModelCache? expectedModels =
                 e.EndedOn,
                 Therapists = e.CareTeam.Select(t => t.StaffMember!.DisplayName).ToList(),
                 Sessions = e.Sessions.OrderBy(s => s.StartsAt)
-                    .Select(s => new SessionView(s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.Status)).ToList(),
-                SessionIds = e.Sessions.Select(s => new ProgressSession(s.Id, s.Number, s.Status)).ToList(),
+                    .Select(s => new { s.Id, View = new SessionView(s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.Status) }).ToList(),
+                // In a couple or group, a session held without this client (attendees recorded, they not among them) was
+                // not attended by them: as the measurement plan counts it (MeasurementPlan.ForMember).
+                Missed = e.Sessions.Where(s => s.Status == SessionStatus.Attended && s.Attendees.Any() && !s.Attendees.Any(a => a.ClientId == clientId))
+                    .Select(s => s.Id).ToList(),
             })
             .ToListAsync(cancellationToken);
 
@@ -66,8 +69,13 @@ public sealed class GetMyCare(RapportDb db, ExpectedModelCache? expectedModels =
 
         var models = await ExpectedModels.LoadAsync(db, me.PracticeId, expectedModels, cancellationToken);
         await _audit.RecordReadAsync(nameof(Client), me.Id, me.PracticeId, me.Id, cancellationToken);
-        return new View(me.DisplayName, [.. episodes.Select(e => new EpisodeView(e.Id, e.Format, e.Status, e.StartedOn, e.EndedOn,
-            e.Therapists, e.Sessions, [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)],
-            EpisodeProgress.Build([.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.Answers)], e.SessionIds, models)))]);
+        return new View(me.DisplayName, [.. episodes.Select(e =>
+        {
+            var sessions = e.Sessions.Select(s => e.Missed.Contains(s.Id) ? s with { View = s.View with { Status = SessionStatus.DidNotAttend } } : s).ToList();
+            return new EpisodeView(e.Id, e.Format, e.Status, e.StartedOn, e.EndedOn,
+                e.Therapists, [.. sessions.Select(s => s.View)], [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)],
+                EpisodeProgress.Build([.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.Answers)],
+                    [.. sessions.Select(s => new ProgressSession(s.Id, s.View.Number, s.View.Status))], models));
+        })]);
     }
 }

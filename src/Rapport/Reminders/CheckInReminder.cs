@@ -11,7 +11,11 @@ public sealed class CheckInReminder
     public Guid ClientId { get; init; }
     public Guid EpisodeId { get; init; }
 
-    /// <summary>The session the due check-in belongs to; <see cref="Guid.Empty"/> when it belongs to none (preferences at the start).</summary>
+    /// <summary>
+    /// The session the due check-in belongs to; <see cref="Guid.Empty"/> when it belongs to none (preferences at the start).
+    /// The alliance check after a session has its own key (<see cref="SendCheckInReminders.KeyFor"/>), apart from the
+    /// check-in before it.
+    /// </summary>
     public Guid DueFor { get; init; }
     public DateTime SentAt { get; init; }
 }

@@ -75,7 +75,7 @@ public sealed class SendCheckInReminders(RapportDb db, IMailer mailer, TimeProvi
         // Only what the check-in can actually ask (an instrument without its licensed wording is not asked).
         var keys = MeasurementPlan.Due(plan, sessions, answers, now)
             .Where(d => InstrumentCatalog.TryGet(d.InstrumentId, out var i) && i.IsUsable && i.HasWording)
-            .Select(d => d.ForSession ?? Guid.Empty)
+            .Select(d => KeyFor(d, plan))
             .Distinct()
             .ToList();
         if (keys.Count == 0)
@@ -118,6 +118,32 @@ public sealed class SendCheckInReminders(RapportDb db, IMailer mailer, TimeProvi
 
         Forget(claims);
         return true;
+    }
+
+    /// <summary>
+    /// The reminder's key: the session the due check-in belongs to. The check-in before a session and the alliance check
+    /// after it are two reminders, so the after-session one gets its own key (the session id with every bit flipped);
+    /// otherwise, once the client was reminded before a session, they would never be reminded of the check after it.
+    /// </summary>
+    internal static Guid KeyFor(DueMeasure due, IReadOnlyList<PlannedMeasure> plan)
+    {
+        if (due.ForSession is not { } session)
+        {
+            return Guid.Empty;
+        }
+
+        if (plan.FirstOrDefault(p => p.InstrumentId == due.InstrumentId)?.Timing != MeasureTiming.AfterEachSession)
+        {
+            return session;
+        }
+
+        var bytes = session.ToByteArray();
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)~bytes[i];
+        }
+
+        return new Guid(bytes);
     }
 
     private void Forget(IEnumerable<CheckInReminder> claims)

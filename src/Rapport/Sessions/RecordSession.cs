@@ -139,8 +139,10 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
                 return Conflict();
             }
 
-            // Compare against the version the editor saw, so a change in between fails at the database too.
+            // Compare against the version the editor saw, so a change in between fails at the database too. Marking it
+            // modified makes every edit a new version, also one that only changes who came (attendees are other rows).
             db.Entry(session).Property(s => s.Version).OriginalValue = version;
+            db.Entry(session).Property(s => s.Version).IsModified = true;
         }
 
         session.StartsAt = startsAt;

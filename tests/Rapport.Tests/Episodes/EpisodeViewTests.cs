@@ -64,6 +64,53 @@ public sealed class EpisodeViewTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task WhatIsDue_FollowsWhoCameAndThePracticePlan_AsTheCheckInDoes(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var couple = await EpisodeOfAsync(database, "client11@harbour.example", EpisodeFormat.Couple);
+        var client11 = await database.ClientIdAsync("client11@harbour.example");
+        var client12 = await database.ClientIdAsync("client12@harbour.example");
+        await using (var system = database.Open(Viewer.System))
+        {
+            // The practice asks only PHQ-9 before sessions and the Session Check after them (no GAD-7, no C-NIP).
+            var practiceId = await system.Episodes.Where(e => e.Id == couple).Select(e => e.PracticeId).SingleAsync();
+            var practice = await system.Practices.SingleAsync(p => p.Id == practiceId);
+            practice.MeasurementPlan = "phq-9:BeforeEachSession,rapport-session-check:AfterEachSession";
+            await system.SaveChangesAsync();
+        }
+
+        var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+        Rapport.Sessions.Session session;
+        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        {
+            // An hour ago; only client11 came.
+            var start = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow.AddHours(-1), london);
+            var outcome = await new Rapport.Sessions.RecordSession(db, TimeProvider.System).AddAsync(couple, new()
+            {
+                Date = DateOnly.FromDateTime(start),
+                Time = TimeOnly.FromDateTime(start),
+                DurationMinutes = 50,
+                Status = Rapport.Sessions.SessionStatus.Attended,
+                Attendees = [client11],
+            });
+            Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
+            session = outcome.Value!;
+        }
+
+        await using var therapist = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        var view = await new GetEpisodeView(therapist, TimeProvider.System).HandleAsync(couple);
+
+        Assert.NotNull(view);
+        var came = view.Members.Single(m => m.ClientId == client11);
+        var absent = view.Members.Single(m => m.ClientId == client12);
+        Assert.Contains(came.Due, d => d.InstrumentId == "rapport-session-check" && d.ForSession == session.Id);
+        // Not asked about a session they were not at (the check-in and the dashboard do not ask either).
+        Assert.DoesNotContain(absent.Due, d => d.InstrumentId == "rapport-session-check" && d.ForSession == session.Id);
+        Assert.All(view.Members, m => Assert.DoesNotContain(m.Due, d => d.InstrumentId is "gad-7" or "c-nip"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task EveryoneElse_GetsNothing_NotEvenAMember(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);

@@ -124,6 +124,56 @@ public sealed class CheckInReminderTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AllianceCheckAfterASession_IsReminded_EvenThoughTheCheckInBeforeItWas(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var clientId = await database.ClientIdAsync(Client3);
+        var clock = Midday();
+        var now = clock.GetUtcNow().UtcDateTime;
+        Guid sessionId;
+        await using (var setup = database.Open(Viewer.System))
+        {
+            // One booked session, two hours from now, and the check-in before it not yet answered.
+            var episodeId = await setup.EpisodeMembers.Where(m => m.ClientId == clientId && m.LeftOn == null && m.Episode!.Status != Rapport.Episodes.EpisodeStatus.Ended)
+                .Select(m => m.EpisodeId).FirstAsync();
+            var booked = await setup.Sessions.Where(s => s.EpisodeId == episodeId && s.Status == Rapport.Sessions.SessionStatus.Scheduled).OrderBy(s => s.StartsAt).ToListAsync();
+            Assert.NotEmpty(booked);
+            booked[0].StartsAt = now.AddHours(2);
+            booked.Skip(1).ToList().ForEach(s => s.Status = Rapport.Sessions.SessionStatus.Cancelled);
+            var lastHeld = await setup.Sessions.Where(s => s.EpisodeId == episodeId && s.Status == Rapport.Sessions.SessionStatus.Attended).MaxAsync(s => (DateTime?)s.StartsAt) ?? DateTime.MinValue;
+            setup.MeasureResponses.RemoveRange(await setup.MeasureResponses.Where(r => r.ClientId == clientId && r.EpisodeId == episodeId && r.SubmittedAt >= lastHeld).ToListAsync());
+            await setup.SaveChangesAsync();
+            sessionId = booked[0].Id;
+        }
+
+        var mailer = new RecordingMailer();
+        await using (var db = database.Open(Viewer.System))
+        {
+            await RunAsync(db, mailer, clock);
+        }
+
+        Assert.Single(mailer.Sent, m => m.To == Client3);
+
+        // The session is held (and nothing else is booked): now the Session Check about it is waiting.
+        await using (var setup = database.Open(Viewer.System))
+        {
+            var session = await setup.Sessions.SingleAsync(s => s.Id == sessionId);
+            session.Status = Rapport.Sessions.SessionStatus.Attended;
+            await setup.SaveChangesAsync();
+        }
+
+        clock.Advance(TimeSpan.FromHours(3));
+        await using (var db = database.Open(Viewer.System))
+        {
+            await RunAsync(db, mailer, clock);
+            Assert.Equal(0, await RunAsync(db, mailer, clock));
+        }
+
+        Assert.Equal(2, mailer.Sent.Count(m => m.To == Client3));
+    }
+
     [Fact]
     public void QuietHours_CrossMidnight_InThePracticesTimeZone()
     {

@@ -152,6 +152,39 @@ public sealed class RecordSessionTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ChangingOnlyWhoCame_IsAnEditToo_SoAStaleFormCannotUndoIt(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (episodeId, client11, client12) = await CoupleAsync(database);
+        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        Guid sessionId;
+        RecordSession.Form stale;
+        await using (var db = database.Open(therapist))
+        {
+            sessionId = await db.Sessions.Where(s => s.EpisodeId == episodeId && s.Status == SessionStatus.Scheduled).Select(s => s.Id).FirstAsync();
+            stale = (await new RecordSession(db, TimeProvider.System).EditAsync(sessionId))!.Form;
+        }
+
+        await using (var first = database.Open(therapist))
+        {
+            // Only the expected members change: client12 will not come.
+            var form = (await new RecordSession(first, TimeProvider.System).EditAsync(sessionId))!.Form;
+            form.Attendees = [client11];
+            Assert.True((await new RecordSession(first, TimeProvider.System).UpdateAsync(sessionId, form)).Succeeded);
+        }
+
+        await using var second = database.Open(therapist);
+        stale.Attendees = [client11, client12];
+        stale.Setting = SessionSetting.Phone;
+        var outcome = await new RecordSession(second, TimeProvider.System).UpdateAsync(sessionId, stale);
+
+        Assert.Contains("Someone else changed this session", outcome.Errors["Version"], StringComparison.Ordinal);
+        await using var check = database.Open(Viewer.System);
+        Assert.Equal([client11], await check.Sessions.Where(s => s.Id == sessionId).SelectMany(s => s.Attendees.Select(a => a.ClientId)).ToListAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task OnlyTheCareTeam_RecordsSessions_NotTheSupervisorNorAnotherTherapist(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);

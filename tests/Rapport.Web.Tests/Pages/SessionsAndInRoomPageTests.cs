@@ -122,6 +122,15 @@ public sealed partial class SessionsAndInRoomPageTests(SharedApp shared) : IClas
             Assert.DoesNotContain("My record", html, StringComparison.Ordinal);
         }
 
+        using (var done = await device.GetAsync(new Uri("/check-in/done", UriKind.Relative)))
+        {
+            // The end of the check-in on the therapist's device leads back to the therapist, not to pages out of reach.
+            var html = await done.Content.ReadAsStringAsync();
+            Assert.Contains("<a class=\"btn btn-primary btn-lg\" href=\"handover/end\">", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("href=\"me/shared\"", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("href=\"me\"", html, StringComparison.Ordinal);
+        }
+
         foreach (var url in new[] { "/caseload", $"/clients/{client11}", "/me", "/me/record", "/" })
         {
             using var response = await device.GetAsync(new Uri(url, UriKind.Relative));

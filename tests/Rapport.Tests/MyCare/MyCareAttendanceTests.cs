@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Access;
+using Rapport.MyCare;
+using Rapport.Persistence;
+using Rapport.Sessions;
+using Rapport.Tests.Support;
+
+namespace Rapport.Tests.MyCare;
+
+/// <summary>In a couple or group, a client's own page counts the sessions they came to, not the ones their partner came to alone.</summary>
+public sealed class MyCareAttendanceTests
+{
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task SessionAPartnerCameToAlone_IsNotCountedAsAttendedForTheOther(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var client11 = await database.ClientIdAsync("client11@harbour.example");
+        var client12 = await database.ClientIdAsync("client12@harbour.example");
+        Guid episodeId;
+        await using (var system = database.Open(Viewer.System))
+        {
+            episodeId = await system.EpisodeMembers.Where(m => m.ClientId == client11 && m.Episode!.Members.Any(o => o.ClientId == client12))
+                .Select(m => m.EpisodeId).SingleAsync();
+        }
+
+        async Task<(int Listed, int? Judged)> AttendedAsync(string email)
+        {
+            await using var db = database.Open(await database.ViewerForAsync(email));
+            var episode = (await new GetMyCare(db).HandleAsync())!.Episodes.Single(e => e.Id == episodeId);
+            var export = (await new ExportMyRecord(db, TimeProvider.System).HandleAsync())!;
+            var listed = episode.Sessions.Count(s => s.Status == SessionStatus.Attended);
+            // The export says the same as the page.
+            Assert.Contains(export.Episodes, x => x.StartedOn == episode.StartedOn && x.Sessions.Count(s => s.Status == SessionStatus.Attended) == listed);
+            return (listed, episode.MyProgress.Outcome?.AttendedSessions);
+        }
+
+        async Task<int?> JudgedByTherapistAsync()
+        {
+            await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+            return (await new Rapport.Clients.GetClientRecord(db).HandleAsync(client12))!.Episodes.Single(e => e.Id == episodeId).Progress.Outcome?.AttendedSessions;
+        }
+
+        var before = await AttendedAsync("client12@harbour.example");
+        var judgedBefore = await JudgedByTherapistAsync();
+        var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+        var start = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow.AddHours(-1), london);
+        await using (var therapist = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        {
+            var outcome = await new RecordSession(therapist, TimeProvider.System).AddAsync(episodeId, new()
+            {
+                Date = DateOnly.FromDateTime(start),
+                Time = TimeOnly.FromDateTime(start),
+                DurationMinutes = 50,
+                Status = SessionStatus.Attended,
+                Attendees = [client11],
+            });
+            Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
+        }
+
+        // client12 was not there: their page (and the NHS "finished treatment" count behind their progress) is unchanged.
+        Assert.Equal(before, await AttendedAsync("client12@harbour.example"));
+        Assert.Equal(judgedBefore, await JudgedByTherapistAsync());
+        var came = await AttendedAsync("client11@harbour.example");
+        Assert.Equal(before.Listed + 1, came.Listed);
+    }
+}
