@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Email;
+using Rapport.Measures;
 using Rapport.Persistence;
 using Rapport.Reminders;
 
@@ -27,7 +28,8 @@ internal sealed partial class CheckInReminderService(IServiceProvider services, 
             {
                 await using var scope = services.CreateAsyncScope();
                 await using var db = new RapportDb(scope.ServiceProvider.GetRequiredService<DbContextOptions<RapportDb>>(), new FixedViewerSource(Viewer.System));
-                var sent = await new SendCheckInReminders(db, scope.ServiceProvider.GetRequiredService<IMailer>(), clock, scope.ServiceProvider.GetRequiredService<EmailOptions>())
+                var sent = await new SendCheckInReminders(db, scope.ServiceProvider.GetRequiredService<IMailer>(), clock, scope.ServiceProvider.GetRequiredService<EmailOptions>(),
+                        scope.ServiceProvider.GetRequiredService<InstrumentSource>())
                     .HandleAsync(stoppingToken);
                 if (sent > 0)
                 {

@@ -29,7 +29,7 @@ public sealed record Attention(AttentionKind Kind, string Text, DateTime? At = n
 /// alliance, then not-on-track, overdue check-ins and new notes; within a tier, more concerns first; then their own
 /// before supervisees', then next session first.
 /// </summary>
-public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelCache? expectedModels = null)
+public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelCache? expectedModels = null, InstrumentSource? instruments = null)
 {
     public sealed record Row(
         Guid ClientId,
@@ -113,6 +113,8 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelC
             .Select(n => new { n.EpisodeId, n.ClientId, n.WrittenAt })
             .ToListAsync(cancellationToken);
 
+        // Overdue only for what the check-in can ask: looked up once for the whole caseload.
+        var askable = (instruments ?? InstrumentSource.BundledOnly).Askable();
         var phq9 = InstrumentCatalog.Get("phq-9");
         var sessionCheck = InstrumentCatalog.Get("rapport-session-check");
         // The practice's own fitted model once the background refit has stored one, else the documented default.
@@ -195,8 +197,8 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelC
             }
 
             var slots = sessions.Where(s => s.EpisodeId == r.EpisodeId).Select(s => s.Slot).ToList();
-            var due = MeasurementPlan.Due(MeasurementPlan.For(r.MeasurementPlan, practicePlan), MeasurementPlan.ForMember(slots, attendees, r.ClientId),
-                [.. mine.Select(x => new MeasurementPlan.Answered(x.InstrumentId, x.SubmittedAt))], now);
+            var due = InstrumentSource.AskableOnly(MeasurementPlan.Due(MeasurementPlan.For(r.MeasurementPlan, practicePlan), MeasurementPlan.ForMember(slots, attendees, r.ClientId),
+                [.. mine.Select(x => new MeasurementPlan.Answered(x.InstrumentId, x.SubmittedAt))], now), askable);
             var overdue = due.Where(d => d.Overdue).Select(d => Name(d.InstrumentId)).ToList();
             if (overdue.Count > 0)
             {

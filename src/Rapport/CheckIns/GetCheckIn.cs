@@ -105,9 +105,7 @@ internal sealed record CheckInState(Guid ClientId, CareEpisode Episode, IReadOnl
 
         // An instrument whose wording has not been imported (C-NIP ships without it) cannot be asked yet.
         instruments ??= InstrumentSource.BundledOnly;
-        var due = MeasurementPlan.Due(plan, sessions, answers, now)
-            .Where(d => instruments.TryGet(d.InstrumentId, out var i) && i.IsUsable && i.HasWording)
-            .ToList();
+        var due = InstrumentSource.AskableOnly(MeasurementPlan.Due(plan, sessions, answers, now), instruments.Askable());
         var sitting = now - GetCheckIn.Sitting;
         var done = answers.Where(a => a.SubmittedAt >= sitting && plan.Any(p => p.InstrumentId == a.InstrumentId))
             .Select(a => a.InstrumentId).Distinct().Count(id => due.All(d => d.InstrumentId != id));

@@ -17,7 +17,7 @@ namespace Rapport.Episodes;
 /// null (the page answers 404). Clients never reach it: no member ever sees another. Every member shown is one "read"
 /// entry in the audit trail, so it appears in each member's own "who has looked at my record".
 /// </summary>
-public sealed class GetEpisodeView(RapportDb db, TimeProvider clock)
+public sealed class GetEpisodeView(RapportDb db, TimeProvider clock, InstrumentSource? instruments = null)
 {
     public sealed record Score(int Total, DateTime At, string? Band);
 
@@ -101,6 +101,8 @@ public sealed class GetEpisodeView(RapportDb db, TimeProvider clock)
         // The same plan and attendance rules as the check-in and the dashboard (MeasurementPlanQueries.LoadForMemberAsync).
         var practicePlan = await db.Practices.AsNoTracking().Where(p => p.Id == episode.PracticeId).Select(p => p.MeasurementPlan).FirstOrDefaultAsync(cancellationToken);
         var plan = MeasurementPlan.For(episode.MeasurementPlan, practicePlan);
+        // Due only for what the check-in can ask (InstrumentSource.IsAskable), as on the dashboard.
+        var askable = (instruments ?? InstrumentSource.BundledOnly).Askable();
         var slots = sessions.Select(s => new MeasurementPlan.SessionSlot(s.Id, s.StartsAt, s.DurationMinutes, s.Status)).ToList();
         var attendees = sessions.Where(s => s.Status == SessionStatus.Attended)
             .SelectMany(s => s.Attendees.Select(a => (s.Id, ClientId: a))).ToLookup(a => a.Id, a => a.ClientId);
@@ -126,7 +128,7 @@ public sealed class GetEpisodeView(RapportDb db, TimeProvider clock)
 
             var heldSinceJoining = held.Where(s => DateOnly.FromDateTime(s.StartsAt) >= member.JoinedOn && (member.LeftOn is null || DateOnly.FromDateTime(s.StartsAt) <= member.LeftOn)).ToList();
             var due = member.LeftOn is null
-                ? MeasurementPlan.Due(plan, MeasurementPlan.ForMember(slots, attendees, member.ClientId), [.. mine.Select(r => new MeasurementPlan.Answered(r.InstrumentId, r.SubmittedAt))], now)
+                ? InstrumentSource.AskableOnly(MeasurementPlan.Due(plan, MeasurementPlan.ForMember(slots, attendees, member.ClientId), [.. mine.Select(r => new MeasurementPlan.Answered(r.InstrumentId, r.SubmittedAt))], now), askable)
                 : [];
             views.Add(new MemberView(
                 member.ClientId, member.DisplayName, member.JoinedOn, member.LeftOn,

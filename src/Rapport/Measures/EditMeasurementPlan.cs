@@ -13,7 +13,7 @@ namespace Rapport.Measures;
 /// chosen; one whose licensed wording has not been imported is shown as not yet askable and is skipped by the check-in
 /// until it is.
 /// </summary>
-public sealed class EditMeasurementPlan(RapportDb db)
+public sealed class EditMeasurementPlan(RapportDb db, InstrumentSource? instruments = null)
 {
     public sealed class Item
     {
@@ -35,9 +35,13 @@ public sealed class EditMeasurementPlan(RapportDb db)
 
     public sealed record View(string Title, Guid? ClientId, IReadOnlyList<Option> Options, IReadOnlyList<PlannedMeasure> InForce, Form Form);
 
-    public static IReadOnlyList<Option> Options() =>
-        [.. InstrumentCatalog.All.Select(i => new Option(i.Id, i.Title, i.IsUsable && i.HasWording,
-            i.IsUsable && i.HasWording ? null : "its licensed wording is not imported yet, so it is not asked until it is"))];
+    /// <summary>Every installed instrument; askable as the check-in decides it (wording shipped or imported into this practice).</summary>
+    public static IReadOnlyList<Option> Options(InstrumentSource? instruments = null)
+    {
+        var askable = (instruments ?? InstrumentSource.BundledOnly).Askable();
+        return [.. InstrumentCatalog.All.Select(i => new Option(i.Id, i.Title, askable.Contains(i.Id),
+            askable.Contains(i.Id) ? null : "its wording is not imported yet (rapport instruments import), so it is not asked until it is"))];
+    }
 
     public async Task<View?> LoadPracticeAsync(CancellationToken cancellationToken = default)
     {
@@ -103,7 +107,7 @@ public sealed class EditMeasurementPlan(RapportDb db)
     private View Build(string title, Guid? clientId, string? own, string? fallback, Guid version)
     {
         var inForce = MeasurementPlan.For(own, fallback);
-        var options = Options();
+        var options = Options(instruments);
         var known = inForce.ToDictionary(p => p.InstrumentId, StringComparer.OrdinalIgnoreCase);
         var defaults = MeasurementPlan.Default.ToDictionary(p => p.InstrumentId, StringComparer.OrdinalIgnoreCase);
         var form = new Form

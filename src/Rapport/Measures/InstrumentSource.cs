@@ -54,6 +54,24 @@ public sealed class InstrumentSource(string? folder)
         return instrument;
     }
 
+    /// <summary>
+    /// Whether the check-in can ask this instrument now: installed, usable, and with its wording (shipped or imported).
+    /// The one rule for what is due: the check-in, the dashboard's overdue flag, the episode view, the reminders and
+    /// the plan form all use it, so nobody is flagged or reminded for a measure they could never answer.
+    /// </summary>
+    public bool IsAskable(string id) => TryGet(id, out var instrument) && instrument.IsUsable && instrument.HasWording;
+
+    /// <summary>
+    /// The ids of every askable instrument, read once for a whole request (a dashboard of a hundred clients looks at the
+    /// data folder once, not once per client; an import still takes effect on the next request).
+    /// </summary>
+    public IReadOnlySet<string> Askable() =>
+        InstrumentCatalog.All.Select(i => i.Id).Where(IsAskable).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Only the due measures the check-in can ask.</summary>
+    public static IReadOnlyList<DueMeasure> AskableOnly(IEnumerable<DueMeasure> due, IReadOnlySet<string> askable) =>
+        [.. due.Where(d => askable.Contains(d.InstrumentId))];
+
     public bool TryGet(string id, out Instrument instrument)
     {
         if (!InstrumentCatalog.TryGet(id, out _))

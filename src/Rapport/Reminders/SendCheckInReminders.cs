@@ -15,7 +15,7 @@ namespace Rapport.Reminders;
 /// Idempotent across restarts and app instances: a <see cref="CheckInReminder"/> row is claimed (a unique key) before
 /// the email goes, and released again if sending fails so the next round retries.
 /// </summary>
-public sealed class SendCheckInReminders(RapportDb db, IMailer mailer, TimeProvider clock, EmailOptions options)
+public sealed class SendCheckInReminders(RapportDb db, IMailer mailer, TimeProvider clock, EmailOptions options, InstrumentSource? instruments = null)
 {
     public const string Subject = "You have a check-in waiting";
 
@@ -34,6 +34,8 @@ public sealed class SendCheckInReminders(RapportDb db, IMailer mailer, TimeProvi
 
         var now = clock.GetUtcNow().UtcDateTime;
         var sent = 0;
+        // Read once a round: an instrument whose wording is imported while the app runs is reminded from the next round.
+        var askable = (instruments ?? InstrumentSource.BundledOnly).Askable();
         var practices = await db.Practices.AsNoTracking().ToListAsync(cancellationToken);
         foreach (var practice in practices.Where(p => !InQuietHours(p, now)))
         {
@@ -45,7 +47,7 @@ public sealed class SendCheckInReminders(RapportDb db, IMailer mailer, TimeProvi
                 .ToListAsync(cancellationToken);
             foreach (var member in members)
             {
-                if (await RemindAsync(member.EpisodeId, member.ClientId, member.Email!, now, cancellationToken))
+                if (await RemindAsync(member.EpisodeId, member.ClientId, member.Email!, now, askable, cancellationToken))
                 {
                     sent++;
                 }
@@ -65,16 +67,15 @@ public sealed class SendCheckInReminders(RapportDb db, IMailer mailer, TimeProvi
         return start == end ? false : start < end ? local >= start && local < end : local >= start || local < end;
     }
 
-    private async Task<bool> RemindAsync(Guid episodeId, Guid clientId, string email, DateTime now, CancellationToken cancellationToken)
+    private async Task<bool> RemindAsync(Guid episodeId, Guid clientId, string email, DateTime now, IReadOnlySet<string> askable, CancellationToken cancellationToken)
     {
         var episode = await db.Episodes.AsNoTracking().FirstAsync(e => e.Id == episodeId, cancellationToken);
         var (plan, sessions) = await MeasurementPlanQueries.LoadForMemberAsync(db, episode, clientId, cancellationToken);
         var answers = await db.MeasureResponses.AsNoTracking().Where(r => r.EpisodeId == episodeId && r.ClientId == clientId)
             .Select(r => new MeasurementPlan.Answered(r.InstrumentId, r.SubmittedAt))
             .ToListAsync(cancellationToken);
-        // Only what the check-in can actually ask (an instrument without its licensed wording is not asked).
-        var keys = MeasurementPlan.Due(plan, sessions, answers, now)
-            .Where(d => InstrumentCatalog.TryGet(d.InstrumentId, out var i) && i.IsUsable && i.HasWording)
+        // Only what the check-in can actually ask (an instrument whose wording is neither shipped nor imported is not).
+        var keys = InstrumentSource.AskableOnly(MeasurementPlan.Due(plan, sessions, answers, now), askable)
             .Select(d => KeyFor(d, plan))
             .Distinct()
             .ToList();
