@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Rapport.CheckIns;
 using Rapport.Clinical.Instruments;
 using Rapport.Clinical.Preferences;
@@ -19,23 +18,7 @@ public sealed class CNipCheckInTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    /// <summary>A stand-in "imported" C-NIP: the shipped structure with test wording on every item (never the official text).</summary>
-    private InstrumentSource ImportedCNip()
-    {
-        using var stream = typeof(InstrumentCatalog).Assembly.GetManifestResourceStream("Rapport.Clinical.Questionnaires.c-nip.json")!;
-        var node = JsonNode.Parse(stream)!.AsObject();
-        foreach (var scale in node["item"]!.AsArray())
-        {
-            foreach (var item in scale!["item"]!.AsArray())
-            {
-                item!["text"] = $"Test wording for C-NIP item {item["linkId"]}";
-            }
-        }
-
-        Directory.CreateDirectory(Path.Combine(_folder, "instruments"));
-        File.WriteAllText(Path.Combine(_folder, "instruments", "c-nip.json"), node.ToJsonString());
-        return new InstrumentSource(_folder);
-    }
+    private InstrumentSource ImportedCNip() => ImportedInstruments.WithCNip(_folder);
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
