@@ -135,9 +135,22 @@ public sealed class RedeemInRoomPass(RapportDb db, TimeProvider clock)
             return Outcome<Guid>.Invalid("Token", Unusable);
         }
 
-        pass.UsedAt = now;
+        // Single use must hold when the link is opened twice at once (a double tap, a second device): the read above may
+        // be stale, so the pass is claimed by one conditional update, and only the request whose update found it still
+        // unused wins. The audit entry is saved in the same transaction, so a claimed pass is always audited.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var claimed = await db.InRoomPasses
+            .Where(p => p.Id == pass.Id && p.UsedAt == null && p.ExpiresAt > now)
+            .ExecuteUpdateAsync(set => set.SetProperty(p => p.UsedAt, now), cancellationToken);
+        if (claimed != 1)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return Outcome<Guid>.Invalid("Token", Unusable);
+        }
+
         await db.AddAuditEntryAsync(AuditAction.Update, nameof(InRoomPass), pass.Id.ToString(), pass.PracticeId, pass.ClientId, "In-room check-in: QR code used", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return Outcome<Guid>.Ok(pass.EpisodeId);
     }
 }
