@@ -68,15 +68,26 @@ public sealed class StartInRoomCheckIn(RapportDb db, TimeProvider clock)
     /// Checks a hand-over to one member and records it; returns the member's sign-in (user id) for the web layer to sign
     /// this device in as them, in hand-over mode, after ending the therapist's sign-in.
     /// </summary>
-    public async Task<Outcome<string>> HandOverAsync(Guid episodeId, Guid clientId, CancellationToken cancellationToken = default)
+    /// <param name="accountRefusal">
+    /// Asks the sign-in rules (Identity: locked out, not confirmed, not allowed to sign in) about the member's account and
+    /// returns why it may not be signed in, or null. Handing over signs the member in without their password, so the
+    /// rules their own sign-in would meet must hold first; they live in the web layer's SignInManager.
+    /// </param>
+    public async Task<Outcome<string>> HandOverAsync(Guid episodeId, Guid clientId,
+        Func<string, CancellationToken, Task<string?>> accountRefusal, CancellationToken cancellationToken = default)
     {
-        var (episode, _, error) = await CheckAsync(episodeId, clientId, cancellationToken);
+        var (episode, member, error) = await CheckAsync(episodeId, clientId, cancellationToken);
         if (error is not null)
         {
             return error.NotFound ? Outcome<string>.Missing() : Outcome<string>.Invalid(error.Errors);
         }
 
         var userId = await db.Users.Where(u => u.ClientId == clientId).Select(u => u.Id).FirstAsync(cancellationToken);
+        if (await accountRefusal(userId, cancellationToken) is { } refusal)
+        {
+            return Outcome<string>.Invalid("ClientId", $"This device cannot be handed to {member!.DisplayName}: {refusal}");
+        }
+
         await db.AddAuditEntryAsync(AuditAction.Update, "InRoomHandOver", episode!.Id.ToString(), episode.PracticeId, clientId, "In-room check-in: device handed over", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return Outcome<string>.Ok(userId);
@@ -99,6 +110,12 @@ public sealed class StartInRoomCheckIn(RapportDb db, TimeProvider clock)
         if (!member.HasSignIn)
         {
             return (null, null, Outcome<bool>.Invalid("ClientId", $"{member.DisplayName} has no sign-in yet: invite them first."));
+        }
+
+        // A client who asked to restrict processing (or was erased) gets no new check-in started for them in the room.
+        if (await db.Clients.AnyAsync(c => c.Id == clientId && (c.ProcessingRestricted || c.ErasedAt != null), cancellationToken))
+        {
+            return (null, null, Outcome<bool>.Invalid("ClientId", $"{member.DisplayName} asked to restrict the use of their record, so no check-in can be started for them."));
         }
 
         var episode = await db.Episodes.AsNoTracking().FirstAsync(e => e.Id == episodeId, cancellationToken);

@@ -89,7 +89,7 @@ public sealed class InRoomCheckInTests
         await using (var supervisor = database.Open(await database.ViewerForAsync("supervisor@harbour.example")))
         {
             Assert.True((await new StartInRoomCheckIn(supervisor, TimeProvider.System).CreatePassAsync(episodeId, member)).NotFound);
-            Assert.True((await new StartInRoomCheckIn(supervisor, TimeProvider.System).HandOverAsync(episodeId, member)).NotFound);
+            Assert.True((await new StartInRoomCheckIn(supervisor, TimeProvider.System).HandOverAsync(episodeId, member, (_, _) => Task.FromResult<string?>(null))).NotFound);
         }
 
         await using var system = database.Open(Viewer.System);
