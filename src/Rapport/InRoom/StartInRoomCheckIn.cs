@@ -21,7 +21,24 @@ public sealed class StartInRoomCheckIn(RapportDb db, TimeProvider clock)
 
     public sealed record Pass(string Token, DateTime ExpiresAt, string MemberName);
 
+    /// <summary>The page: who can check in. A clinical read (the episode's members), audited per member.</summary>
     public async Task<View?> LoadAsync(Guid episodeId, CancellationToken cancellationToken = default)
+    {
+        var view = await MembersAsync(episodeId, cancellationToken);
+        if (view is not null)
+        {
+            var practiceId = await db.Episodes.Where(e => e.Id == episodeId).Select(e => e.PracticeId).FirstAsync(cancellationToken);
+            var audit = new AuditTrail(db);
+            foreach (var member in view.Members)
+            {
+                await audit.RecordReadAsync(nameof(CareEpisode), episodeId, practiceId, member.ClientId, cancellationToken);
+            }
+        }
+
+        return view;
+    }
+
+    private async Task<View?> MembersAsync(Guid episodeId, CancellationToken cancellationToken)
     {
         var episode = await CareTeamEpisodeAsync(episodeId, cancellationToken);
         if (episode is null)
@@ -95,7 +112,7 @@ public sealed class StartInRoomCheckIn(RapportDb db, TimeProvider clock)
 
     private async Task<(CareEpisode? Episode, Member? Member, Outcome<bool>? Error)> CheckAsync(Guid episodeId, Guid clientId, CancellationToken cancellationToken)
     {
-        var view = await LoadAsync(episodeId, cancellationToken);
+        var view = await MembersAsync(episodeId, cancellationToken);
         if (view is null)
         {
             return (null, null, Outcome<bool>.Missing());
