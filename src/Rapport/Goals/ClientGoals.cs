@@ -66,6 +66,79 @@ public sealed class SetGoal(RapportDb db, TimeProvider clock)
 /// <summary>The client rewords a goal or marks it achieved, dropped or worked on again. Only their own goals.</summary>
 public sealed class EditGoal(RapportDb db, TimeProvider clock)
 {
+    /// <summary>One goal's edit on the "my goals" form.</summary>
+    public sealed record Change(Guid GoalId, string? Text, GoalStatus Status);
+
+    /// <summary>The form's field for the goal at <paramref name="index"/>: its words, and where it stands.</summary>
+    public static string TextField(int index) => $"Goal-{index}";
+
+    public static string StatusField(int index) => $"GoalStatus-{index}";
+
+    /// <summary>
+    /// Saves every goal on the form, or none: all are checked first (errors keyed by <see cref="TextField"/> and
+    /// <see cref="StatusField"/>), then saved in one SaveChanges, so one bad goal never leaves the others half-saved.
+    /// Goals that are not the client's own are skipped, as a single edit reports them missing.
+    /// </summary>
+    public async Task<Outcome<IReadOnlyList<GoalView>>> HandleAllAsync(IReadOnlyList<Change> changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (db.Viewer.ClientId is not { } clientId)
+        {
+            return Outcome<IReadOnlyList<GoalView>>.Missing();
+        }
+
+        var errors = new Dictionary<string, string>();
+        for (var i = 0; i < changes.Count; i++)
+        {
+            if (SetGoal.Check(changes[i].Text) is { } problem)
+            {
+                errors[TextField(i)] = problem;
+            }
+
+            if (!Enum.IsDefined(changes[i].Status))
+            {
+                errors[StatusField(i)] = "Please choose how this goal stands.";
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Outcome<IReadOnlyList<GoalView>>.Invalid(errors);
+        }
+
+        var ids = changes.Select(c => c.GoalId).ToList();
+        // The explicit ClientId keeps a care team member (who may read the goal) from editing the client's words.
+        var goals = await db.ClientGoals.Where(g => ids.Contains(g.Id) && g.ClientId == clientId).ToDictionaryAsync(g => g.Id, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var change in changes)
+        {
+            if (goals.TryGetValue(change.GoalId, out var goal))
+            {
+                Apply(goal, change.Text!.Trim(), change.Status, now);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome<IReadOnlyList<GoalView>>.Ok([.. goals.Values.Select(GoalQueries.View)]);
+    }
+
+    private static void Apply(ClientGoal goal, string trimmed, GoalStatus status, DateTime now)
+    {
+        if (trimmed == goal.Text && status == goal.Status)
+        {
+            return;
+        }
+
+        goal.Text = trimmed;
+        if (status != goal.Status)
+        {
+            goal.Status = status;
+            goal.ClosedAt = status == GoalStatus.WorkingOnIt ? null : now;
+        }
+
+        goal.UpdatedAt = now;
+    }
+
     public async Task<Outcome<GoalView>> HandleAsync(Guid goalId, string? text, GoalStatus status, CancellationToken cancellationToken = default)
     {
         if (db.Viewer.ClientId is not { } clientId)
@@ -90,21 +163,7 @@ public sealed class EditGoal(RapportDb db, TimeProvider clock)
             return Outcome<GoalView>.Invalid("Status", "Please choose how this goal stands.");
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var trimmed = text!.Trim();
-        if (trimmed == goal.Text && status == goal.Status)
-        {
-            return Outcome<GoalView>.Ok(GoalQueries.View(goal));
-        }
-
-        goal.Text = trimmed;
-        if (status != goal.Status)
-        {
-            goal.Status = status;
-            goal.ClosedAt = status == GoalStatus.WorkingOnIt ? null : now;
-        }
-
-        goal.UpdatedAt = now;
+        Apply(goal, text!.Trim(), status, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(cancellationToken);
         return Outcome<GoalView>.Ok(GoalQueries.View(goal));
     }

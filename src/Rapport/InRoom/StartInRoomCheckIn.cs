@@ -21,7 +21,24 @@ public sealed class StartInRoomCheckIn(RapportDb db, TimeProvider clock)
 
     public sealed record Pass(string Token, DateTime ExpiresAt, string MemberName);
 
+    /// <summary>The page: who can check in. A clinical read (the episode's members), audited per member.</summary>
     public async Task<View?> LoadAsync(Guid episodeId, CancellationToken cancellationToken = default)
+    {
+        var view = await MembersAsync(episodeId, cancellationToken);
+        if (view is not null)
+        {
+            var practiceId = await db.Episodes.Where(e => e.Id == episodeId).Select(e => e.PracticeId).FirstAsync(cancellationToken);
+            var audit = new AuditTrail(db);
+            foreach (var member in view.Members)
+            {
+                await audit.RecordReadAsync(nameof(CareEpisode), episodeId, practiceId, member.ClientId, cancellationToken);
+            }
+        }
+
+        return view;
+    }
+
+    private async Task<View?> MembersAsync(Guid episodeId, CancellationToken cancellationToken)
     {
         var episode = await CareTeamEpisodeAsync(episodeId, cancellationToken);
         if (episode is null)
@@ -68,15 +85,26 @@ public sealed class StartInRoomCheckIn(RapportDb db, TimeProvider clock)
     /// Checks a hand-over to one member and records it; returns the member's sign-in (user id) for the web layer to sign
     /// this device in as them, in hand-over mode, after ending the therapist's sign-in.
     /// </summary>
-    public async Task<Outcome<string>> HandOverAsync(Guid episodeId, Guid clientId, CancellationToken cancellationToken = default)
+    /// <param name="accountRefusal">
+    /// Asks the sign-in rules (Identity: locked out, not confirmed, not allowed to sign in) about the member's account and
+    /// returns why it may not be signed in, or null. Handing over signs the member in without their password, so the
+    /// rules their own sign-in would meet must hold first; they live in the web layer's SignInManager.
+    /// </param>
+    public async Task<Outcome<string>> HandOverAsync(Guid episodeId, Guid clientId,
+        Func<string, CancellationToken, Task<string?>> accountRefusal, CancellationToken cancellationToken = default)
     {
-        var (episode, _, error) = await CheckAsync(episodeId, clientId, cancellationToken);
+        var (episode, member, error) = await CheckAsync(episodeId, clientId, cancellationToken);
         if (error is not null)
         {
             return error.NotFound ? Outcome<string>.Missing() : Outcome<string>.Invalid(error.Errors);
         }
 
         var userId = await db.Users.Where(u => u.ClientId == clientId).Select(u => u.Id).FirstAsync(cancellationToken);
+        if (await accountRefusal(userId, cancellationToken) is { } refusal)
+        {
+            return Outcome<string>.Invalid("ClientId", $"This device cannot be handed to {member!.DisplayName}: {refusal}");
+        }
+
         await db.AddAuditEntryAsync(AuditAction.Update, "InRoomHandOver", episode!.Id.ToString(), episode.PracticeId, clientId, "In-room check-in: device handed over", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return Outcome<string>.Ok(userId);
@@ -84,7 +112,7 @@ public sealed class StartInRoomCheckIn(RapportDb db, TimeProvider clock)
 
     private async Task<(CareEpisode? Episode, Member? Member, Outcome<bool>? Error)> CheckAsync(Guid episodeId, Guid clientId, CancellationToken cancellationToken)
     {
-        var view = await LoadAsync(episodeId, cancellationToken);
+        var view = await MembersAsync(episodeId, cancellationToken);
         if (view is null)
         {
             return (null, null, Outcome<bool>.Missing());
@@ -99,6 +127,12 @@ public sealed class StartInRoomCheckIn(RapportDb db, TimeProvider clock)
         if (!member.HasSignIn)
         {
             return (null, null, Outcome<bool>.Invalid("ClientId", $"{member.DisplayName} has no sign-in yet: invite them first."));
+        }
+
+        // A client who asked to restrict processing (or was erased) gets no new check-in started for them in the room.
+        if (await db.Clients.AnyAsync(c => c.Id == clientId && (c.ProcessingRestricted || c.ErasedAt != null), cancellationToken))
+        {
+            return (null, null, Outcome<bool>.Invalid("ClientId", $"{member.DisplayName} asked to restrict the use of their record, so no check-in can be started for them."));
         }
 
         var episode = await db.Episodes.AsNoTracking().FirstAsync(e => e.Id == episodeId, cancellationToken);
@@ -135,9 +169,22 @@ public sealed class RedeemInRoomPass(RapportDb db, TimeProvider clock)
             return Outcome<Guid>.Invalid("Token", Unusable);
         }
 
-        pass.UsedAt = now;
+        // Single use must hold when the link is opened twice at once (a double tap, a second device): the read above may
+        // be stale, so the pass is claimed by one conditional update, and only the request whose update found it still
+        // unused wins. The audit entry is saved in the same transaction, so a claimed pass is always audited.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var claimed = await db.InRoomPasses
+            .Where(p => p.Id == pass.Id && p.UsedAt == null && p.ExpiresAt > now)
+            .ExecuteUpdateAsync(set => set.SetProperty(p => p.UsedAt, now), cancellationToken);
+        if (claimed != 1)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return Outcome<Guid>.Invalid("Token", Unusable);
+        }
+
         await db.AddAuditEntryAsync(AuditAction.Update, nameof(InRoomPass), pass.Id.ToString(), pass.PracticeId, pass.ClientId, "In-room check-in: QR code used", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return Outcome<Guid>.Ok(pass.EpisodeId);
     }
 }

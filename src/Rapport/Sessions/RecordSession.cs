@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
+using Rapport.Audit;
 using Rapport.Episodes;
 using Rapport.Persistence;
 
@@ -52,7 +53,7 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
 
         var zone = await ZoneAsync(episode.PracticeId, cancellationToken);
         var local = TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, zone);
-        var members = Current(episode);
+        var members = MembersOn(episode, DateOnly.FromDateTime(local));
         var form = new Form
         {
             Date = DateOnly.FromDateTime(local),
@@ -60,9 +61,11 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
             Status = SessionStatus.Scheduled,
             Attendees = [.. members.Select(m => m.ClientId)],
         };
+        var rows = await RowsAsync(episode.Id, cancellationToken);
+        await AuditReadAsync(nameof(CareEpisode), episode.Id, episode, cancellationToken);
         return new Context(episode.Id, episode.Title, members.FirstOrDefault()?.ClientId ?? Guid.Empty, members, zone.Id, null, null, form)
         {
-            Sessions = await RowsAsync(episode.Id, cancellationToken),
+            Sessions = rows,
         };
     }
 
@@ -78,7 +81,7 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
 
         var zone = await ZoneAsync(episode.PracticeId, cancellationToken);
         var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(session.StartsAt, DateTimeKind.Utc), zone);
-        var members = Current(episode);
+        var members = MembersOn(episode, DateOnly.FromDateTime(local));
         var form = new Form
         {
             Date = DateOnly.FromDateTime(local),
@@ -89,9 +92,11 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
             Attendees = [.. session.Attendees.Select(a => a.ClientId)],
             Version = session.Version,
         };
+        var rows = await RowsAsync(episode.Id, cancellationToken);
+        await AuditReadAsync(nameof(Session), session.Id, episode, cancellationToken);
         return new Context(episode.Id, episode.Title, members.FirstOrDefault()?.ClientId ?? Guid.Empty, members, zone.Id, session.Id, session.Number, form)
         {
-            Sessions = await RowsAsync(episode.Id, cancellationToken),
+            Sessions = rows,
         };
     }
 
@@ -106,7 +111,40 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
         return episodeId is null ? Outcome<Session>.Missing() : await SaveAsync(episodeId.Value, sessionId, form, cancellationToken);
     }
 
+    // Two saves in the same episode at the same moment both renumber from what they read. Each save also renews the
+    // episode's Version (its concurrency token), so the second one fails at the database (DbUpdateConcurrencyException)
+    // and is run again from fresh data: numbers stay 1, 2, 3… with no duplicate. A unique index on (EpisodeId, Number)
+    // was not chosen: renumbering shifts numbers within one save (3 becomes 4 while 4 becomes 5), which a unique index
+    // checked row by row would refuse on SQLite, and it would turn a race into an error instead of a retry.
+    private const int Attempts = 3;
+
     private async Task<Outcome<Session>> SaveAsync(Guid episodeId, Guid? sessionId, Form form, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SaveOnceAsync(episodeId, sessionId, form, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException conflict)
+            {
+                db.ChangeTracker.Clear();
+                // The session itself changed since the editor opened it: the next attempt reports that as a conflict.
+                // Only the episode's token moved (another session saved at once): try again, a few times.
+                if (attempt >= Attempts && conflict.Entries.All(e => e.Entity is CareEpisode))
+                {
+                    return Outcome<Session>.Invalid(nameof(Form.Date), "Another session in this episode was saved at the same moment. Nothing was saved: please save again.");
+                }
+
+                if (attempt >= Attempts)
+                {
+                    return Conflict();
+                }
+            }
+        }
+    }
+
+    private async Task<Outcome<Session>> SaveOnceAsync(Guid episodeId, Guid? sessionId, Form form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
         form.Attendees ??= [];
@@ -165,15 +203,12 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
             number++;
         }
 
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Conflict();
-        }
+        // Renews the episode's Version in the same save (see SaveAsync): the version read above must still be current.
+        var tracked = db.Entry(episode);
+        tracked.State = EntityState.Unchanged;
+        tracked.Property(e => e.Version).IsModified = true;
 
+        await db.SaveChangesAsync(cancellationToken);
         return Outcome<Session>.Ok(session);
     }
 
@@ -230,9 +265,17 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
         }
 
         var members = episode.Members.Select(m => m.ClientId).ToHashSet();
+        var left = form.Date is { } day && Attends(form.Status)
+            ? episode.Members.FirstOrDefault(m => form.Attendees.Contains(m.ClientId) && m.LeftOn < day)
+            : null;
         if (form.Attendees.Any(id => !members.Contains(id)))
         {
             errors[nameof(Form.Attendees)] = "Only members of this episode can attend its sessions.";
+        }
+        else if (left is not null)
+        {
+            errors[nameof(Form.Attendees)] = string.Create(CultureInfo.InvariantCulture,
+                $"{left.Client?.DisplayName ?? "A member"} left this episode on {left.LeftOn:d MMM yyyy}, before this session: untick them.");
         }
         else if (form.Status == SessionStatus.Attended && form.Attendees.Count == 0)
         {
@@ -262,6 +305,18 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
         return id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
     }
 
-    private static List<Member> Current(CareEpisode episode) =>
-        [.. episode.Members.OrderBy(m => m.Client?.DisplayName, StringComparer.Ordinal).Select(m => new Member(m.ClientId, m.Client?.DisplayName ?? "Member"))];
+    /// <summary>The members who can come to a session on that day: not those who had left the episode before it.</summary>
+    private static List<Member> MembersOn(CareEpisode episode, DateOnly day) =>
+        [.. episode.Members.Where(m => m.LeftOn is null || m.LeftOn >= day)
+            .OrderBy(m => m.Client?.DisplayName, StringComparer.Ordinal).Select(m => new Member(m.ClientId, m.Client?.DisplayName ?? "Member"))];
+
+    // The form shows the episode's members and its sessions: a clinical read, audited per member like the episode page.
+    private async Task AuditReadAsync(string recordType, Guid recordId, CareEpisode episode, CancellationToken cancellationToken)
+    {
+        var audit = new AuditTrail(db);
+        foreach (var member in episode.Members)
+        {
+            await audit.RecordReadAsync(recordType, recordId, episode.PracticeId, member.ClientId, cancellationToken);
+        }
+    }
 }

@@ -57,6 +57,31 @@ public sealed class GoalsAndSharedTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task EditingSeveralGoals_WithOneBad_SavesNone_AndSaysWhichOne(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var viewer = await database.ViewerForAsync("client5@harbour.example");
+        await using var db = database.Open(viewer);
+        var first = (await new SetGoal(db, TimeProvider.System).HandleAsync("Sleep better")).Value!;
+        var second = (await new SetGoal(db, TimeProvider.System).HandleAsync("Walk more")).Value!;
+        var edit = new EditGoal(db, TimeProvider.System);
+
+        var badStatus = await edit.HandleAllAsync([new(first.Id, "Sleep eight hours", GoalStatus.Achieved), new(second.Id, "Walk more", (GoalStatus)99)]);
+        var badText = await edit.HandleAllAsync([new(first.Id, "Sleep eight hours", GoalStatus.Achieved), new(second.Id, " ", GoalStatus.Dropped)]);
+
+        Assert.Equal("Please choose how this goal stands.", badStatus.Errors[EditGoal.StatusField(1)]);
+        Assert.Equal("Please write your goal in a few words.", badText.Errors[EditGoal.TextField(1)]);
+        var stored = await db.ClientGoals.AsNoTracking().Where(g => g.ClientId == viewer.ClientId).OrderBy(g => g.SetAt).Select(g => new { g.Text, g.Status }).ToListAsync();
+        Assert.Equal([("Sleep better", GoalStatus.WorkingOnIt), ("Walk more", GoalStatus.WorkingOnIt)], stored.Select(g => (g.Text, g.Status)));
+
+        var good = await edit.HandleAllAsync([new(first.Id, "Sleep eight hours", GoalStatus.Achieved), new(second.Id, "Walk more", GoalStatus.Dropped)]);
+        Assert.True(good.Succeeded);
+        stored = await db.ClientGoals.AsNoTracking().Where(g => g.ClientId == viewer.ClientId).OrderBy(g => g.SetAt).Select(g => new { g.Text, g.Status }).ToListAsync();
+        Assert.Equal([("Sleep eight hours", GoalStatus.Achieved), ("Walk more", GoalStatus.Dropped)], stored.Select(g => (g.Text, g.Status)));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task BadGoal_GetsAClearError_AndChangesNothing(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);

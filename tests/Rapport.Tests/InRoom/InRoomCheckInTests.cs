@@ -46,6 +46,33 @@ public sealed class InRoomCheckInTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task QrPass_OpenedTwiceAtOnce_WorksOnlyOnce(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (episodeId, clientId) = await EpisodeOfAsync(database, "client3@harbour.example");
+        string token;
+        await using (var therapist = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        {
+            token = (await new StartInRoomCheckIn(therapist, TimeProvider.System).CreatePassAsync(episodeId, clientId)).Value!.Token;
+        }
+
+        var viewer = await database.ViewerForAsync("client3@harbour.example");
+        await using var first = database.Open(viewer);
+        await using var second = database.Open(viewer);
+        // The second request read the pass before the first one used it (both requests in flight at once).
+        Assert.Null((await second.InRoomPasses.SingleAsync()).UsedAt);
+
+        var won = await new RedeemInRoomPass(first, TimeProvider.System).HandleAsync(token);
+        var lost = await new RedeemInRoomPass(second, TimeProvider.System).HandleAsync(token);
+
+        Assert.True(won.Succeeded, string.Join("; ", won.Errors.Values));
+        Assert.Equal(RedeemInRoomPass.Unusable, lost.Errors["Token"]);
+        await using var system = database.Open(Viewer.System);
+        Assert.Equal(1, await system.AuditEntries.CountAsync(a => a.Reason == "In-room check-in: QR code used"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task QrPass_ForSomeoneWhoIsNotAMember_OrByASupervisor_IsRefused(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
@@ -62,7 +89,7 @@ public sealed class InRoomCheckInTests
         await using (var supervisor = database.Open(await database.ViewerForAsync("supervisor@harbour.example")))
         {
             Assert.True((await new StartInRoomCheckIn(supervisor, TimeProvider.System).CreatePassAsync(episodeId, member)).NotFound);
-            Assert.True((await new StartInRoomCheckIn(supervisor, TimeProvider.System).HandOverAsync(episodeId, member)).NotFound);
+            Assert.True((await new StartInRoomCheckIn(supervisor, TimeProvider.System).HandOverAsync(episodeId, member, (_, _) => Task.FromResult<string?>(null))).NotFound);
         }
 
         await using var system = database.Open(Viewer.System);

@@ -90,6 +90,94 @@ public sealed class RecordSessionTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task MemberWhoLeft_IsNotListed_AndCannotBeRecordedAsComingAfterwards(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (episodeId, client11, client12) = await CoupleAsync(database);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await using (var system = database.Open(Viewer.System))
+        {
+            var member = await system.EpisodeMembers.SingleAsync(m => m.EpisodeId == episodeId && m.ClientId == client12);
+            member.LeftOn = today.AddDays(-3);
+            await system.SaveChangesAsync();
+        }
+
+        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        var record = new RecordSession(db, TimeProvider.System);
+        var before = await db.Sessions.CountAsync(s => s.EpisodeId == episodeId);
+
+        var form = (await record.NewAsync(episodeId))!;
+        var afterLeaving = await record.AddAsync(episodeId, Attended(DateTime.UtcNow.AddDays(-1), client11, client12));
+
+        Assert.Equal([client11], form.Members.Select(m => m.ClientId));
+        Assert.Equal([client11], form.Form.Attendees);
+        Assert.Contains("left this episode on", afterLeaving.Errors["Attendees"], StringComparison.Ordinal);
+        Assert.Equal(before, await db.Sessions.CountAsync(s => s.EpisodeId == episodeId));
+        // A session before they left still lists them.
+        var earlier = await db.Sessions.Where(s => s.EpisodeId == episodeId && s.StartsAt < today.AddDays(-4).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)).Select(s => s.Id).FirstAsync();
+        Assert.Contains(client12, (await record.EditAsync(earlier))!.Members.Select(m => m.ClientId));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task OpeningTheSessionOrInRoomPage_IsAnAuditedReadForEachMember(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (episodeId, client11, client12) = await CoupleAsync(database);
+        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        var sessionId = await db.Sessions.Where(s => s.EpisodeId == episodeId).Select(s => s.Id).FirstAsync();
+
+        await new RecordSession(db, TimeProvider.System).NewAsync(episodeId);
+        await new RecordSession(db, TimeProvider.System).EditAsync(sessionId);
+        await new global::Rapport.InRoom.StartInRoomCheckIn(db, TimeProvider.System).LoadAsync(episodeId);
+
+        await using var system = database.Open(Viewer.System);
+        var reads = await system.AuditEntries.Where(a => a.Action == AuditAction.Read && a.ActorName != "Rapport")
+            .Select(a => new { a.RecordType, a.RecordId, a.ClientId }).ToListAsync();
+        foreach (var member in new[] { client11, client12 })
+        {
+            Assert.Equal(2, reads.Count(r => r.RecordType == "CareEpisode" && r.RecordId == episodeId.ToString() && r.ClientId == member));
+            Assert.Single(reads, r => r.RecordType == nameof(Session) && r.RecordId == sessionId.ToString() && r.ClientId == member);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task TwoSessionsAddedAtTheSameMoment_GetDifferentNumbers(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (episodeId, client11, client12) = await CoupleAsync(database);
+        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        await using var first = database.Open(therapist);
+        var ran = false;
+        // The second save happens while the first is saving, after the first read the episode's sessions.
+        first.SavingChanges += (_, _) =>
+        {
+            if (ran)
+            {
+                return;
+            }
+
+            ran = true;
+            Task.Run(async () =>
+            {
+                await using var second = database.Open(therapist);
+                var outcome = await new RecordSession(second, TimeProvider.System).AddAsync(episodeId, Attended(DateTime.UtcNow.AddHours(-3), client11, client12));
+                Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
+            }).GetAwaiter().GetResult();
+        };
+
+        var outcome = await new RecordSession(first, TimeProvider.System).AddAsync(episodeId, Attended(DateTime.UtcNow.AddHours(-2), client11));
+
+        Assert.True(ran);
+        Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
+        await using var system = database.Open(Viewer.System);
+        var numbers = await system.Sessions.Where(s => s.EpisodeId == episodeId).OrderBy(s => s.StartsAt).Select(s => s.Number).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, numbers.Count), numbers);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task BadInput_IsRefusedWithAClearError_AndChangesNothing(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);

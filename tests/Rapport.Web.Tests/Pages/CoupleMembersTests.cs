@@ -187,6 +187,53 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
     }
 
     [Fact]
+    public async Task GoalsForm_WithACraftedStatusOnALaterGoal_SavesNoGoal_AndShowsTheError()
+    {
+        var client5 = await shared.App.ClientIdAsync("client5@harbour.example");
+        using var client = await shared.App.SignedInWithCookieAsync("client5@harbour.example");
+
+        async Task<HttpResponseMessage> PostAsync(Dictionary<string, string> fields)
+        {
+            var page = await client.GetStringAsync(new Uri("/me/shared", UriKind.Relative));
+            fields["__RequestVerificationToken"] = AntiforgeryToken().Match(page).Groups[1].Value;
+            using var content = new FormUrlEncodedContent(fields);
+            return await client.PostAsync(new Uri("/me/shared", UriKind.Relative), content);
+        }
+
+        foreach (var text in new[] { "Walk the dog every morning", "Call a friend on Fridays" })
+        {
+            using var added = await PostAsync(new() { ["_handler"] = "goal-add", ["Add.Text"] = text });
+            Assert.True(added.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.OK, added.StatusCode.ToString());
+        }
+
+        List<ClientGoal> before;
+        await using (var db = shared.App.SystemDb())
+        {
+            before = await db.ClientGoals.AsNoTracking().Where(g => g.ClientId == client5).OrderBy(g => g.SetAt).ToListAsync();
+        }
+
+        Assert.Equal(2, before.Count);
+        using var crafted = await PostAsync(new()
+        {
+            ["_handler"] = "goals-edit",
+            ["Edit.Goals[0].Id"] = before[0].Id.ToString(),
+            ["Edit.Goals[0].Text"] = "Walk the dog",
+            ["Edit.Goals[0].Status"] = "Achieved",
+            ["Edit.Goals[1].Id"] = before[1].Id.ToString(),
+            ["Edit.Goals[1].Text"] = before[1].Text,
+            ["Edit.Goals[1].Status"] = "99",
+        });
+
+        Assert.Equal(HttpStatusCode.OK, crafted.StatusCode);
+        Assert.Contains("id=\"GoalStatus-1-error\"", await crafted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await using (var db = shared.App.SystemDb())
+        {
+            var after = await db.ClientGoals.AsNoTracking().Where(g => g.ClientId == client5).OrderBy(g => g.SetAt).ToListAsync();
+            Assert.Equal(before.Select(g => (g.Text, g.Status)), after.Select(g => (g.Text, g.Status)));
+        }
+    }
+
+    [Fact]
     public async Task CheckInEnd_WithATooLongGoal_StoresNeitherGoalNorNote_AndAGoodOneStoresBoth()
     {
         // Everything due answered just now, so client6's check-in is at its last step: the note and the goal.

@@ -157,6 +157,47 @@ public sealed partial class SessionsAndInRoomPageTests(SharedApp shared) : IClas
         Assert.Contains("/Account/Login", after.Headers.Location!.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task HandOver_ToAMemberWhoCouldNotSignIn_IsRefused_AndTheTherapistStaysSignedIn()
+    {
+        var (episodeId, _, client12) = await CoupleAsync();
+        using var device = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+
+        async Task AssertRefusedAsync(string because)
+        {
+            using var handed = await PostFormAsync(device, $"/episodes/{episodeId}/in-room", $"handover-{client12}", []);
+            Assert.Equal(HttpStatusCode.OK, handed.StatusCode);
+            Assert.Contains(because, await handed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            using var caseload = await device.GetAsync(new Uri("/caseload", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, caseload.StatusCode);
+            await using var db = shared.App.SystemDb();
+            Assert.False(await db.AuditEntries.AnyAsync(a => a.RecordType == "InRoomHandOver" && a.ClientId == client12));
+        }
+
+        async Task ChangeAsync(Action<global::Rapport.Accounts.RapportUser, global::Rapport.Clients.Client> change)
+        {
+            await using var db = shared.App.SystemDb();
+            var user = await db.Users.SingleAsync(u => u.ClientId == client12);
+            var client = await db.Clients.SingleAsync(c => c.Id == client12);
+            change(user, client);
+            await db.SaveChangesAsync();
+        }
+
+        try
+        {
+            await ChangeAsync((u, _) => { u.LockoutEnabled = true; u.LockoutEnd = DateTimeOffset.UtcNow.AddHours(1); });
+            await AssertRefusedAsync("locked for now after too many tries");
+            await ChangeAsync((u, _) => { u.LockoutEnd = null; u.EmailConfirmed = false; });
+            await AssertRefusedAsync("not confirmed or not allowed yet");
+            await ChangeAsync((u, c) => { u.EmailConfirmed = true; c.ProcessingRestricted = true; });
+            await AssertRefusedAsync("asked to restrict the use of their record");
+        }
+        finally
+        {
+            await ChangeAsync((u, c) => { u.LockoutEnd = null; u.EmailConfirmed = true; c.ProcessingRestricted = false; });
+        }
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
 
