@@ -22,10 +22,11 @@ public sealed class AnswerQuestion(RapportDb db, TimeProvider clock, InstrumentS
     /// <param name="RiskAnswered">A risk answer was given: show crisis help now.</param>
     public sealed record Result(bool Submitted, bool RiskAnswered);
 
-    public async Task<Outcome<Result>> HandleAsync(string instrumentId, string linkId, int? value, CancellationToken cancellationToken = default)
+    /// <param name="episodeId">The episode the check-in is for (the client's choice); not found unless it is the client's own.</param>
+    public async Task<Outcome<Result>> HandleAsync(string instrumentId, string linkId, int? value, Guid? episodeId = null, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var state = await CheckInState.LoadAsync(db, now, cancellationToken, instruments);
+        var state = await CheckInState.LoadAsync(db, now, cancellationToken, instruments, episodeId);
         if (state is null)
         {
             return Outcome<Result>.Missing();

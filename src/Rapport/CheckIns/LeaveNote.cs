@@ -9,10 +9,11 @@ public sealed class LeaveNote(RapportDb db, TimeProvider clock)
     public const string NoteField = "Note";
 
     /// <returns><c>true</c> when a note was stored, <c>false</c> when the box was left empty.</returns>
-    public async Task<Outcome<bool>> HandleAsync(string? text, CancellationToken cancellationToken = default)
+    /// <param name="episodeId">The episode the check-in is for: the note goes to that care team only.</param>
+    public async Task<Outcome<bool>> HandleAsync(string? text, Guid? episodeId = null, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var state = await CheckInState.LoadAsync(db, now, cancellationToken);
+        var state = await CheckInState.LoadAsync(db, now, cancellationToken, episodeId: episodeId);
         if (state is null)
         {
             return Outcome<bool>.Missing();

@@ -27,10 +27,11 @@ public sealed class SetGoal(RapportDb db, TimeProvider clock)
             : null;
     }
 
-    public async Task<Outcome<GoalView>> HandleAsync(string? text, CancellationToken cancellationToken = default)
+    /// <param name="episodeId">The episode of the check-in the goal was written in; without one (My care), the current episode.</param>
+    public async Task<Outcome<GoalView>> HandleAsync(string? text, Guid? episodeId = null, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var state = await CheckInState.LoadAsync(db, now, cancellationToken);
+        var state = await CheckInState.LoadOrLatestAsync(db, now, cancellationToken, episodeId);
         if (state is null)
         {
             return Outcome<GoalView>.Missing();

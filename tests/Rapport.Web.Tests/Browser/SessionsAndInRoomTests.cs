@@ -51,7 +51,8 @@ public sealed class SessionsAndInRoomTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Link, new() { Name = "Check-in in the room" }).First.ClickAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Hand this device to" }).First.ClickAsync();
-        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/check-in$"));
+        // Straight to this episode's check-in (the member may be in another therapy too).
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/check-in/[0-9a-f-]{36}$"));
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Hand back to your therapist" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Caseload" })).ToHaveCountAsync(0);
         Assert.Empty(await BrowserFixture.AccessibilityViolationsAsync(page));

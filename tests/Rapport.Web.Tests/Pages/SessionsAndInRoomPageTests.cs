@@ -92,7 +92,7 @@ public sealed partial class SessionsAndInRoomPageTests(SharedApp shared) : IClas
         using (var first = await member.GetAsync(new Uri(link, UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
-            Assert.EndsWith("/check-in", first.Headers.Location!.ToString(), StringComparison.Ordinal);
+            Assert.EndsWith($"/check-in/{episodeId}", first.Headers.Location!.ToString(), StringComparison.Ordinal);
         }
 
         using (var again = await member.GetAsync(new Uri(link, UriKind.Relative)))

@@ -63,6 +63,9 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         ["/me/shared"] = p => Page(p, Clients.Contains(p)),
         ["/check-in"] = p => Page(p, Clients.Contains(p)),
         ["/check-in/done"] = p => Page(p, Clients.Contains(p)),
+        // The check-in for client11's couple episode: its members (client11 and their partner, each for themself); any other
+        // client 404 (not one of their episodes), staff 403 (a client page).
+        ["/check-in/{EpisodeId:guid}"] = p => p == Persona.Anonymous ? Redirect : p == Persona.GroupMember ? NotFound : Clients.Contains(p) ? Ok : Forbidden,
         ["/api/my/export"] = p => Api(p, Clients.Contains(p)),
         ["/api/my/export/download"] = p => Api(p, Clients.Contains(p)),
         ["/listening"] = p => Page(p, Clinicians.Contains(p)),
