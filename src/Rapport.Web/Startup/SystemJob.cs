@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Rapport.Access;
+using Rapport.Persistence;
+
+namespace Rapport.Web.Startup;
+
+/// <summary>
+/// Background work done in rounds, as the system viewer, on the app's clock: risk-alert escalation, check-in reminders,
+/// the practice models' refit. Each round gets its own scope and database context. A failed round (database or mail
+/// server down) is logged and never stops the next one. Without <see cref="FirstRoundAfter"/> the first round waits a
+/// whole interval, so start-up (migration, demo data) is never raced.
+/// </summary>
+internal abstract partial class SystemJob(IServiceProvider services, TimeProvider clock, ILogger logger) : BackgroundService
+{
+    protected TimeProvider Clock => clock;
+
+    protected ILogger Logger => logger;
+
+    /// <summary>Time between rounds; <c>null</c> when configuration turns the job off.</summary>
+    protected abstract TimeSpan? Interval { get; }
+
+    /// <summary>An earlier first round, for work that should not wait a whole interval after start.</summary>
+    protected virtual TimeSpan? FirstRoundAfter => null;
+
+    /// <summary>One round; <paramref name="scoped"/> resolves the round's services.</summary>
+    protected abstract Task RunRoundAsync(RapportDb db, IServiceProvider scoped, CancellationToken cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (Interval is not { } interval)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(interval, clock);
+        if (FirstRoundAfter is { } first)
+        {
+            await Task.Delay(first, clock, stoppingToken);
+            await RoundAsync(stoppingToken);
+        }
+
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await RoundAsync(stoppingToken);
+        }
+    }
+
+    private async Task RoundAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            await using var db = new RapportDb(scope.ServiceProvider.GetRequiredService<DbContextOptions<RapportDb>>(), new FixedViewerSource(Viewer.System));
+            await RunRoundAsync(db, scope.ServiceProvider, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailed(logger, GetType().Name, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Job} failed; retrying at the next round")]
+    private static partial void LogFailed(ILogger logger, string job, Exception exception);
+}

@@ -1,0 +1,96 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Rapport.Access;
+using Rapport.Persistence;
+using Rapport.Web.Startup;
+
+namespace Rapport.Web.Tests.Startup;
+
+/// <summary>
+/// Escalation, reminders and the model refit all run on <see cref="SystemJob"/>: a round on every interval, as the
+/// system viewer, and one failed round (a database or mail server down) must never stop the ones after it.
+/// </summary>
+public sealed class SystemJobTests : IDisposable
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
+
+    // Real time: a round that never comes fails the test instead of hanging it.
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(30));
+
+    [Fact]
+    public async Task ARoundThatFails_DoesNotStopTheNextOne()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var services = Services();
+        using var job = new CountingJob(services, clock, failFirst: true, firstRoundAfter: null);
+        await job.StartAsync(_timeout.Token);
+        await job.TimerStarted.Task.WaitAsync(_timeout.Token);
+
+        clock.Advance(Interval - TimeSpan.FromSeconds(1));
+        Assert.False(job.Rounds.Reader.TryRead(out _), "no round before the first interval: start-up is not raced");
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await job.Rounds.Reader.ReadAsync(_timeout.Token));
+        clock.Advance(Interval);
+        Assert.Equal(2, await job.Rounds.Reader.ReadAsync(_timeout.Token));
+        Assert.True(job.SawSystemViewer);
+
+        await job.StopAsync(_timeout.Token);
+    }
+
+    [Fact]
+    public async Task AnEarlierFirstRound_RunsThenTheIntervalTakesOver()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var services = Services();
+        using var job = new CountingJob(services, clock, failFirst: false, firstRoundAfter: TimeSpan.Zero);
+        await job.StartAsync(_timeout.Token);
+
+        Assert.Equal(1, await job.Rounds.Reader.ReadAsync(_timeout.Token));
+        clock.Advance(Interval);
+        Assert.Equal(2, await job.Rounds.Reader.ReadAsync(_timeout.Token));
+
+        await job.StopAsync(_timeout.Token);
+    }
+
+    public void Dispose() => _timeout.Dispose();
+
+    private static ServiceProvider Services() => new ServiceCollection()
+        .AddSingleton(new DbContextOptionsBuilder<RapportDb>().UseSqlite("Data Source=:memory:").Options)
+        .BuildServiceProvider();
+
+    private sealed class CountingJob(IServiceProvider services, TimeProvider clock, bool failFirst, TimeSpan? firstRoundAfter)
+        : SystemJob(services, clock, NullLogger.Instance)
+    {
+        private int _round;
+
+        public Channel<int> Rounds { get; } = Channel.CreateUnbounded<int>();
+
+        public bool SawSystemViewer { get; private set; }
+
+        protected override TimeSpan? Interval => SystemJobTests.Interval;
+
+        /// <summary>Set when the job reads <see cref="FirstRoundAfter"/>, which it does just after creating its timer.</summary>
+        public TaskCompletionSource TimerStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override TimeSpan? FirstRoundAfter
+        {
+            get
+            {
+                TimerStarted.TrySetResult();
+                return firstRoundAfter;
+            }
+        }
+
+        protected override Task RunRoundAsync(RapportDb db, IServiceProvider scoped, CancellationToken cancellationToken)
+        {
+            var round = ++_round;
+            SawSystemViewer = db.Viewer.IsSystem;
+            Rounds.Writer.TryWrite(round);
+            return failFirst && round == 1 ? throw new InvalidOperationException("database down") : Task.CompletedTask;
+        }
+    }
+}
