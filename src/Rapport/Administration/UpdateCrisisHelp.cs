@@ -1,9 +1,7 @@
 using System.Net.Mail;
-using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Persistence;
 using Rapport.Practices;
-using Rapport.Staff;
 
 namespace Rapport.Administration;
 
@@ -21,14 +19,14 @@ public sealed class UpdateCrisisHelp(RapportDb db)
 
     public async Task<Form?> LoadAsync(CancellationToken cancellationToken = default)
     {
-        var practice = await PracticeAsync(cancellationToken);
+        var practice = await db.AdministeredPracticeAsync(cancellationToken);
         return practice is null ? null : new Form { CrisisText = practice.CrisisText, OnCallEmail = practice.OnCallEmail };
     }
 
     public async Task<Outcome<Form>> HandleAsync(Form form, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(form);
-        var practice = await PracticeAsync(cancellationToken);
+        var practice = await db.AdministeredPracticeAsync(cancellationToken);
         if (practice is null)
         {
             return Outcome<Form>.Missing();
@@ -60,16 +58,5 @@ public sealed class UpdateCrisisHelp(RapportDb db)
         practice.OnCallEmail = email;
         await db.SaveChangesAsync(cancellationToken);
         return Outcome<Form>.Ok(new Form { CrisisText = text, OnCallEmail = email });
-    }
-
-    private async Task<Practice?> PracticeAsync(CancellationToken cancellationToken)
-    {
-        var viewer = db.Viewer;
-        if (!viewer.Has(StaffRoles.PracticeAdmin) || viewer.PracticeId is not { } practiceId)
-        {
-            return null;
-        }
-
-        return await db.Practices.FirstOrDefaultAsync(p => p.Id == practiceId, cancellationToken);
     }
 }

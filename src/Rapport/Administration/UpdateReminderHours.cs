@@ -1,8 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Persistence;
 using Rapport.Practices;
-using Rapport.Staff;
 
 namespace Rapport.Administration;
 
@@ -21,14 +19,14 @@ public sealed class UpdateReminderHours(RapportDb db)
 
     public async Task<Form?> LoadAsync(CancellationToken cancellationToken = default)
     {
-        var practice = await PracticeAsync(cancellationToken);
+        var practice = await db.AdministeredPracticeAsync(cancellationToken);
         return practice is null ? null : new Form { QuietHoursStart = practice.QuietHoursStart, QuietHoursEnd = practice.QuietHoursEnd, TimeZone = practice.TimeZone };
     }
 
     public async Task<Outcome<Form>> HandleAsync(Form form, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(form);
-        var practice = await PracticeAsync(cancellationToken);
+        var practice = await db.AdministeredPracticeAsync(cancellationToken);
         if (practice is null)
         {
             return Outcome<Form>.Missing();
@@ -43,16 +41,5 @@ public sealed class UpdateReminderHours(RapportDb db)
         practice.QuietHoursEnd = end;
         await db.SaveChangesAsync(cancellationToken);
         return Outcome<Form>.Ok(new Form { QuietHoursStart = start, QuietHoursEnd = end, TimeZone = practice.TimeZone });
-    }
-
-    private async Task<Practice?> PracticeAsync(CancellationToken cancellationToken)
-    {
-        var viewer = db.Viewer;
-        if (!viewer.Has(StaffRoles.PracticeAdmin) || viewer.PracticeId is not { } practiceId)
-        {
-            return null;
-        }
-
-        return await db.Practices.FirstOrDefaultAsync(p => p.Id == practiceId, cancellationToken);
     }
 }

@@ -5,6 +5,8 @@ using Rapport.Episodes;
 using Rapport.Persistence;
 using Rapport.Staff;
 
+using Rapport.Practices;
+
 namespace Rapport.Measures;
 
 /// <summary>
@@ -45,7 +47,7 @@ public sealed class EditMeasurementPlan(RapportDb db, InstrumentSource? instrume
 
     public async Task<View?> LoadPracticeAsync(CancellationToken cancellationToken = default)
     {
-        var practice = await PracticeAsync(cancellationToken);
+        var practice = await db.AdministeredPracticeAsync(cancellationToken);
         return practice is null ? null : Build("Default measurement plan", null, practice.MeasurementPlan, null, practice.Version);
     }
 
@@ -64,7 +66,7 @@ public sealed class EditMeasurementPlan(RapportDb db, InstrumentSource? instrume
 
     public async Task<Outcome<IReadOnlyList<PlannedMeasure>>> SavePracticeAsync(Form form, CancellationToken cancellationToken = default)
     {
-        var practice = await PracticeAsync(cancellationToken);
+        var practice = await db.AdministeredPracticeAsync(cancellationToken);
         if (practice is null)
         {
             return Outcome<IReadOnlyList<PlannedMeasure>>.Missing();
@@ -190,16 +192,6 @@ public sealed class EditMeasurementPlan(RapportDb db, InstrumentSource? instrume
         }
     }
 
-    private async Task<Practices.Practice?> PracticeAsync(CancellationToken cancellationToken)
-    {
-        var viewer = db.Viewer;
-        if (!viewer.Has(StaffRoles.PracticeAdmin) || viewer.PracticeId is not { } practiceId)
-        {
-            return null;
-        }
-
-        return await db.Practices.FirstOrDefaultAsync(p => p.Id == practiceId, cancellationToken);
-    }
 
     private async Task<CareEpisode?> CareTeamEpisodeAsync(Guid episodeId, CancellationToken cancellationToken)
     {
