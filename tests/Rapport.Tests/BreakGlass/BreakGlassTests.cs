@@ -21,7 +21,7 @@ public sealed class BreakGlassTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var clientId = await database.ClientIdAsync("client1@harbour.example");
         var admin = await database.ViewerForAsync("admin@harbour.example");
-        var mailer = new CollectingMailer();
+        var mailer = new RecordingMailer();
         await using (var db = database.Open(admin))
         {
             Assert.Null(await new GetClientRecord(db).HandleAsync(clientId));
@@ -55,7 +55,7 @@ public sealed class BreakGlassTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var clientId = await database.ClientIdAsync("client1@harbour.example");
-        var mailer = new CollectingMailer();
+        var mailer = new RecordingMailer();
         await using var db = database.Open(await database.ViewerForAsync("admin@harbour.example"));
 
         var outcome = await new OpenBreakGlass(db, mailer, TimeProvider.System).HandleAsync(clientId, "  need it\r\n ", "x");
@@ -76,7 +76,7 @@ public sealed class BreakGlassTests
         var twoHoursAgo = new ShiftedClock(TimeSpan.FromHours(-2));
         await using (var db = database.Open(admin))
         {
-            Assert.True((await new OpenBreakGlass(db, new CollectingMailer(), twoHoursAgo).HandleAsync(clientId, Reason, "x")).Succeeded);
+            Assert.True((await new OpenBreakGlass(db, new RecordingMailer(), twoHoursAgo).HandleAsync(clientId, Reason, "x")).Succeeded);
         }
 
         await using var later = database.Open(admin);
@@ -91,7 +91,7 @@ public sealed class BreakGlassTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var ownPracticeClient = await database.ClientIdAsync("client13@harbour.example");
         var northsideClient = await database.ClientIdAsync("client1@northside.example");
-        var mailer = new CollectingMailer();
+        var mailer = new RecordingMailer();
 
         await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
         {
@@ -107,17 +107,6 @@ public sealed class BreakGlassTests
         await using var check = database.Open(Viewer.System);
         Assert.Equal(0, await check.BreakGlassGrants.CountAsync());
         Assert.Empty(mailer.Sent);
-    }
-
-    private sealed class CollectingMailer : IMailer
-    {
-        public List<OutgoingMail> Sent { get; } = [];
-
-        public Task SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default)
-        {
-            Sent.Add(mail);
-            return Task.CompletedTask;
-        }
     }
 
     private sealed class ShiftedClock(TimeSpan shift) : TimeProvider

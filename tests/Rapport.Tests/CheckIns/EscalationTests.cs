@@ -37,15 +37,4 @@ public sealed class EscalationTests
             Assert.DoesNotContain(clientNames, n => m.TextBody.Contains(n, StringComparison.Ordinal) || m.Subject.Contains(n, StringComparison.Ordinal));
         });
     }
-
-    private sealed class RecordingMailer : IMailer
-    {
-        public List<OutgoingMail> Sent { get; } = [];
-
-        public Task SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default)
-        {
-            Sent.Add(mail);
-            return Task.CompletedTask;
-        }
-    }
 }

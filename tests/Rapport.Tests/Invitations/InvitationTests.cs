@@ -13,17 +13,6 @@ namespace Rapport.Tests.Invitations;
 
 public sealed class InvitationTests
 {
-    private sealed class RecordingMailer : IMailer
-    {
-        public List<OutgoingMail> Sent { get; } = [];
-
-        public Task SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default)
-        {
-            Sent.Add(mail);
-            return Task.CompletedTask;
-        }
-    }
-
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task InvitedClient_ChoosesAPassword_AndCanSeeOnlyThemselves(DatabaseProvider provider)

@@ -110,19 +110,4 @@ public sealed class AskableInstrumentTests : IDisposable
         Assert.True(cnip.Askable);
         Assert.Null(cnip.WhyNot);
     }
-
-    private sealed class RecordingMailer : IMailer
-    {
-        public List<OutgoingMail> Sent { get; } = [];
-
-        public Task SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default)
-        {
-            lock (Sent)
-            {
-                Sent.Add(mail);
-            }
-
-            return Task.CompletedTask;
-        }
-    }
 }

@@ -184,19 +184,4 @@ public sealed class CheckInReminderTests
         Assert.False(SendCheckInReminders.InQuietHours(practice, new DateTime(2026, 1, 15, 13, 0, 0, DateTimeKind.Utc)));
         Assert.False(SendCheckInReminders.InQuietHours(practice, new DateTime(2026, 1, 15, 1, 30, 0, DateTimeKind.Utc)));
     }
-
-    private sealed class RecordingMailer : IMailer
-    {
-        public List<OutgoingMail> Sent { get; } = [];
-
-        public Task SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default)
-        {
-            lock (Sent)
-            {
-                Sent.Add(mail);
-            }
-
-            return Task.CompletedTask;
-        }
-    }
 }
