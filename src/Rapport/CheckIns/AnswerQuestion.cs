@@ -51,7 +51,11 @@ public sealed class AnswerQuestion(RapportDb db, TimeProvider clock, InstrumentS
             return Outcome<Result>.Invalid(AnswerField, "Please choose one of the answers.");
         }
 
-        var answers = await state.DraftAnswersAsync(db, instrumentId, cancellationToken);
+        // The draft is read once: its answers and the row whose guarded delete lets only one of two simultaneous last
+        // answers store a response. Read twice, a draft deleted in between (by the other request) looked like no draft,
+        // and both requests stored a response.
+        var draft = await db.CheckInDrafts.FirstOrDefaultAsync(d => d.ClientId == state.ClientId && d.EpisodeId == state.Episode.Id && d.InstrumentId == instrumentId, cancellationToken);
+        var answers = CheckInState.DraftAnswers(draft?.AnswersJson);
         answers[linkId] = value;
         var score = ScoreResponse.Score(instrument, answers);
         if (!score.IsValid)
@@ -59,7 +63,6 @@ public sealed class AnswerQuestion(RapportDb db, TimeProvider clock, InstrumentS
             return Outcome<Result>.Invalid(AnswerField, "That answer is not one of the choices for this question. Please choose one of the answers shown.");
         }
 
-        var draft = await db.CheckInDrafts.FirstOrDefaultAsync(d => d.ClientId == state.ClientId && d.EpisodeId == state.Episode.Id && d.InstrumentId == instrumentId, cancellationToken);
         var ordered = instrument.Items.ToDictionary(i => i.LinkId, i => answers.GetValueOrDefault(i.LinkId));
         var complete = instrument.Items.All(i => ordered[i.LinkId] is not null);
         if (!complete)

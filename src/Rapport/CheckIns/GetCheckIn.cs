@@ -195,6 +195,10 @@ internal sealed record CheckInState(Guid ClientId, CareEpisode Episode, IReadOnl
             .Where(d => d.ClientId == ClientId && d.EpisodeId == Episode.Id && d.InstrumentId == instrumentId)
             .Select(d => d.AnswersJson)
             .FirstOrDefaultAsync(cancellationToken);
-        return json is null ? [] : JsonSerializer.Deserialize<Dictionary<string, int?>>(json) ?? [];
+        return DraftAnswers(json);
     }
+
+    /// <summary>The answers a draft holds so far, by link id.</summary>
+    public static Dictionary<string, int?> DraftAnswers(string? answersJson) =>
+        answersJson is null ? [] : JsonSerializer.Deserialize<Dictionary<string, int?>>(answersJson) ?? [];
 }
