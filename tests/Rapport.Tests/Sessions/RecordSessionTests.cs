@@ -213,13 +213,7 @@ public sealed class RecordSessionTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var (episodeId, _, _) = await CoupleAsync(database);
         var therapist = await database.ViewerForAsync("therapist1@harbour.example");
-        Guid sessionId;
-        RecordSession.Form stale;
-        await using (var db = database.Open(therapist))
-        {
-            sessionId = await db.Sessions.Where(s => s.EpisodeId == episodeId && s.Status == SessionStatus.Scheduled).Select(s => s.Id).FirstAsync();
-            stale = (await new RecordSession(db, TimeProvider.System).EditAsync(sessionId))!.Form;
-        }
+        var (sessionId, stale) = await OpenScheduledSessionFormAsync(database, therapist, episodeId);
 
         await using (var first = database.Open(therapist))
         {
@@ -245,13 +239,7 @@ public sealed class RecordSessionTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var (episodeId, client11, client12) = await CoupleAsync(database);
         var therapist = await database.ViewerForAsync("therapist1@harbour.example");
-        Guid sessionId;
-        RecordSession.Form stale;
-        await using (var db = database.Open(therapist))
-        {
-            sessionId = await db.Sessions.Where(s => s.EpisodeId == episodeId && s.Status == SessionStatus.Scheduled).Select(s => s.Id).FirstAsync();
-            stale = (await new RecordSession(db, TimeProvider.System).EditAsync(sessionId))!.Form;
-        }
+        var (sessionId, stale) = await OpenScheduledSessionFormAsync(database, therapist, episodeId);
 
         await using (var first = database.Open(therapist))
         {
@@ -284,5 +272,13 @@ public sealed class RecordSessionTests
             Assert.Null(await record.NewAsync(episodeId));
             Assert.True((await record.AddAsync(episodeId, Attended(DateTime.UtcNow.AddHours(-2), client11))).NotFound, email);
         }
+    }
+
+    /// <summary>The edit form of the episode's next booked session, as a therapist opened it before someone else saved.</summary>
+    private static async Task<(Guid SessionId, RecordSession.Form Form)> OpenScheduledSessionFormAsync(TestDatabase database, Viewer therapist, Guid episodeId)
+    {
+        await using var db = database.Open(therapist);
+        var sessionId = await db.Sessions.Where(s => s.EpisodeId == episodeId && s.Status == SessionStatus.Scheduled).Select(s => s.Id).FirstAsync();
+        return (sessionId, (await new RecordSession(db, TimeProvider.System).EditAsync(sessionId))!.Form);
     }
 }
