@@ -91,11 +91,9 @@ public static class RapportDatabase
         ArgumentNullException.ThrowIfNull(options);
         if (options.Provider == DatabaseProvider.Sqlite)
         {
-            var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path));
-            if (!string.IsNullOrEmpty(folder))
-            {
-                Directory.CreateDirectory(folder);
-            }
+            // Created empty and owner-only (0600) before SQLite opens it: SQLite gives its -wal and -shm files the
+            // database file's mode, so none of the three is readable by another account.
+            OwnerOnlyFiles.Touch(System.IO.Path.GetFullPath(options.Path));
         }
 
         await db.Database.MigrateAsync(cancellationToken);

@@ -36,6 +36,11 @@ public sealed class RapportApp : WebApplicationFactory<Program>
 
     public string OutboxPath => Path.Combine(_folder, "outbox");
 
+    public string Folder => _folder;
+
+    /// <summary>The certificate that encrypts the sign-in key ring: generated on first start, as in Development.</summary>
+    public string CertificatePath => Path.Combine(_folder, "keys", "dataprotection.pfx");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -43,7 +48,9 @@ public sealed class RapportApp : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:Path", Path.Combine(_folder, "rapport.db"));
         builder.UseSetting("Email:OutboxPath", OutboxPath);
-        builder.UseSetting("DataProtection:KeysPath", Path.Combine(_folder, "keys"));
+        // Keys in a folder of their own, apart from the database (as in a real installation), made at run time: never committed.
+        builder.UseSetting("DataProtection:CertificatePath", CertificatePath);
+        builder.UseSetting("Database:KeyRingPath", Path.Combine(_folder, "keys", "field-keys.json"));
         builder.UseSetting("Demo:Seed", "true");
         if (_clock is not null)
         {
