@@ -23,6 +23,9 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 }
 
+// `dotnet run --launch-profile Production` serves the same static files as Development (the framework loads them only
+// in Development); a published app has no such manifest, so this changes nothing there.
+builder.WebHost.UseStaticWebAssets();
 builder.Services.AddRazorComponents();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.AddRapportDataProtection();

@@ -61,22 +61,18 @@ public static class OwnerOnlyFiles
         return new FileStream(path, options);
     }
 
-    /// <summary>Creates an empty file 0600 if it does not exist yet (SQLite then gives its -wal and -shm the same mode).</summary>
-    public static void Touch(string path)
+    /// <summary>Sets existing files to 0600 (files made by a library that does not take a mode, e.g. SQLite's).</summary>
+    public static void Restrict(params string[] paths)
     {
-        if (File.Exists(path))
+        ArgumentNullException.ThrowIfNull(paths);
+        if (OperatingSystem.IsWindows())
         {
             return;
         }
 
-        CreateFolderFor(path);
-        try
+        foreach (var path in paths.Where(File.Exists))
         {
-            using var _ = new FileStream(path, CreateNew());
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // Created by another process meanwhile.
+            File.SetUnixFileMode(path, FileMode);
         }
     }
 }

@@ -23,10 +23,13 @@ public sealed class RapportApp : WebApplicationFactory<Program>
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"rapport-web-{Guid.NewGuid():N}");
 
     private readonly TimeProvider? _clock;
+    private readonly IReadOnlyDictionary<string, string>? _settings;
 
-    public RapportApp(bool realServer = false, TimeProvider? clock = null)
+    /// <param name="settings">Configuration on top of the defaults below, e.g. <c>SiteUrl</c>.</param>
+    public RapportApp(bool realServer = false, TimeProvider? clock = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         _clock = clock;
+        _settings = settings;
         Directory.CreateDirectory(_folder);
         if (realServer)
         {
@@ -58,6 +61,10 @@ public sealed class RapportApp : WebApplicationFactory<Program>
         }
         // Tests sign in dozens of times a minute from one address; RateLimitTests lowers this again.
         builder.UseSetting("RateLimits:SignInPerMinute", "10000");
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>The root URL of the real server (after <see cref="WebApplicationFactory{T}.StartServer"/>).</summary>
