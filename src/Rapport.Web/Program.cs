@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -16,6 +15,7 @@ using Rapport.Web.Components.Account;
 using Rapport.Web.Startup;
 
 var builder = WebApplication.CreateBuilder(args);
+ProductionSafetyCheck.Enforce(builder.Configuration, builder.Environment);
 
 // One command, no configuration: listen on the loopback port the README names unless --urls says otherwise.
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
@@ -23,11 +23,24 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 }
 
+// `dotnet run --launch-profile Production` serves the same static files as Development (the framework loads them only
+// in Development); a published app has no such manifest, so this changes nothing there.
+builder.WebHost.UseStaticWebAssets();
 builder.Services.AddRazorComponents();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-builder.Services.AddDataProtection()
-    .SetApplicationName("Rapport")
-    .PersistKeysToFileSystem(new DirectoryInfo(builder.Configuration["DataProtection:KeysPath"] ?? "data/keys"));
+builder.AddRapportDataProtection();
+builder.Services.AddRapportReverseProxy(builder.Configuration);
+if (!builder.Environment.IsDevelopment() && new SiteLinks(SiteLinks.Configured(builder.Configuration, false)).Root is { } site)
+{
+    // Only the site's own host name is answered (Development keeps localhost, appsettings.Development.json); AllowedHosts still overrides.
+    builder.Services.PostConfigure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o =>
+    {
+        if (o.AllowedHosts.Count == 0 || o.AllowedHosts.Contains("*"))
+        {
+            o.AllowedHosts = [site.Host];
+        }
+    });
+}
 builder.Services.AddCascadingAuthenticationState();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<IdentityRedirectManager>();
@@ -85,6 +98,7 @@ if (!builder.Environment.IsDevelopment())
 builder.Services.AddAuthorization(Policies.Configure);
 builder.Services.AddSingleton<IEmailSender<RapportUser>, IdentityMailSender>();
 builder.Services.AddHostedService<FirstRun>();
+builder.Services.AddHostedService<RevokeCompromisedSignInKeys>();
 builder.Services.AddRapportRateLimits(builder.Configuration);
 builder.Services.AddHostedService<RiskAlertEscalation>();
 builder.Services.AddHostedService<CheckInReminderService>();
@@ -92,6 +106,7 @@ builder.Services.AddHostedService<ExpectedModelRefresh>();
 builder.Services.AddHealthChecks().AddDbContextCheck<RapportDb>("database", tags: ["ready"]);
 
 var app = builder.Build();
+app.UseRapportReverseProxy();
 
 if (app.Environment.IsDevelopment())
 {
@@ -104,6 +119,7 @@ else
 }
 
 app.UseSecurityHeaders();
+app.UseDevelopmentOnlyPaths();
 app.UseRequestSizeLimit(app.Configuration);
 
 app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);

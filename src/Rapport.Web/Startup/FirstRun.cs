@@ -11,7 +11,7 @@ namespace Rapport.Web.Startup;
 
 /// <summary>
 /// On start, before the server takes requests: apply migrations, seed the demo practices into an empty
-/// database in Development, then say where to go and how to sign in.
+/// database (Development only), then say where to go and how to sign in.
 /// A hosted service rather than code in Program, so the test host runs exactly the same start-up.
 /// </summary>
 internal sealed class FirstRun(
@@ -22,7 +22,9 @@ internal sealed class FirstRun(
     IServer server,
     ILogger<FirstRun> logger) : IHostedService
 {
-    private bool SeedDemo => configuration.GetValue("Demo:Seed", environment.IsDevelopment());
+    // Never outside Development, whatever the configuration says: the demo accounts share a published password
+    // (ProductionSafetyCheck also refuses Demo:Seed there, so the mistake is reported, not silently ignored).
+    private bool SeedDemo => environment.IsDevelopment() && configuration.GetValue("Demo:Seed", true);
     private string DemoPassword => configuration["Demo:Password"] ?? DemoData.DefaultPassword;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -61,7 +63,7 @@ internal sealed class FirstRun(
 
         if (environment.IsDevelopment())
         {
-            Console.WriteLine($"Emails are not sent in Development; read them at {addresses.FirstOrDefault()}/dev/outbox");
+            Console.WriteLine($"Emails are not sent in Development; a practice admin reads their practice's at {addresses.FirstOrDefault()}/dev/outbox");
         }
 
         Console.WriteLine("Press Ctrl+C to stop.");

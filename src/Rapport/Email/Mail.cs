@@ -3,6 +3,7 @@ using MailKit.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
+using Rapport.Privacy;
 
 namespace Rapport.Email;
 
@@ -21,8 +22,8 @@ public sealed class EmailOptions
     /// <summary>Where messages go when no SMTP host is set (always in Development): one .eml file each.</summary>
     public string OutboxPath { get; set; } = "data/outbox";
 
-    /// <summary>Where Rapport is reached, for links in emails sent by background work (no request to take it from).</summary>
-    public string SiteUrl { get; set; } = "http://127.0.0.1:5080";
+    /// <summary>Where Rapport is reached: set from <see cref="SiteLinks"/> (configuration key <c>SiteUrl</c>), the one home of emailed links.</summary>
+    public string SiteUrl { get; set; } = "";
     public string? SmtpHost { get; set; }
     public int SmtpPort { get; set; } = 587;
     public string? SmtpUserName { get; set; }
@@ -36,10 +37,13 @@ public sealed class OutboxMailer(EmailOptions options, TimeProvider clock) : IMa
     public async Task SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(mail);
-        Directory.CreateDirectory(options.OutboxPath);
         using var message = Compose(options, mail);
         var name = $"{clock.GetUtcNow():yyyyMMddTHHmmssfff}-{Guid.NewGuid():N}.eml";
-        await message.WriteToAsync(Path.Combine(options.OutboxPath, name), cancellationToken);
+        var path = Path.Combine(options.OutboxPath, name);
+        OwnerOnlyFiles.CreateFolderFor(path);
+        // Queued mail holds reset and invitation links: owner-only, like the keys.
+        await using var file = new FileStream(path, OwnerOnlyFiles.CreateNew());
+        await message.WriteToAsync(file, cancellationToken);
     }
 
     public static IReadOnlyList<OutboxMessage> Read(EmailOptions options)
@@ -95,6 +99,9 @@ public static class MailRegistration
     {
         var options = new EmailOptions();
         configuration.GetSection("Email").Bind(options);
+        var site = new SiteLinks(SiteLinks.Configured(configuration, development));
+        options.SiteUrl = site.Root?.AbsoluteUri.TrimEnd('/') ?? "";
+        services.AddSingleton(site);
         if (development)
         {
             options.SmtpHost = null;

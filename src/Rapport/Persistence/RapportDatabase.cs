@@ -91,14 +91,17 @@ public static class RapportDatabase
         ArgumentNullException.ThrowIfNull(options);
         if (options.Provider == DatabaseProvider.Sqlite)
         {
-            var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path));
-            if (!string.IsNullOrEmpty(folder))
-            {
-                Directory.CreateDirectory(folder);
-            }
+            // A new folder is 0700, so nobody else can reach the file even before its mode is set below.
+            OwnerOnlyFiles.CreateFolderFor(System.IO.Path.GetFullPath(options.Path));
         }
 
         await db.Database.MigrateAsync(cancellationToken);
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            // Owner-only (0600); SQLite gives -wal and -shm files it creates later the database file's mode.
+            var path = System.IO.Path.GetFullPath(options.Path);
+            OwnerOnlyFiles.Restrict(path, path + "-wal", path + "-shm");
+        }
         if (options.Provider == DatabaseProvider.Postgres)
         {
             await db.Database.ExecuteSqlRawAsync(AuditAppendOnlySql, cancellationToken);

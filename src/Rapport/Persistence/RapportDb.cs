@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -42,7 +43,7 @@ public sealed partial class RapportDb(
     IViewerSource viewerSource,
     AuditContext? auditContext = null,
     TimeProvider? clock = null)
-    : IdentityDbContext<RapportUser>(options)
+    : IdentityDbContext<RapportUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Practice> Practices => Set<Practice>();
     public DbSet<StaffMember> StaffMembers => Set<StaffMember>();
@@ -67,6 +68,9 @@ public sealed partial class RapportDb(
     public DbSet<CheckInReminder> CheckInReminders => Set<CheckInReminder>();
     public DbSet<InRoomPass> InRoomPasses => Set<InRoomPass>();
     public DbSet<PracticeExpectedModel> PracticeExpectedModels => Set<PracticeExpectedModel>();
+
+    /// <summary>The sign-in key ring (ASP.NET Core Data Protection), shared by every instance; each key's XML is encrypted by a certificate kept outside the database (docs/decisions/0012).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public Viewer Viewer => viewerSource.Current;
 

@@ -23,10 +23,13 @@ public sealed class RapportApp : WebApplicationFactory<Program>
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"rapport-web-{Guid.NewGuid():N}");
 
     private readonly TimeProvider? _clock;
+    private readonly IReadOnlyDictionary<string, string>? _settings;
 
-    public RapportApp(bool realServer = false, TimeProvider? clock = null)
+    /// <param name="settings">Configuration on top of the defaults below, e.g. <c>SiteUrl</c>.</param>
+    public RapportApp(bool realServer = false, TimeProvider? clock = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         _clock = clock;
+        _settings = settings;
         Directory.CreateDirectory(_folder);
         if (realServer)
         {
@@ -36,6 +39,11 @@ public sealed class RapportApp : WebApplicationFactory<Program>
 
     public string OutboxPath => Path.Combine(_folder, "outbox");
 
+    public string Folder => _folder;
+
+    /// <summary>The certificate that encrypts the sign-in key ring: generated on first start, as in Development.</summary>
+    public string CertificatePath => Path.Combine(_folder, "keys", "dataprotection.pfx");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -43,7 +51,9 @@ public sealed class RapportApp : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:Path", Path.Combine(_folder, "rapport.db"));
         builder.UseSetting("Email:OutboxPath", OutboxPath);
-        builder.UseSetting("DataProtection:KeysPath", Path.Combine(_folder, "keys"));
+        // Keys in a folder of their own, apart from the database (as in a real installation), made at run time: never committed.
+        builder.UseSetting("DataProtection:CertificatePath", CertificatePath);
+        builder.UseSetting("Database:KeyRingPath", Path.Combine(_folder, "keys", "field-keys.json"));
         builder.UseSetting("Demo:Seed", "true");
         if (_clock is not null)
         {
@@ -51,6 +61,10 @@ public sealed class RapportApp : WebApplicationFactory<Program>
         }
         // Tests sign in dozens of times a minute from one address; RateLimitTests lowers this again.
         builder.UseSetting("RateLimits:SignInPerMinute", "10000");
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>The root URL of the real server (after <see cref="WebApplicationFactory{T}.StartServer"/>).</summary>
