@@ -23,10 +23,12 @@ public sealed class RapportApp : WebApplicationFactory<Program>
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"rapport-web-{Guid.NewGuid():N}");
 
     private readonly TimeProvider? _clock;
+    private readonly IReadOnlyDictionary<string, string>? _settings;
 
-    public RapportApp(bool realServer = false, TimeProvider? clock = null)
+    public RapportApp(bool realServer = false, TimeProvider? clock = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         _clock = clock;
+        _settings = settings;
         Directory.CreateDirectory(_folder);
         if (realServer)
         {
@@ -51,6 +53,10 @@ public sealed class RapportApp : WebApplicationFactory<Program>
         }
         // Tests sign in dozens of times a minute from one address; RateLimitTests lowers this again.
         builder.UseSetting("RateLimits:SignInPerMinute", "10000");
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>The root URL of the real server (after <see cref="WebApplicationFactory{T}.StartServer"/>).</summary>
@@ -92,10 +98,34 @@ public sealed class RapportApp : WebApplicationFactory<Program>
         return await db.Clients.Where(c => c.Email == email).Select(c => c.Id).SingleAsync();
     }
 
-    public RapportDb SystemDb()
+    public RapportDb SystemDb() => DbAs(Viewer.System);
+
+    /// <summary>The database as one person sees it (their query filters), for calling a feature directly.</summary>
+    public RapportDb DbAs(Viewer viewer)
     {
         var scope = Services.CreateScope();
-        return new RapportDb(scope.ServiceProvider.GetRequiredService<DbContextOptions<RapportDb>>(), new FixedViewerSource(Viewer.System));
+        return new RapportDb(scope.ServiceProvider.GetRequiredService<DbContextOptions<RapportDb>>(), new FixedViewerSource(viewer));
+    }
+
+    /// <summary>The viewer a sign-in of this email would be (from the database, not from a token).</summary>
+    public async Task<Viewer> ViewerForAsync(string email)
+    {
+        await using var db = SystemDb();
+        var user = await db.Users.SingleAsync(u => u.NormalizedEmail == email.ToUpperInvariant());
+        var roles = user.StaffMemberId is { } staffId ? await db.StaffMembers.Where(s => s.Id == staffId).Select(s => s.Roles).SingleAsync() : Rapport.Staff.StaffRoles.None;
+        return new Viewer { UserId = user.Id, PracticeId = user.PracticeId, StaffMemberId = user.StaffMemberId, ClientId = user.ClientId, Roles = roles };
+    }
+
+    /// <summary>A practice admin deactivates (or reactivates) the staff member with this email, through the feature the admin page uses.</summary>
+    public async Task SetStaffActiveAsync(string email, bool active, string admin = "admin@harbour.example")
+    {
+        var target = await ViewerForAsync(email);
+        await using var db = DbAs(await ViewerForAsync(admin));
+        var outcome = await new Rapport.Staff.ChangeStaffAccess(db).HandleAsync(target.StaffMemberId!.Value, active);
+        if (!outcome.Succeeded)
+        {
+            throw new InvalidOperationException("Could not change the staff member's access: " + string.Join("; ", outcome.Errors.Values));
+        }
     }
 
     protected override void Dispose(bool disposing)
