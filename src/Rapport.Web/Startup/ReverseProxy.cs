@@ -29,7 +29,15 @@ internal static class ReverseProxy
             }
         });
 
-    public static IApplicationBuilder UseRapportReverseProxy(this IApplicationBuilder app) => app.UseForwardedHeaders();
+    // With no proxy configured the middleware is left out entirely: given empty lists, ASP.NET Core's forwarded-headers
+    // middleware trusts every sender (it checks the lists only when one of them has an entry).
+    public static IApplicationBuilder UseRapportReverseProxy(this IApplicationBuilder app)
+    {
+        var configuration = app.ApplicationServices.GetRequiredService<IConfiguration>();
+        return List(configuration, "ReverseProxy:KnownProxies").Any() || List(configuration, "ReverseProxy:KnownNetworks").Any()
+            ? app.UseForwardedHeaders()
+            : app;
+    }
 
     private static IEnumerable<string> List(IConfiguration configuration, string key)
     {
