@@ -46,6 +46,7 @@ builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<IdentityRedirectManager>();
 builder.Services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 builder.Services.AddScoped<IViewerSource, HttpViewerSource>();
+builder.Services.AddScoped<CurrentSignIn>();
 
 builder.Services.AddRapportDatabase(builder.Configuration);
 builder.Services.AddRapportMail(builder.Configuration, builder.Environment.IsDevelopment());
@@ -57,11 +58,9 @@ builder.Services.AddAuthentication(options =>
         options.DefaultScheme = Policies.CookieOrBearer;
         options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
     })
-    .AddPolicyScheme(Policies.CookieOrBearer, "Sign-in cookie or bearer token", o =>
-        o.ForwardDefaultSelector = context => context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? IdentityConstants.BearerScheme
-            : IdentityConstants.ApplicationScheme)
-    .AddBearerToken(IdentityConstants.BearerScheme)
+    // The cookie (browser) or the bearer token (API), each checked against the account on every request (CurrentSignIn).
+    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, CurrentSignInHandler>(Policies.CookieOrBearer, "Sign-in cookie or bearer token", null)
+    .AddBearerToken(IdentityConstants.BearerScheme, IdleSignOut.ConfigureTokens)
     .AddIdentityCookies();
 
 builder.Services.AddIdentityCore<RapportUser>(options =>
@@ -85,6 +84,7 @@ builder.Services.AddIdentityCore<RapportUser>(options =>
     .AddDefaultTokenProviders()
     .AddPasswordValidator<NistPasswordValidator>()
     .AddClaimsPrincipalFactory<RapportClaimsFactory>()
+    .AddUserConfirmation<ActiveAccountConfirmation>()
     .AddApiEndpoints();
 
 builder.Services.ConfigureApplicationCookie(IdleSignOut.Configure);
@@ -106,6 +106,8 @@ builder.Services.AddHostedService<ExpectedModelRefresh>();
 builder.Services.AddHealthChecks().AddDbContextCheck<RapportDb>("database", tags: ["ready"]);
 
 var app = builder.Build();
+
+// First, so the audit trail, the rate limits and the scheme see the client behind a configured proxy, and only then.
 app.UseRapportReverseProxy();
 
 if (app.Environment.IsDevelopment())
@@ -135,7 +137,7 @@ app.Use((context, next) =>
 });
 app.UseRequestAudit();
 app.UseAuthentication();
-app.UseRateLimiter();
+app.UseRapportRateLimits();
 app.UseHandOverLock();
 app.UseStaffSecondFactor();
 app.UseAuthorization();

@@ -29,6 +29,7 @@ public static class RapportServices
         services.AddScoped<Rights.RequestErasureOrRestriction>();
         services.AddScoped<GetPracticeOverview>();
         services.AddScoped<InviteStaff>();
+        services.AddScoped<Staff.ChangeStaffAccess>();
         services.AddScoped<InviteClient>();
         services.AddScoped<AcceptInvitation>();
         services.AddScoped<UpdateCrisisHelp>();

@@ -1,11 +1,30 @@
+using System.Security.Claims;
 using Rapport.Access;
 
 namespace Rapport.Web.Access;
 
-/// <summary>The viewer is whoever signed in to this request (cookie or bearer token).</summary>
+/// <summary>
+/// The viewer is whoever signed in to this request (cookie or bearer token), and only if that sign-in passed
+/// <see cref="CurrentSignIn"/> in this request: a principal that did not (a deactivated staff member's, a made-up user's)
+/// is anonymous to every query filter.
+/// </summary>
 internal sealed class HttpViewerSource(IHttpContextAccessor accessor) : IViewerSource
 {
     private Viewer? _viewer;
 
-    public Viewer Current => _viewer ??= Viewer.FromPrincipal(accessor.HttpContext?.User);
+    public Viewer Current => _viewer ??= From(accessor.HttpContext);
+
+    private static Viewer From(HttpContext? context)
+    {
+        var user = context?.User;
+        if (user?.Identity?.IsAuthenticated != true)
+        {
+            return Viewer.Anonymous;
+        }
+
+        var id = user.FindFirstValue(ClaimTypes.NameIdentifier);
+        return id is not null && context!.Items.TryGetValue(CurrentSignInHandler.CheckedUser, out var checkedId) && Equals(checkedId, id)
+            ? Viewer.FromPrincipal(user)
+            : Viewer.Anonymous;
+    }
 }

@@ -17,6 +17,9 @@ namespace Rapport.Web.Api;
 /// </summary>
 internal static class RapportApi
 {
+    private static readonly string[] SignInSteps =
+        ["/login", "/refresh", "/forgotPassword", "/resetPassword", "/resendConfirmationEmail", "/confirmEmail", "/manage/2fa"];
+
     public static void MapRapportApi(this WebApplication app)
     {
         // Rapport has no open sign-up: accounts come from invitations only, so Identity's register endpoint is closed.
@@ -39,7 +42,20 @@ internal static class RapportApi
             {
                 endpoint.Metadata.Add(new AllowAnonymousAttribute());
             }
+
+            // Guessable steps are rate limited on the endpoint itself, whatever spelling of the path reached it.
+            if (SignInSteps.Any(step => pattern.EndsWith(step, StringComparison.OrdinalIgnoreCase)))
+            {
+                endpoint.Metadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(Startup.RateLimits.SignIn));
+            }
+
+            if (pattern.EndsWith("/refresh", StringComparison.OrdinalIgnoreCase))
+            {
+                RefreshTokens.OneUse(endpoint);
+            }
         });
+
+        app.MapPost("/api/identity/logout", RefreshTokens.SignOutEverywhereAsync).RequireAuthorization();
 
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapGet("/me", (RapportDb db) =>

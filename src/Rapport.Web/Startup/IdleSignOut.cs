@@ -12,6 +12,21 @@ namespace Rapport.Web.Startup;
 /// </summary>
 internal static class IdleSignOut
 {
+    /// <summary>
+    /// Bearer tokens follow the same rule: an access token lasts the staff idle window (15 minutes, the shortest default),
+    /// and so does its refresh token, so an API client left idle longer must sign in again. A refresh token works once
+    /// (<see cref="Rapport.Web.Api.RefreshTokens"/>), and every token ends with the security stamp (sign-out, password
+    /// change, deactivation) because <see cref="Access.CurrentSignIn"/> checks it on each request.
+    /// </summary>
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromMinutes(15);
+
+    public static void ConfigureTokens(Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.BearerTokenExpiration = TokenLifetime;
+        options.RefreshTokenExpiration = TokenLifetime;
+    }
+
     public static void Configure(CookieAuthenticationOptions options)
     {
         options.LoginPath = "/Account/Login";

@@ -1,25 +1,28 @@
 using System.Net;
+using System.Text.Json;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Rapport.Web.Startup;
 
 /// <summary>
-/// Slows password guessing and invitation-token guessing from one address (OWASP ASVS 2.2.1): sign-in,
-/// second-factor, password-reset and invitation endpoints allow a few attempts a minute per client address;
-/// other requests are not limited. Account lockout (5 failures, 15 minutes) still protects each account.
+/// Slows password guessing, spraying and token guessing (OWASP ASVS 2.2.1). The limit is attached to the endpoints
+/// themselves (<see cref="SignIn"/> as endpoint metadata: sign-in, second factor, recovery code, password reset,
+/// confirmation and invitation forms and their API twins), so a path spelled another way (a trailing slash, a doubled
+/// slash, another case) that reaches the endpoint is limited too. Two budgets, each a few POSTs a minute: one per client
+/// address (the proxy's forwarded address only when the request comes from a configured proxy, see
+/// <see cref="ReverseProxy"/>) and one per account (the submitted email, normalised), so neither rotating addresses
+/// nor rotating accounts escapes. Account lockout (5 failures, 15 minutes) still protects each account.
 /// </summary>
 internal static class RateLimits
 {
+    public const string SignIn = "sign-in";
     public const string Message = "Too many attempts from your connection. Wait a minute, then try again.";
 
-    private static readonly string[] Guarded =
-    [
-        "/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ForgotPassword",
-        "/Account/ResetPassword", "/Account/ResendEmailConfirmation", "/invitations/accept",
-        "/api/identity/login", "/api/identity/refresh", "/api/identity/forgotPassword", "/api/identity/resetPassword",
-        "/api/identity/resendConfirmationEmail",
-    ];
+    private const string AccountKey = "rapport:sign-in-account";
+
+    // Sign-in bodies are small; an email is looked for in at most this much of one.
+    private const int MaxBodyRead = 64 * 1024;
 
     public static IServiceCollection AddRapportRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
@@ -33,21 +36,94 @@ internal static class RateLimits
                 context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
                 await context.HttpContext.Response.WriteAsync(Message, ct);
             };
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                if (!HttpMethods.IsPost(context.Request.Method) || !Guarded.Any(p => context.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase)))
-                {
-                    return RateLimitPartition.GetNoLimiter("");
-                }
 
-                var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
-                return RateLimitPartition.GetFixedWindowLimiter(address.ToString(), _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = perMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
-            });
+            // Per client address: the endpoint's own policy.
+            options.AddPolicy(SignIn, context => HttpMethods.IsPost(context.Request.Method)
+                ? Window("address:" + (context.Connection.RemoteIpAddress ?? IPAddress.None), perMinute)
+                : RateLimitPartition.GetNoLimiter(""));
+
+            // Per account: the same endpoints, keyed by the email the request submitted (read by UseRapportRateLimits).
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.Items.TryGetValue(AccountKey, out var account) && account is string key
+                    ? Window("account:" + key, perMinute)
+                    : RateLimitPartition.GetNoLimiter(""));
         });
+    }
+
+    /// <summary>Reads the submitted account of a sign-in POST, then applies both budgets.</summary>
+    public static IApplicationBuilder UseRapportRateLimits(this IApplicationBuilder app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (HttpMethods.IsPost(context.Request.Method) && IsSignIn(context.GetEndpoint())
+                && await SubmittedEmailAsync(context) is { Length: > 0 } email)
+            {
+                context.Items[AccountKey] = email.Trim().ToUpperInvariant();
+            }
+
+            await next(context);
+        });
+        return app.UseRateLimiter();
+    }
+
+    private static bool IsSignIn(Endpoint? endpoint) =>
+        endpoint?.Metadata.GetMetadata<EnableRateLimitingAttribute>() is { PolicyName: SignIn };
+
+    private static RateLimitPartition<string> Window(string key, int perMinute) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = perMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        });
+
+    // The form field ("Input.Email", "Form.Email") or the JSON property ("email") the endpoint will read; the body stays
+    // readable for it (forms are cached by ASP.NET Core, JSON is buffered and rewound).
+    private static async Task<string?> SubmittedEmailAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.ContentLength > MaxBodyRead)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (request.HasFormContentType)
+            {
+                var form = await request.ReadFormAsync(context.RequestAborted);
+                return form.FirstOrDefault(f => f.Key.Equals("email", StringComparison.OrdinalIgnoreCase)
+                    || f.Key.EndsWith(".Email", StringComparison.OrdinalIgnoreCase)).Value.ToString();
+            }
+
+            if (request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                request.EnableBuffering(MaxBodyRead);
+                try
+                {
+                    using var document = await JsonDocument.ParseAsync(request.Body, default, context.RequestAborted);
+                    if (document.RootElement.ValueKind == JsonValueKind.Object)
+                    {
+                        foreach (var property in document.RootElement.EnumerateObject())
+                        {
+                            if (property.Name.Equals("email", StringComparison.OrdinalIgnoreCase) && property.Value.ValueKind == JsonValueKind.String)
+                            {
+                                return property.Value.GetString();
+                            }
+                        }
+                    }
+                }
+                finally
+                {
+                    request.Body.Position = 0;
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException or IOException or BadHttpRequestException)
+        {
+            // A malformed body: the endpoint answers it (4xx); the per-address budget still applies.
+        }
+
+        return null;
     }
 }

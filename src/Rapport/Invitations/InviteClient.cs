@@ -71,11 +71,6 @@ public sealed class InviteClient(RapportDb db, IMailer mailer, TimeProvider cloc
         }
 
         var email = form.Email.Trim().ToLowerInvariant();
-        if (errors.Count == 0 && await db.Users.AnyAsync(u => u.NormalizedEmail == email.ToUpperInvariant(), cancellationToken))
-        {
-            errors[nameof(Form.Email)] = "That email address already has a Rapport sign-in.";
-        }
-
         if (errors.Count > 0 || episode is null)
         {
             return Outcome<Invitation>.Invalid(errors);
@@ -105,6 +100,15 @@ public sealed class InviteClient(RapportDb db, IMailer mailer, TimeProvider cloc
         };
         db.Invitations.Add(invitation);
         await db.SaveChangesAsync(cancellationToken);
+
+        // An address that already has a sign-in (in any practice) is answered, stored and mailed exactly like a new one, so
+        // the inviting therapist learns nothing about the person's care elsewhere. The holder gets a notice instead of a
+        // link (one sign-in per address, and that sign-in belongs to one practice); nothing links the two practices.
+        if (await ExistingSignIn.ExistsAsync(db, email, cancellationToken))
+        {
+            await mailer.SendAsync(ExistingSignIn.Notice(email, "Your therapist has invited you to Rapport."), cancellationToken);
+            return Outcome<Invitation>.Ok(invitation);
+        }
 
         // No clinical content in the email: only that an invitation exists and the link.
         await mailer.SendAsync(new OutgoingMail(email, "Your invitation to Rapport",

@@ -117,6 +117,50 @@ public sealed class InvitationTests
         Assert.Equal("Choose one of your own episodes.", outcome.Errors["EpisodeId"]);
     }
 
+    // Issue 10, item 7: inviting an address that has a sign-in at another practice must not reveal that person's care there.
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task InvitingAnAddressWithASignInElsewhere_AnswersAsForANewAddress_AndOnlyTheHolderIsTold(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var northside = await database.ViewerForAsync("therapist@northside.example");
+        var harbourClient = await database.ClientIdAsync("client7@harbour.example");
+        var mailer = new RecordingMailer();
+        Outcome<Invitation> existing, fresh;
+        TimeSpan existingTook, freshTook;
+        await using (var db = database.Open(northside))
+        {
+            var invite = new InviteClient(db, mailer, TimeProvider.System);
+            var episodeId = (await invite.ChoicesAsync()).First().Id;
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            fresh = await invite.HandleAsync(new InviteClient.Form { EpisodeId = episodeId, DisplayName = "Nova Test", Email = "nova@example.org" }, "http://app/invitations/accept");
+            freshTook = watch.Elapsed;
+            watch.Restart();
+            existing = await invite.HandleAsync(new InviteClient.Form { EpisodeId = episodeId, DisplayName = "Someone", Email = "Client7@Harbour.example" }, "http://app/invitations/accept");
+            existingTook = watch.Elapsed;
+        }
+
+        // The therapist gets the same answer, and the same kind of record, for both.
+        Assert.True(existing.Succeeded, string.Join(";", existing.Errors.Values));
+        Assert.Equal(fresh.Succeeded, existing.Succeeded);
+        Assert.Equal(fresh.Value!.Kind, existing.Value!.Kind);
+        Assert.NotNull(existing.Value.ClientId);
+        Assert.True(existingTook < freshTook * 10 + TimeSpan.FromMilliseconds(500), $"existing {existingTook}, new {freshTook}");
+
+        // The holder is told, with no link to accept; the new address gets its link.
+        Assert.Contains("token=", mailer.Sent.Single(m => m.To == "nova@example.org").TextBody, StringComparison.Ordinal);
+        var notice = mailer.Sent.Single(m => m.To == "client7@harbour.example");
+        Assert.DoesNotContain("token=", notice.TextBody, StringComparison.Ordinal);
+        Assert.Contains("already has a Rapport sign-in", notice.TextBody, StringComparison.Ordinal);
+
+        // Nothing links the two practices: the Harbour sign-in is still Harbour's client only.
+        await using var system = database.Open(Viewer.System);
+        var user = await system.Users.SingleAsync(u => u.NormalizedEmail == "CLIENT7@HARBOUR.EXAMPLE");
+        Assert.Equal(harbourClient, user.ClientId);
+        Assert.NotEqual(harbourClient, existing.Value.ClientId);
+        Assert.NotEqual(user.PracticeId, existing.Value.PracticeId);
+    }
+
     private static UserManager<RapportUser> UserManagerFor(RapportDb db)
     {
         var services = new ServiceCollection();

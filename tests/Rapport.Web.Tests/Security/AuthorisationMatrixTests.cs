@@ -8,7 +8,11 @@ namespace Rapport.Web.Tests.Security;
 /// <summary>
 /// Every route of the app × every kind of person, built from the route table: a new route without a rule here fails
 /// the build, so access is decided on purpose, never by omission. The record in question is client11's: treated by
-/// therapist1 (supervised by the supervisor), in a couple with client12.
+/// therapist1 (supervised by the supervisor), in a couple with client12. Three more people must be refused everywhere,
+/// exactly as an anonymous visitor is (a page sends them to sign in, the API answers 401; never a 200 with data): a
+/// validly protected bearer token and sign-in cookie (made with the app's own key ring) for a made-up user id claiming
+/// therapist1's staff id and every role, and therapist3, put on client11's care team and then deactivated, with the
+/// sign-in cookie they had before.
 /// </summary>
 public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrixTests.Fixture>
 {
@@ -23,7 +27,14 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         OtherPracticeTherapist,
         Supervisor,
         AdminWithoutBreakGlass,
+        ForgedToken,
+        ForgedCookie,
+        DeactivatedStaff,
     }
+
+    private static readonly Persona[] Refused = [Persona.ForgedToken, Persona.ForgedCookie, Persona.DeactivatedStaff];
+
+    private const string Deactivated = "therapist3@harbour.example";
 
     private static readonly Dictionary<Persona, string> Emails = new()
     {
@@ -151,6 +162,15 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
                         failures.Add($"{pattern} as {persona}: {status}, expected {shared} for everyone");
                     }
                 }
+                else if (Refused.Contains(persona))
+                {
+                    // Treated as nobody: what an anonymous visitor gets (a bearer token's challenge is 401 where a page would redirect).
+                    var anonymous = rule(Persona.Anonymous);
+                    if (status != anonymous && !(persona == Persona.ForgedToken && anonymous == Redirect && status == Unauthorized))
+                    {
+                        failures.Add($"{pattern} as {persona}: {status}, expected {anonymous} as for anyone not signed in");
+                    }
+                }
                 else if (rule(persona) != status)
                 {
                     failures.Add($"{pattern} as {persona}: {status}, expected {rule(persona)}");
@@ -164,7 +184,7 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
             foreach (var persona in Enum.GetValues<Persona>())
             {
                 var status = await _fixture.GetAsync(persona, url);
-                if (status >= 500 || (persona == Persona.Anonymous && pattern.StartsWith("/Account/Manage", StringComparison.Ordinal) && status == Ok))
+                if (status >= 500 || ((persona == Persona.Anonymous || Refused.Contains(persona)) && pattern.StartsWith("/Account/Manage", StringComparison.Ordinal) && status == Ok))
                 {
                     failures.Add($"{pattern} as {persona}: {status}");
                 }
@@ -190,6 +210,10 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
                 _clients[persona] = await _app.SignedInWithCookieAsync(email);
             }
 
+            _clients[Persona.ForgedToken] = await ForgedSignIn.WithTokenAsync(_app);
+            _clients[Persona.ForgedCookie] = await ForgedSignIn.WithCookieAsync(_app);
+            await DeactivateACareTeamMemberAsync();
+
             foreach (var endpoint in _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
             {
                 var pattern = endpoint.RoutePattern.RawText ?? "";
@@ -205,6 +229,31 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
                     Gets.Add(pattern);
                 }
             }
+        }
+
+        // therapist3 joins client11's couple episode (so the record opens for them), signs in, and is then deactivated.
+        private async Task DeactivateACareTeamMemberAsync()
+        {
+            var client11 = await _app.ClientIdAsync("client11@harbour.example");
+            var staffId = (await _app.ViewerForAsync(Deactivated)).StaffMemberId!.Value;
+            await using (var db = _app.SystemDb())
+            {
+                var couple = db.EpisodeMembers.Where(m => m.ClientId == client11).Select(m => m.EpisodeId).Single();
+                db.Add(new Rapport.Episodes.EpisodeTherapist { EpisodeId = couple, StaffMemberId = staffId });
+                await db.SaveChangesAsync();
+            }
+
+            var cookie = await _app.SignedInWithCookieAsync(Deactivated);
+            using (var before = await cookie.GetAsync(new Uri($"/clients/{client11}", UriKind.Relative)))
+            {
+                if (before.StatusCode != HttpStatusCode.OK)
+                {
+                    throw new InvalidOperationException($"therapist3 should see client11 before deactivation, got {(int)before.StatusCode}");
+                }
+            }
+
+            await _app.SetStaffActiveAsync(Deactivated, active: false);
+            _clients[Persona.DeactivatedStaff] = cookie;
         }
 
         public async Task<string> UrlAsync(string pattern)

@@ -106,10 +106,34 @@ public sealed class RapportApp : WebApplicationFactory<Program>
         return await db.Clients.Where(c => c.Email == email).Select(c => c.Id).SingleAsync();
     }
 
-    public RapportDb SystemDb()
+    public RapportDb SystemDb() => DbAs(Viewer.System);
+
+    /// <summary>The database as one person sees it (their query filters), for calling a feature directly.</summary>
+    public RapportDb DbAs(Viewer viewer)
     {
         var scope = Services.CreateScope();
-        return new RapportDb(scope.ServiceProvider.GetRequiredService<DbContextOptions<RapportDb>>(), new FixedViewerSource(Viewer.System));
+        return new RapportDb(scope.ServiceProvider.GetRequiredService<DbContextOptions<RapportDb>>(), new FixedViewerSource(viewer));
+    }
+
+    /// <summary>The viewer a sign-in of this email would be (from the database, not from a token).</summary>
+    public async Task<Viewer> ViewerForAsync(string email)
+    {
+        await using var db = SystemDb();
+        var user = await db.Users.SingleAsync(u => u.NormalizedEmail == email.ToUpperInvariant());
+        var roles = user.StaffMemberId is { } staffId ? await db.StaffMembers.Where(s => s.Id == staffId).Select(s => s.Roles).SingleAsync() : Rapport.Staff.StaffRoles.None;
+        return new Viewer { UserId = user.Id, PracticeId = user.PracticeId, StaffMemberId = user.StaffMemberId, ClientId = user.ClientId, Roles = roles };
+    }
+
+    /// <summary>A practice admin deactivates (or reactivates) the staff member with this email, through the feature the admin page uses.</summary>
+    public async Task SetStaffActiveAsync(string email, bool active, string admin = "admin@harbour.example")
+    {
+        var target = await ViewerForAsync(email);
+        await using var db = DbAs(await ViewerForAsync(admin));
+        var outcome = await new Rapport.Staff.ChangeStaffAccess(db).HandleAsync(target.StaffMemberId!.Value, active);
+        if (!outcome.Succeeded)
+        {
+            throw new InvalidOperationException("Could not change the staff member's access: " + string.Join("; ", outcome.Errors.Values));
+        }
     }
 
     protected override void Dispose(bool disposing)

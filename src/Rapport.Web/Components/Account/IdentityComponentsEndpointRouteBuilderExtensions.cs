@@ -21,6 +21,13 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromServices] SignInManager<RapportUser> signInManager,
             [FromForm] string returnUrl) =>
         {
+            // Signing out ends every sign-in of this person, cookies and bearer tokens alike (a new security stamp):
+            // a token copied from this device stops working too. The hand-over signs the therapist out without this.
+            if (await signInManager.UserManager.GetUserAsync(user) is { } account)
+            {
+                await signInManager.UserManager.UpdateSecurityStampAsync(account);
+            }
+
             await signInManager.SignOutAsync();
             // Only a local path: an open redirect after sign-out would be a phishing aid.
             return TypedResults.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? $"~{returnUrl}" : "~/");

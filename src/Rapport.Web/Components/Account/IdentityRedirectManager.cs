@@ -20,15 +20,26 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
     {
         uri ??= "";
 
-        // Prevent open redirects.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
+        // Prevent open redirects: an address of this app becomes relative; anything else that is not plainly local
+        // (absolute elsewhere, "//evil", "/\evil", control characters) is ignored and the person goes home.
+        if (uri.StartsWith(navigationManager.BaseUri, StringComparison.OrdinalIgnoreCase))
         {
             uri = navigationManager.ToBaseRelativePath(uri);
+        }
+        else if (!IsLocal(uri))
+        {
+            uri = "";
         }
 
         navigationManager.NavigateTo(uri);
     }
+
+    internal static bool IsLocal(string uri) =>
+        Uri.IsWellFormedUriString(uri, UriKind.Relative)
+        && !uri.StartsWith("//", StringComparison.Ordinal)
+        && !uri.StartsWith("/\\", StringComparison.Ordinal)
+        && !uri.Contains('\\', StringComparison.Ordinal)
+        && !uri.Any(char.IsControl);
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)
     {
