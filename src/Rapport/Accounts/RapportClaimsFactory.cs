@@ -5,10 +5,12 @@ using Microsoft.Extensions.Options;
 using Rapport.Access;
 using Rapport.Persistence;
 using Rapport.Staff;
+using Rapport.Audit;
 
 namespace Rapport.Accounts;
 
 /// <summary>Puts the practice, the staff member or client, and the staff roles into the sign-in, so <see cref="Viewer"/> needs no look-up per request.</summary>
+[NotAudited("Reads the signing-in person's own account to build their claims; no clinical data")]
 public sealed class RapportClaimsFactory(UserManager<RapportUser> users, IOptions<IdentityOptions> options, RapportDb db)
     : UserClaimsPrincipalFactory<RapportUser>(users, options)
 {

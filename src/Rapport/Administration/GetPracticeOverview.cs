@@ -2,10 +2,12 @@ using Microsoft.EntityFrameworkCore;
 using Rapport.Invitations;
 using Rapport.Persistence;
 using Rapport.Staff;
+using Rapport.Audit;
 
 namespace Rapport.Administration;
 
 /// <summary>What a practice admin manages: staff, client accounts, invitations. No clinical answers or free text.</summary>
+[NotAudited("Accounts only (names, emails, roles, invitations), no clinical data; the admin's changes are audited writes")]
 public sealed class GetPracticeOverview(RapportDb db, TimeProvider clock)
 {
     public sealed record View(

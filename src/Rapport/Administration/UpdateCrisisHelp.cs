@@ -2,6 +2,7 @@ using System.Net.Mail;
 using Rapport.Access;
 using Rapport.Persistence;
 using Rapport.Practices;
+using Rapport.Audit;
 
 namespace Rapport.Administration;
 
@@ -9,6 +10,7 @@ namespace Rapport.Administration;
 /// The practice's crisis help (shown to a client at once after a risk answer) and its on-call contact (told, with the
 /// supervisors, when a risk alert waits too long). Set by a practice admin: the right words depend on local services.
 /// </summary>
+[Audits(AuditedAs.Writes)]
 public sealed class UpdateCrisisHelp(RapportDb db)
 {
     public sealed class Form

@@ -1,6 +1,7 @@
 using Rapport.Access;
 using Rapport.Persistence;
 using Rapport.Practices;
+using Rapport.Audit;
 
 namespace Rapport.Administration;
 
@@ -8,6 +9,7 @@ namespace Rapport.Administration;
 /// The practice's quiet hours: no check-in reminder is emailed between these local times; one that falls due in them
 /// waits until they end. Set by a practice admin. The same start and end means no quiet hours.
 /// </summary>
+[Audits(AuditedAs.Writes)]
 public sealed class UpdateReminderHours(RapportDb db)
 {
     public sealed class Form

@@ -1,10 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Persistence;
+using Rapport.Audit;
 
 namespace Rapport.Alerts;
 
 /// <summary>A therapist (or supervisor) on the care team says they have seen a risk alert and are acting on it; who and when is kept.</summary>
+[Audits(AuditedAs.Writes)]
 public sealed class AcknowledgeRiskAlert(RapportDb db, TimeProvider clock)
 {
     public async Task<Outcome<RiskAlert>> HandleAsync(Guid alertId, CancellationToken cancellationToken = default)

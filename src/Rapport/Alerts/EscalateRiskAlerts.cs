@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Rapport.Email;
 using Rapport.Persistence;
 using Rapport.Practices;
+using Rapport.Audit;
 
 namespace Rapport.Alerts;
 
@@ -11,6 +12,7 @@ namespace Rapport.Alerts;
 /// on-call contact get an email. The email carries no clinical content and no client name (email is not a safe place
 /// for either); it says an alert is waiting and whose caseload it is on.
 /// </summary>
+[NotAudited("Runs as the system viewer (decision 0007) and mails a notice without clinical content")]
 public sealed class EscalateRiskAlerts(RapportDb db, IMailer mailer, TimeProvider clock)
 {
     public static readonly TimeSpan After = TimeSpan.FromHours(24);

@@ -8,6 +8,9 @@ public enum AuditAction
     Delete,
     BreakGlass,
     Export,
+
+    /// <summary>A read refused because the viewer has no relationship to the record (answered as not found). Names no client.</summary>
+    Refused,
 }
 
 /// <summary>

@@ -8,9 +8,10 @@ namespace Rapport.Audit;
 /// (GDPR Art. 15 right of access; HIPAA 164.528 accounting of disclosures in spirit). The client's own
 /// visits are in the trail too, but this view shows only staff.
 /// </summary>
+[NotAudited("The signed-in client's own access list: who looked and when, no clinical data")]
 public sealed class GetRecordAccess(RapportDb db)
 {
-    public sealed record Row(string StaffName, string Role, AuditAction Action, DateTime At, string? Reason);
+    public sealed record Row(string StaffName, string Role, AuditAction Action, DateTime At, string? Reason, string RecordType);
 
     public async Task<IReadOnlyList<Row>?> HandleAsync(int limit = 200, CancellationToken cancellationToken = default)
     {
@@ -23,7 +24,7 @@ public sealed class GetRecordAccess(RapportDb db)
             .Where(e => e.ClientId == clientId && e.ActorRole != AuditEntry.ClientRole && e.ActorRole != AuditEntry.SystemRole)
             .OrderByDescending(e => e.Sequence)
             .Take(limit)
-            .Select(e => new Row(e.ActorName, e.ActorRole, e.Action, e.At, e.Reason))
+            .Select(e => new Row(e.ActorName, e.ActorRole, e.Action, e.At, e.Reason, e.RecordType))
             .ToListAsync(cancellationToken);
         return [.. rows.Select(r => r with { At = DateTime.SpecifyKind(r.At, DateTimeKind.Utc) })];
     }

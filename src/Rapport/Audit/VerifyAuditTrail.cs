@@ -9,6 +9,7 @@ namespace Rapport.Audit;
 /// or a hash that does not match the entry's content (an entry edited). HIPAA 164.312(c)(2): a mechanism to
 /// corroborate that the record of access has not been altered.
 /// </summary>
+[NotAudited("Operator check of the chain (CLI, system viewer); reads only hashes")]
 public sealed class VerifyAuditTrail(RapportDb db)
 {
     public sealed record Break(Guid PracticeId, long Sequence, Guid EntryId, string Problem);

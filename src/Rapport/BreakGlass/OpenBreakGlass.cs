@@ -12,6 +12,7 @@ namespace Rapport.BreakGlass;
 /// <see cref="Duration"/>, recorded as a break-glass entry in the audit trail in the same transaction as the grant,
 /// and every treating therapist is emailed (no clinical content, no client name: only a link).
 /// </summary>
+[Audits(AuditedAs.Writes)]
 public sealed class OpenBreakGlass(RapportDb db, IMailer mailer, TimeProvider clock)
 {
     public static readonly TimeSpan Duration = TimeSpan.FromMinutes(60);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Rapport.Audit;
 using Rapport.Clinical.Alliance;
 using Rapport.Clinical.Instruments;
 using Rapport.Episodes;
@@ -29,6 +30,7 @@ public sealed record Attention(AttentionKind Kind, string Text, DateTime? At = n
 /// alliance, then not-on-track, overdue check-ins and new notes; within a tier, more concerns first; then their own
 /// before supervisees', then next session first.
 /// </summary>
+[Audits(AuditedAs.ClientReads)]
 public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelCache? expectedModels = null, InstrumentSource? instruments = null)
 {
     public sealed record Row(
@@ -44,6 +46,9 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelC
         IReadOnlyList<string> Therapists,
         IReadOnlyList<Attention> Attention,
         string? LastAcknowledgement);
+
+    /// <summary>The audit record type of a client shown on the dashboard.</summary>
+    public const string Shown = "Caseload";
 
     // Invariant culture gives English month names; the app runs with invariant globalization.
     private static readonly CultureInfo Words = CultureInfo.InvariantCulture;
@@ -218,6 +223,12 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelC
             var latestPhq9 = mine.LastOrDefault(x => x.InstrumentId == phq9.Id)?.Total;
             var row = new Row(r.ClientId, r.ClientName, r.EpisodeId, r.Title, r.Format, r.Next, r.Last, latestPhq9, !r.Own, [.. careTeams[r.EpisodeId]], attention, lastAcknowledgement);
             result.Add((row, r.Own, r.Next, attention.Where(a => a.Kind == AttentionKind.Risk).Max(a => a.At) ?? DateTime.MinValue));
+        }
+
+        // The dashboard shows names, latest scores and risk alerts: a read of each client on it, in their access list.
+        if (db.Viewer.PracticeId is { } practiceId)
+        {
+            await new AuditTrail(db).RecordReadsAsync(Shown, practiceId, result.Select(x => (x.Row.ClientId, x.Row.ClientId)), cancellationToken);
         }
 
         return [.. result

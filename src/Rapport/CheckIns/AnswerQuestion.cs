@@ -6,6 +6,7 @@ using Rapport.Clinical.Instruments;
 using Rapport.Clinical.Scoring;
 using Rapport.Measures;
 using Rapport.Persistence;
+using Rapport.Audit;
 
 namespace Rapport.CheckIns;
 
@@ -14,6 +15,7 @@ namespace Rapport.CheckIns;
 /// answer of an instrument submits it: the scored response and any risk alert are written together, in one
 /// transaction, and the draft goes.
 /// </summary>
+[Audits(AuditedAs.Writes)]
 public sealed class AnswerQuestion(RapportDb db, TimeProvider clock, InstrumentSource? instruments = null)
 {
     public const string AnswerField = "Answer";

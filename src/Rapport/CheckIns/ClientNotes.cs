@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Rapport.Persistence;
+using Rapport.Audit;
 
 namespace Rapport.CheckIns;
 
 /// <summary>What a client has told their care team in check-ins, and their risk alerts, for the client record.</summary>
+[Audits(AuditedAs.PartOfClientRecord)]
 public sealed class GetClientNotes(RapportDb db)
 {
     public sealed record Note(Guid Id, string Text, DateTime WrittenAt, bool Read);
@@ -33,6 +35,7 @@ public sealed class GetClientNotes(RapportDb db)
 }
 
 /// <summary>The therapist has read the client's notes: they leave the dashboard.</summary>
+[Audits(AuditedAs.Writes)]
 public sealed class MarkClientNotesRead(RapportDb db, TimeProvider clock)
 {
     public async Task<int> HandleAsync(Guid clientId, CancellationToken cancellationToken = default)

@@ -6,6 +6,7 @@ using Rapport.Episodes;
 using Rapport.Measures;
 using Rapport.Persistence;
 using Rapport.Practices;
+using Rapport.Audit;
 
 namespace Rapport.CheckIns;
 
@@ -15,6 +16,7 @@ namespace Rapport.CheckIns;
 /// one episode at once (individual and couple therapy) checks in for one of them: when it is not clear which, the view
 /// lists the <see cref="View.Choices"/> instead of a question, and the client picks.
 /// </summary>
+[NotAudited("The signed-in client's own questions and unsubmitted answers; what they submit is an audited write (MeasureResponse)")]
 public sealed class GetCheckIn(RapportDb db, TimeProvider clock, InstrumentSource? instruments = null)
 {
     /// <summary>How long after a risk answer the crisis help stays at the top of every check-in page.</summary>

@@ -1,9 +1,11 @@
 using Rapport.Access;
 using Rapport.Persistence;
+using Rapport.Audit;
 
 namespace Rapport.CheckIns;
 
 /// <summary>"Before our next session I want you to know…": stores the client's note for their care team, if they wrote one.</summary>
+[Audits(AuditedAs.Writes)]
 public sealed class LeaveNote(RapportDb db, TimeProvider clock)
 {
     public const string NoteField = "Note";

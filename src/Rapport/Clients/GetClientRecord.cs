@@ -13,6 +13,7 @@ namespace Rapport.Clients;
 /// in a couple or group). Returns null when the viewer has no care relationship (the caller answers 404).
 /// Every record returned is one "read" entry in the audit trail (HIPAA 164.312(b)), written before the data leaves.
 /// </summary>
+[Audits(AuditedAs.ClientReads | AuditedAs.RefusedReads)]
 public sealed class GetClientRecord(RapportDb db, ExpectedModelCache? expectedModels = null)
 {
     private readonly AuditTrail _audit = new(db);
@@ -47,6 +48,7 @@ public sealed class GetClientRecord(RapportDb db, ExpectedModelCache? expectedMo
         var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, cancellationToken);
         if (client is null)
         {
+            await _audit.RecordRefusedAsync(nameof(Client), clientId, cancellationToken);
             return null;
         }
 
@@ -74,6 +76,7 @@ public sealed class GetClientRecord(RapportDb db, ExpectedModelCache? expectedMo
             .ToListAsync(cancellationToken);
         if (episodes.Count == 0)
         {
+            await _audit.RecordRefusedAsync(nameof(Client), clientId, cancellationToken);
             return null;
         }
 

@@ -1,10 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Persistence;
+using Rapport.Audit;
 
 namespace Rapport.Consents;
 
 /// <summary>Gives, withdraws and checks consents. Features that use data under a consent check it here, at the moment of use.</summary>
+[Audits(AuditedAs.Writes)]
 public sealed class ConsentLedger(RapportDb db, TimeProvider clock)
 {
     public sealed record Entry(ConsentKind Kind, int WordingVersion, string Wording, DateTime GivenAt, DateTime? WithdrawnAt);

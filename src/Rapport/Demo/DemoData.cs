@@ -13,6 +13,7 @@ using Rapport.Persistence;
 using Rapport.Practices;
 using Rapport.Sessions;
 using Rapport.Staff;
+using Rapport.Audit;
 
 namespace Rapport.Demo;
 
@@ -22,6 +23,7 @@ namespace Rapport.Demo;
 /// Harbour Street Counselling (3 therapists, a supervisor, an admin, 40 clients in individual, couple and
 /// group episodes over up to three years) and Northside Therapy Collective (1 therapist, 5 clients).
 /// </summary>
+[NotAudited("Seeds synthetic demo data as the system viewer (decision 0007)")]
 public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, TimeProvider clock)
 {
     public const string DefaultPassword = "rapport-demo-2026";

@@ -9,6 +9,7 @@ using Rapport.Persistence;
 using Rapport.Practices;
 using Rapport.Sessions;
 using Rapport.Staff;
+using Rapport.Audit;
 
 namespace Rapport.Demo;
 
@@ -17,6 +18,7 @@ namespace Rapport.Demo;
 /// per 100 clients, each client in one individual episode with M attended sessions, a PHQ-9 and GAD-7
 /// before each and the Session Check after. Written in batches with change tracking cleared, so memory stays flat at any size.
 /// </summary>
+[NotAudited("Seeds a synthetic practice as the system viewer (decision 0007)")]
 public sealed class LargePractice(Func<RapportDb> openDb, IPasswordHasher<RapportUser> hasher, TimeProvider clock)
 {
     public const int ClientsPerTherapist = 100;

@@ -17,6 +17,7 @@ namespace Rapport.Episodes;
 /// null (the page answers 404). Clients never reach it: no member ever sees another. Every member shown is one "read"
 /// entry in the audit trail, so it appears in each member's own "who has looked at my record".
 /// </summary>
+[Audits(AuditedAs.ClientReads | AuditedAs.RefusedReads)]
 public sealed class GetEpisodeView(RapportDb db, TimeProvider clock, InstrumentSource? instruments = null)
 {
     public sealed record Score(int Total, DateTime At, string? Band);
@@ -74,6 +75,7 @@ public sealed class GetEpisodeView(RapportDb db, TimeProvider clock, InstrumentS
             .FirstOrDefaultAsync(cancellationToken);
         if (episode is null)
         {
+            await new AuditTrail(db).RecordRefusedAsync(nameof(CareEpisode), episodeId, cancellationToken);
             return null;
         }
 
@@ -164,10 +166,7 @@ public sealed class GetEpisodeView(RapportDb db, TimeProvider clock, InstrumentS
             }
         }
 
-        foreach (var member in members)
-        {
-            await new AuditTrail(db).RecordReadAsync(nameof(CareEpisode), episode.Id, episode.PracticeId, member.ClientId, cancellationToken);
-        }
+        await new AuditTrail(db).RecordReadsAsync(nameof(CareEpisode), episode.PracticeId, members.Select(m => (episode.Id, m.ClientId)), cancellationToken);
 
         return new View(episode.Id, episode.Title, episode.Format, episode.Status, episode.StartedOn, therapists, held.Count,
             sessions.Where(s => s.Status == SessionStatus.Scheduled && s.StartsAt >= now).Min(s => (DateTime?)s.StartsAt),

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.CheckIns;
 using Rapport.Persistence;
+using Rapport.Audit;
 
 namespace Rapport.Goals;
 
@@ -9,6 +10,7 @@ namespace Rapport.Goals;
 public sealed record GoalView(Guid Id, string Text, GoalStatus Status, DateTime SetAt, DateTime UpdatedAt, DateTime? ClosedAt);
 
 /// <summary>The client writes a new goal in their own words, for their current episode.</summary>
+[Audits(AuditedAs.Writes)]
 public sealed class SetGoal(RapportDb db, TimeProvider clock)
 {
     public const string TextField = "Goal";
@@ -65,6 +67,7 @@ public sealed class SetGoal(RapportDb db, TimeProvider clock)
 }
 
 /// <summary>The client rewords a goal or marks it achieved, dropped or worked on again. Only their own goals.</summary>
+[Audits(AuditedAs.Writes)]
 public sealed class EditGoal(RapportDb db, TimeProvider clock)
 {
     /// <summary>One goal's edit on the "my goals" form.</summary>
@@ -171,6 +174,7 @@ public sealed class EditGoal(RapportDb db, TimeProvider clock)
 }
 
 /// <summary>Goals of one client, as the relationship filters allow: the client's own, or their care team's view of them.</summary>
+[Audits(AuditedAs.PartOfClientRecord)]
 public sealed class GetClientGoals(RapportDb db)
 {
     /// <summary>

@@ -13,6 +13,7 @@ namespace Rapport.InRoom;
 /// device over (the therapist's sign-in ends; the device shows only that member's check-in). Both are audited.
 /// See docs/decisions/0011-in-room-check-in.md.
 /// </summary>
+[Audits(AuditedAs.ClientReads | AuditedAs.Writes)]
 public sealed class StartInRoomCheckIn(RapportDb db, TimeProvider clock)
 {
     public sealed record Member(Guid ClientId, string DisplayName, bool HasSignIn);
@@ -149,6 +150,7 @@ public sealed class StartInRoomCheckIn(RapportDb db, TimeProvider clock)
 }
 
 /// <summary>The member, signed in on their own phone, opens the QR link: once, within its time, and only as that member.</summary>
+[Audits(AuditedAs.Writes)]
 public sealed class RedeemInRoomPass(RapportDb db, TimeProvider clock)
 {
     public const string Unusable = "This code has expired or was already used. Ask your therapist for a new one, or start your check-in from My care.";

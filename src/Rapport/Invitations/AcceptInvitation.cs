@@ -4,10 +4,12 @@ using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Accounts;
 using Rapport.Persistence;
+using Rapport.Audit;
 
 namespace Rapport.Invitations;
 
 /// <summary>The invited person chooses a password; the account is created and linked to their staff or client record.</summary>
+[Audits(AuditedAs.Writes)]
 public sealed class AcceptInvitation(RapportDb db, UserManager<RapportUser> users, TimeProvider clock)
 {
     public sealed class Form

@@ -6,10 +6,12 @@ using Rapport.Email;
 using Rapport.Episodes;
 using Rapport.Persistence;
 using Rapport.Staff;
+using Rapport.Audit;
 
 namespace Rapport.Invitations;
 
 /// <summary>A therapist invites a client into one of their episodes (a new client, or a member who has no sign-in yet).</summary>
+[Audits(AuditedAs.Writes)]
 public sealed class InviteClient(RapportDb db, IMailer mailer, TimeProvider clock)
 {
     public sealed class Form

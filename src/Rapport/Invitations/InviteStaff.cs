@@ -4,10 +4,12 @@ using Rapport.Access;
 using Rapport.Email;
 using Rapport.Persistence;
 using Rapport.Staff;
+using Rapport.Audit;
 
 namespace Rapport.Invitations;
 
 /// <summary>A practice admin invites a therapist, supervisor or admin by email.</summary>
+[Audits(AuditedAs.Writes)]
 public sealed class InviteStaff(RapportDb db, IMailer mailer, TimeProvider clock)
 {
     public sealed class Form

@@ -6,6 +6,7 @@ using Rapport.Persistence;
 namespace Rapport.Listening;
 
 /// <summary>A session's listening report, the therapist's trend across sessions, and deletion of a transcript's words.</summary>
+[Audits(AuditedAs.ClientReads | AuditedAs.Writes | AuditedAs.RefusedReads)]
 public sealed class ListeningReviews(RapportDb db, TimeProvider clock)
 {
     public sealed record ReportView(
@@ -35,17 +36,20 @@ public sealed class ListeningReviews(RapportDb db, TimeProvider clock)
             .Where(x => x.Id == id)
             .Select(x => new
             {
-                x.Id, x.PracticeId, x.SessionId, x.Episode!.Title, x.FileName, x.Status, x.Error, x.UploadedAt, x.SummaryJson, x.ReportJson,
+                x.Id, x.PracticeId, x.EpisodeId, x.SessionId, x.Episode!.Title, x.FileName, x.Status, x.Error, x.UploadedAt, x.SummaryJson, x.ReportJson,
                 Session = db.Sessions.Where(s => s.Id == x.SessionId).Select(s => new { s.Number, s.StartsAt }).First(),
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (t is null)
         {
+            await new AuditTrail(db).RecordRefusedAsync(nameof(SessionTranscript), id, cancellationToken);
             return null;
         }
 
-        // A transcript is psychotherapy-note-like content: every view is an audited read (HIPAA 164.312(b)).
-        await new AuditTrail(db).RecordReadAsync(nameof(SessionTranscript), t.Id, t.PracticeId, null, cancellationToken);
+        // A transcript is psychotherapy-note-like content: every view is an audited read (HIPAA 164.312(b)), one entry
+        // per member of the session's episode, so it shows in each one's "who has looked at my record".
+        await new AuditTrail(db).RecordReadsAsync(nameof(SessionTranscript), t.PracticeId,
+            await TranscriptSubjectsAsync(db, t.Id, t.EpisodeId, cancellationToken), cancellationToken);
         return new ReportView(t.Id, t.SessionId, t.Title, t.Session.Number, t.Session.StartsAt, t.FileName, t.Status, t.Error, t.UploadedAt,
                 Summary(t.SummaryJson), t.ReportJson is null ? null : JsonDocument.Parse(t.ReportJson));
     }
@@ -81,9 +85,17 @@ public sealed class ListeningReviews(RapportDb db, TimeProvider clock)
         transcript.ReportJson = null;
         transcript.Status = TranscriptStatus.Deleted;
         transcript.DeletedAt = clock.GetUtcNow().UtcDateTime;
+        // Saved with the change, in one transaction: one entry per member whose session it was.
+        await new AuditTrail(db).AddAsync(AuditAction.Delete, nameof(SessionTranscript), transcript.PracticeId,
+            await TranscriptSubjectsAsync(db, transcript.Id, transcript.EpisodeId, cancellationToken), "Transcript words deleted", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }
+
+    /// <summary>A transcript concerns every member of its episode (each consented to its analysis): one audit subject each.</summary>
+    internal static async Task<List<(Guid RecordId, Guid ClientId)>> TranscriptSubjectsAsync(RapportDb db, Guid transcriptId, Guid episodeId, CancellationToken cancellationToken) =>
+        [.. (await db.EpisodeMembers.AsNoTracking().Where(m => m.EpisodeId == episodeId).Select(m => m.ClientId).ToListAsync(cancellationToken))
+            .Select(clientId => (transcriptId, clientId))];
 
     private static ListeningSummary? Summary(string? json) => json is null ? null : JsonSerializer.Deserialize<ListeningSummary>(json);
 }

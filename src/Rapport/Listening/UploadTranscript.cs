@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
+using Rapport.Audit;
 using Rapport.Consents;
 using Rapport.Listening.Transcripts;
 using Rapport.Persistence;
@@ -13,6 +14,7 @@ namespace Rapport.Listening;
 /// speakers; errors carry line numbers) and stored only if every client in the session has consented to
 /// transcript analysis. Nothing is stored when any check fails.
 /// </summary>
+[Audits(AuditedAs.Writes)]
 public sealed class UploadTranscript(RapportDb db, TranscriptAnalysisQueue queue, ConsentLedger consents, TimeProvider clock)
 {
     public sealed record SessionChoice(Guid SessionId, Guid EpisodeId, string EpisodeTitle, int Number, DateTime StartsAt, IReadOnlyList<string> ClientsWithoutConsent);
@@ -101,6 +103,8 @@ public sealed class UploadTranscript(RapportDb db, TranscriptAnalysisQueue queue
             Content = text,
         };
         db.SessionTranscripts.Add(transcript);
+        await new AuditTrail(db).AddAsync(AuditAction.Create, nameof(SessionTranscript), practiceId,
+            await ListeningReviews.TranscriptSubjectsAsync(db, transcript.Id, transcript.EpisodeId, cancellationToken), "Transcript uploaded", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         queue.Enqueue(transcript.Id);
         return Outcome<SessionTranscript>.Ok(transcript);

@@ -6,6 +6,7 @@ using Rapport.Persistence;
 using Rapport.Staff;
 
 using Rapport.Practices;
+using Rapport.Audit;
 
 namespace Rapport.Measures;
 
@@ -15,6 +16,7 @@ namespace Rapport.Measures;
 /// chosen; one whose licensed wording has not been imported is shown as not yet askable and is skipped by the check-in
 /// until it is.
 /// </summary>
+[Audits(AuditedAs.Writes)]
 public sealed class EditMeasurementPlan(RapportDb db, InstrumentSource? instruments = null)
 {
     public sealed class Item

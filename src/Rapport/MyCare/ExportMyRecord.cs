@@ -14,6 +14,7 @@ namespace Rapport.MyCare;
 /// holds about them and that they gave, as a readable page and a machine-readable JSON file. Nothing about any
 /// other person: a partner's or group member's answers never pass the query filters, and other members are not named.
 /// </summary>
+[Audits(AuditedAs.ClientReads)]
 public sealed class ExportMyRecord(RapportDb db, TimeProvider clock)
 {
     public sealed record Export(

@@ -14,6 +14,7 @@ namespace Rapport.MyCare;
 /// The client's own reads are audited too (one entry per view), so a practice can see a hijacked client account
 /// at work; the client's "who has looked at my record" page lists staff only (docs/decisions/0007-audit-trail.md).
 /// </summary>
+[Audits(AuditedAs.ClientReads)]
 public sealed class GetMyCare(RapportDb db, ExpectedModelCache? expectedModels = null)
 {
     private readonly AuditTrail _audit = new(db);

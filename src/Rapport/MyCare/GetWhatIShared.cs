@@ -11,6 +11,7 @@ namespace Rapport.MyCare;
 /// "What you have shared": the client's own notes, with whether their therapist has read each one (being heard is the
 /// point), their goals and their preferences profile. Only their own: the filters and the explicit ClientId both say so.
 /// </summary>
+[Audits(AuditedAs.ClientReads)]
 public sealed class GetWhatIShared(RapportDb db, GetPreferenceProfile preferences)
 {
     public sealed record SharedNote(Guid Id, string Text, DateTime WrittenAt, DateTime? ReadAt);

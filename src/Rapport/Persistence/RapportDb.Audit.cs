@@ -1,10 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Rapport.Audit;
-using Rapport.Clients;
-using Rapport.Episodes;
-using Rapport.Measures;
-using Rapport.Sessions;
 
 namespace Rapport.Persistence;
 
@@ -97,21 +93,19 @@ public sealed partial class RapportDb
 
     private static (AuditAction, string, string, Guid, Guid?)? Describe(EntityEntry entry)
     {
+        // Which records are audited, and the client each concerns, is declared once in AuditedRecords.
+        if (AuditedRecords.Describe(entry.Entity) is not { } subject)
+        {
+            return null;
+        }
+
         var action = entry.State switch
         {
             EntityState.Added => AuditAction.Create,
             EntityState.Deleted => AuditAction.Delete,
             _ => AuditAction.Update,
         };
-        return entry.Entity switch
-        {
-            Client c => (action, nameof(Client), c.Id.ToString(), c.PracticeId, c.Id),
-            CareEpisode e => (action, nameof(CareEpisode), e.Id.ToString(), e.PracticeId, null),
-            Session s => (action, nameof(Session), s.Id.ToString(), s.PracticeId, null),
-            MeasureResponse r => (action, nameof(MeasureResponse), r.Id.ToString(), r.PracticeId, r.ClientId),
-            Goals.ClientGoal g => (action, nameof(Goals.ClientGoal), g.Id.ToString(), g.PracticeId, g.ClientId),
-            _ => null,
-        };
+        return (action, entry.Entity.GetType().Name, subject.RecordId, subject.PracticeId, subject.ClientId);
     }
 
     /// <summary>Gives every unsaved entry its place in its practice's chain: the next sequence number and the previous hash.</summary>

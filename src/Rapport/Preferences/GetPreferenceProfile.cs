@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Rapport.Clinical.Instruments;
 using Rapport.Clinical.Preferences;
 using Rapport.Persistence;
+using Rapport.Audit;
 
 namespace Rapport.Preferences;
 
@@ -13,6 +14,7 @@ public sealed record PreferenceView(DateTime AnsweredAt, IReadOnlyList<Preferenc
 /// The preference profile from the client's most recent C-NIP. The relationship filters decide whose answers the viewer
 /// may read: the client's own, or their care team's; never a partner's or group member's.
 /// </summary>
+[Audits(AuditedAs.PartOfClientRecord)]
 public sealed class GetPreferenceProfile(RapportDb db)
 {
     /// <summary>The signed-in client's own profile; with <paramref name="since"/>, only from a C-NIP given since then (the end of a check-in).</summary>

@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Rapport.Persistence;
+using Rapport.Audit;
 
 namespace Rapport.Privacy;
 
@@ -11,6 +12,7 @@ namespace Rapport.Privacy;
 /// re-encrypted. Old keys stay in the ring (a backup restored later still decrypts); remove one only after every
 /// backup made under it has expired. NIST SP 800-57 cryptoperiods; HIPAA 164.312(a)(2)(iv).
 /// </summary>
+[NotAudited("Operator key rotation as the system viewer (decision 0007); re-encrypts, returns nothing")]
 public sealed class RotateFieldKeys(Func<RapportDb> open)
 {
     public sealed record Result(string NewKeyId, int Rows);

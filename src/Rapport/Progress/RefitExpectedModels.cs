@@ -4,6 +4,7 @@ using Rapport.Clinical.ExpectedResponse;
 using Rapport.Clinical.Instruments;
 using Rapport.Episodes;
 using Rapport.Persistence;
+using Rapport.Audit;
 
 namespace Rapport.Progress;
 
@@ -14,6 +15,7 @@ namespace Rapport.Progress;
 /// checked less than <c>refreshAfter</c> ago is left alone, so a restart or a second instance does not refit, and each
 /// practice and instrument keeps one row. Never one practice's episodes in another's model: every read names the practice.
 /// </summary>
+[NotAudited("Refits from numbers only, as the system viewer (decision 0007)")]
 public sealed class RefitExpectedModels(RapportDb db, TimeProvider clock, ExpectedModelCache? cache = null)
 {
     public static readonly TimeSpan DefaultRefreshAfter = TimeSpan.FromHours(24);

@@ -1,10 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Persistence;
+using Rapport.Audit;
 
 namespace Rapport.Reminders;
 
 /// <summary>The client turns emailed check-in reminders on or off for themself (their own record only).</summary>
+[Audits(AuditedAs.Writes)]
 public sealed class ChangeReminders(RapportDb db)
 {
     /// <summary>Whether the signed-in client gets reminders; null when the viewer is not a client.</summary>

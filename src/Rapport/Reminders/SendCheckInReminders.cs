@@ -5,6 +5,7 @@ using Rapport.Episodes;
 using Rapport.Measures;
 using Rapport.Persistence;
 using Rapport.Practices;
+using Rapport.Audit;
 
 namespace Rapport.Reminders;
 
@@ -15,6 +16,7 @@ namespace Rapport.Reminders;
 /// Idempotent across restarts and app instances: a <see cref="CheckInReminder"/> row is claimed (a unique key) before
 /// the email goes, and released again if sending fails so the next round retries.
 /// </summary>
+[NotAudited("Runs as the system viewer (decision 0007); a reminder carries no clinical content")]
 public sealed class SendCheckInReminders(RapportDb db, IMailer mailer, TimeProvider clock, EmailOptions options, InstrumentSource? instruments = null)
 {
     public const string Subject = "You have a check-in waiting";

@@ -3,6 +3,7 @@ using Rapport.Access;
 using Rapport.Episodes;
 using Rapport.Persistence;
 using Rapport.Sessions;
+using Rapport.Audit;
 
 namespace Rapport.Rights;
 
@@ -17,6 +18,7 @@ namespace Rapport.Rights;
 /// and contact details removed. Audit entries stay: they hold no content, and the law requires accountability.</item>
 /// </list>
 /// </summary>
+[Audits(AuditedAs.Writes)]
 public sealed class RequestErasureOrRestriction(RapportDb db, TimeProvider clock)
 {
     public const int MaxReasonLength = 2000;

@@ -13,6 +13,7 @@ namespace Rapport.Sessions;
 /// session makes the alliance check due for each member who was there, and only for them. Supervisors read, they do not
 /// record (the record is the treating therapist's). Numbers stay 1, 2, 3… in date order within the episode.
 /// </summary>
+[Audits(AuditedAs.ClientReads | AuditedAs.Writes)]
 public sealed class RecordSession(RapportDb db, TimeProvider clock)
 {
     public const int MinimumMinutes = 5;

@@ -39,7 +39,7 @@ public sealed class AuditTrailTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task ClientRecordRead_WithoutACareRelationship_WritesNoReadEntry(DatabaseProvider provider)
+    public async Task ClientRecordRead_WithoutACareRelationship_WritesNoReadEntry_OnlyARefusedOneNamingNoClient(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var otherTherapistsClient = await database.ClientIdAsync("client13@harbour.example");
@@ -49,7 +49,8 @@ public sealed class AuditTrailTests
         }
 
         await using var check = database.Open(Viewer.System);
-        Assert.Equal(0, await check.AuditEntries.CountAsync());
+        var entry = Assert.Single(await check.AuditEntries.ToListAsync());
+        Assert.Equal((AuditAction.Refused, (Guid?)null, otherTherapistsClient.ToString()), (entry.Action, entry.ClientId, entry.RecordId));
     }
 
     [Theory]

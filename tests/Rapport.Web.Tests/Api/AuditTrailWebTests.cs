@@ -49,6 +49,48 @@ public sealed class AuditTrailWebTests(SharedApp shared) : IClassFixture<SharedA
         Assert.Contains("No one at your practice has opened your record yet", otherHtml, StringComparison.Ordinal);
     }
 
+    // Issue 10 item 6: the dashboard shows names, latest scores and alerts, so each client on it sees that view.
+    [Fact]
+    public async Task Dashboard_ShowsInTheAccessListOfEachClientOnIt_AsTheTherapistsDashboardView()
+    {
+        string therapistName;
+        await using (var db = shared.App.SystemDb())
+        {
+            therapistName = await db.StaffMembers.Where(s => s.Email == "therapist2@harbour.example").Select(s => s.DisplayName).SingleAsync();
+        }
+
+        using (var therapist = await shared.App.SignedInWithCookieAsync("therapist2@harbour.example"))
+        {
+            using var page = await therapist.GetAsync(new Uri("/caseload", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+
+        using var me = await shared.App.SignedInWithCookieAsync("client14@harbour.example");
+        var html = await me.GetStringAsync(new Uri("/me/access", UriKind.Relative));
+
+        Assert.Contains(therapistName, html, StringComparison.Ordinal);
+        Assert.Contains("Saw you on their dashboard", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RefusedRead_AnswersExactlyAsForAMadeUpId_AndLeavesOneRefusedEntryNamingNoClient()
+    {
+        var notTheirs = await shared.App.ClientIdAsync("client24@harbour.example");
+        var madeUp = Guid.CreateVersion7();
+        using var client = await shared.App.SignedInAsync("therapist1@harbour.example");
+
+        using var refused = await client.GetAsync(new Uri($"/api/clients/{notTheirs}", UriKind.Relative));
+        using var missing = await client.GetAsync(new Uri($"/api/clients/{madeUp}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal(await missing.Content.ReadAsStringAsync(), await refused.Content.ReadAsStringAsync());
+        await using var db = shared.App.SystemDb();
+        var entry = Assert.Single(await db.AuditEntries.Where(e => e.RecordId == notTheirs.ToString()).ToListAsync());
+        Assert.Equal((AuditAction.Refused, (Guid?)null), (entry.Action, entry.ClientId));
+        Assert.Single(await db.AuditEntries.Where(e => e.RecordId == madeUp.ToString() && e.Action == AuditAction.Refused).ToListAsync());
+        Assert.Equal(0, await db.AuditEntries.CountAsync(e => e.ClientId == notTheirs));
+    }
+
     [Fact]
     public async Task ClientNav_LinksToWhoHasLookedAtMyRecord()
     {

@@ -1,0 +1,284 @@
+using System.Reflection;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Rapport.Access;
+using Rapport.Administration;
+using Rapport.Alerts;
+using Rapport.Audit;
+using Rapport.Caseload;
+using Rapport.CheckIns;
+using Rapport.Clients;
+using Rapport.Consents;
+using Rapport.Episodes;
+using Rapport.Invitations;
+using Rapport.Listening;
+using Rapport.Persistence;
+using Rapport.Practices;
+using Rapport.Rights;
+using Rapport.Staff;
+using Rapport.Tests.Support;
+
+namespace Rapport.Tests.Audit;
+
+/// <summary>
+/// Issue 10, item 6: every feature declares its audit (as fhir-server's actions do), every stored record is audited
+/// or says why not, and the reads and writes the review found untraced now leave an entry naming who and, where the
+/// data concerns a client, that client (so it is in their "who has looked at my record").
+/// </summary>
+public sealed class DeclaredAuditTests
+{
+    /// <summary>A feature written without a declaration, to prove the discovery below finds such a class.</summary>
+    public sealed class UndeclaredFeature(RapportDb db)
+    {
+        public Task<int> HandleAsync() => db.Clients.CountAsync();
+    }
+
+    // Every class that is given the database can return or change clinical data, so each must say what it audits.
+    private static List<Type> Features(Assembly assembly) =>
+        [.. assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false }
+            && !t.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute))
+            && t.GetConstructors().Any(c => c.GetParameters().Any(p => p.ParameterType == typeof(RapportDb) || p.ParameterType == typeof(Func<RapportDb>))))];
+
+    private static bool Declared(Type feature) =>
+        feature.IsDefined(typeof(AuditsAttribute), false) ^ feature.IsDefined(typeof(NotAuditedAttribute), false);
+
+    [Fact]
+    public void EveryFeature_DeclaresItsAudit_SoANewFeatureWithoutADeclarationFailsThisTest()
+    {
+        var features = Features(typeof(RapportDb).Assembly);
+
+        // The discovery is real: it finds the application's features (42 when this test was written), and it finds
+        // an undeclared one when there is one (this test assembly's UndeclaredFeature), which would fail the next line.
+        Assert.True(features.Count >= 40, $"found only {features.Count} features: {string.Join(", ", features.Select(f => f.Name))}");
+        Assert.Contains(typeof(GetCaseload), features);
+        Assert.Contains(typeof(UndeclaredFeature), Features(typeof(DeclaredAuditTests).Assembly).Where(f => !Declared(f)));
+        Assert.Empty(features.Where(f => !Declared(f)).Select(f => f.FullName));
+        Assert.All(features.Select(f => f.GetCustomAttribute<NotAuditedAttribute>()?.Reason).OfType<string>(),
+            reason => Assert.True(reason.Length >= 20, $"say why it is not audited: \"{reason}\""));
+    }
+
+    [Fact]
+    public void TheFeaturesTheReviewFoundUntraced_DeclareTheirAudit()
+    {
+        Assert.Equal(AuditedAs.ClientReads, typeof(GetCaseload).GetCustomAttribute<AuditsAttribute>()!.What);
+        Assert.True(typeof(ListeningReviews).GetCustomAttribute<AuditsAttribute>()!.What.HasFlag(AuditedAs.ClientReads | AuditedAs.RefusedReads));
+        Assert.True(typeof(GetClientRecord).GetCustomAttribute<AuditsAttribute>()!.What.HasFlag(AuditedAs.RefusedReads));
+        foreach (var writer in new[] { typeof(LeaveNote), typeof(MarkClientNotesRead), typeof(AcknowledgeRiskAlert), typeof(UploadTranscript),
+            typeof(ConsentLedger), typeof(RequestErasureOrRestriction), typeof(UpdateCrisisHelp), typeof(UpdateReminderHours), typeof(InviteStaff), typeof(InviteClient) })
+        {
+            Assert.True(writer.GetCustomAttribute<AuditsAttribute>()?.What.HasFlag(AuditedAs.Writes), writer.Name);
+        }
+    }
+
+    [Fact]
+    public async Task EveryStoredRecord_IsAuditedWhenAPersonChangesIt_OrSaysWhyNot()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, seedDemo: false);
+        await using var db = database.Open(Viewer.System);
+        var entities = db.Model.GetEntityTypes().Where(e => !e.IsOwned() && !e.HasSharedClrType).Select(e => e.ClrType).Distinct().ToList();
+
+        var undeclared = entities.Where(t => !AuditedRecords.AuditedTypes.Contains(t) && !AuditedRecords.NotAuditedByRow.ContainsKey(t) && !AuditedRecords.IsIdentityStore(t));
+
+        Assert.Empty(undeclared.Select(t => t.FullName));
+        Assert.Empty(AuditedRecords.AuditedTypes.Where(AuditedRecords.NotAuditedByRow.ContainsKey).Select(t => t.Name));
+        Assert.True(AuditedRecords.AuditedTypes.Count >= 13);
+        foreach (var type in new[] { typeof(ClientNote), typeof(RiskAlert), typeof(Consent), typeof(RightsRequest), typeof(Practice), typeof(StaffMember), typeof(Invitation) })
+        {
+            Assert.Contains(type, AuditedRecords.AuditedTypes);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Dashboard_IsOneReadPerClientShown_SavedTogether_AndInEachClientsAccessList(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        IReadOnlyList<GetCaseload.Row> rows;
+        await using (var db = database.Open(therapist))
+        {
+            rows = await new GetCaseload(db, TimeProvider.System).HandleAsync();
+        }
+
+        var shown = rows.Select(r => r.ClientId).Distinct().Order().ToList();
+        Assert.NotEmpty(shown);
+        await using (var check = database.Open(Viewer.System))
+        {
+            var entries = await check.AuditEntries.Where(e => e.RecordType == GetCaseload.Shown).ToListAsync();
+            Assert.Equal(shown, entries.Select(e => e.ClientId!.Value).Order().ToList());
+            Assert.All(entries, e => Assert.Equal((AuditAction.Read, therapist.UserId, therapist.PracticeId!.Value), (e.Action, e.UserId, e.PracticeId)));
+            // One save: consecutive places in the chain (one batched insert, not a round trip per client).
+            Assert.Equal(entries.Count - 1, entries.Max(e => e.Sequence) - entries.Min(e => e.Sequence));
+        }
+
+        var access = await AccessListAsync(database, "client1@harbour.example");
+        var name = await StaffNameAsync(database, "therapist1@harbour.example");
+        Assert.Contains(access, r => r.RecordType == GetCaseload.Shown && r.Action == AuditAction.Read && r.StaffName == name);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Transcript_UploadReadAndDeletion_AreInEveryMembersAccessList(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var members = new[] { await database.ClientIdAsync("client11@harbour.example"), await database.ClientIdAsync("client12@harbour.example") };
+        foreach (var email in new[] { "client11@harbour.example", "client12@harbour.example" })
+        {
+            await using var own = database.Open(await database.ViewerForAsync(email));
+            Assert.True((await new ConsentLedger(own, TimeProvider.System).GiveAsync(ConsentKind.TranscriptAnalysis)).Succeeded);
+        }
+
+        Guid sessionId;
+        await using (var system = database.Open(Viewer.System))
+        {
+            sessionId = await system.Sessions.Where(s => s.Status == Rapport.Sessions.SessionStatus.Attended && s.Episode!.Format == EpisodeFormat.Couple
+                    && s.Episode.Members.Any(m => m.ClientId == members[0]))
+                .OrderBy(s => s.StartsAt).Select(s => s.Id).FirstAsync();
+        }
+
+        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        Guid transcriptId;
+        await using (var db = database.Open(therapist))
+        {
+            var upload = await new UploadTranscript(db, new TranscriptAnalysisQueue(), new ConsentLedger(db, TimeProvider.System), TimeProvider.System)
+                .HandleAsync(sessionId, "session.txt", new MemoryStream(Encoding.UTF8.GetBytes("Therapist: How has the week been?\nClient: Hard, honestly.\n")), null);
+            Assert.True(upload.Succeeded, string.Join(";", upload.Errors.Values));
+            transcriptId = upload.Value!.Id;
+            Assert.NotNull(await new ListeningReviews(db, TimeProvider.System).ReportAsync(transcriptId));
+            Assert.True(await new ListeningReviews(db, TimeProvider.System).DeleteWordsAsync(transcriptId));
+        }
+
+        await using (var check = database.Open(Viewer.System))
+        {
+            var entries = await check.AuditEntries.Where(e => e.RecordType == nameof(SessionTranscript)).ToListAsync();
+            foreach (var action in new[] { AuditAction.Create, AuditAction.Read, AuditAction.Delete })
+            {
+                Assert.Equal(members.Order(), entries.Where(e => e.Action == action).Select(e => e.ClientId!.Value).Order());
+            }
+
+            Assert.All(entries, e => Assert.Equal((transcriptId.ToString(), therapist.UserId), (e.RecordId, e.UserId)));
+        }
+
+        var name = await StaffNameAsync(database, "therapist1@harbour.example");
+        foreach (var email in new[] { "client11@harbour.example", "client12@harbour.example" })
+        {
+            var access = await AccessListAsync(database, email);
+            Assert.Contains(access, r => r.RecordType == nameof(SessionTranscript) && r.Action == AuditAction.Read && r.StaffName == name);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ClientNotes_RiskAcknowledgement_Consents_AndRightsRequests_AreAuditedWithActorAndClient(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var clientId = await database.ClientIdAsync("client1@harbour.example");
+        var client = await database.ViewerForAsync("client1@harbour.example");
+        await using (var db = database.Open(client))
+        {
+            Assert.True((await new LeaveNote(db, TimeProvider.System).HandleAsync("A note for my therapist about this week.")).Succeeded);
+            Assert.True((await new ConsentLedger(db, TimeProvider.System).GiveAsync(ConsentKind.ResearchExport)).Succeeded);
+            Assert.True(await new ConsentLedger(db, TimeProvider.System).WithdrawAsync(ConsentKind.ResearchExport));
+            Assert.True((await new RequestErasureOrRestriction(db, TimeProvider.System).HandleAsync(RightsRequestKind.Restriction, "Please pause analysis.")).Succeeded);
+        }
+
+        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        Guid alertId;
+        // The relationship filter leaves only the alerts of therapist1's own clients.
+        await using (var own = database.Open(therapist))
+        {
+            alertId = await own.RiskAlerts.Where(a => a.AcknowledgedAt == null).Select(a => a.Id).FirstAsync();
+        }
+
+        await using (var db = database.Open(therapist))
+        {
+            Assert.True(await new MarkClientNotesRead(db, TimeProvider.System).HandleAsync(clientId) > 0);
+            Assert.True((await new AcknowledgeRiskAlert(db, TimeProvider.System).HandleAsync(alertId)).Succeeded);
+        }
+
+        await using var check = database.Open(Viewer.System);
+        var entries = await check.AuditEntries.ToListAsync();
+        void Has(AuditAction action, string type, Viewer actor, Guid? subject) =>
+            Assert.Contains(entries, e => e.Action == action && e.RecordType == type && e.UserId == actor.UserId && e.ClientId == subject);
+        Has(AuditAction.Create, nameof(ClientNote), client, clientId);
+        Has(AuditAction.Update, nameof(ClientNote), therapist, clientId);
+        Has(AuditAction.Create, nameof(Consent), client, clientId);
+        Has(AuditAction.Update, nameof(Consent), client, clientId);
+        Has(AuditAction.Create, nameof(RightsRequest), client, clientId);
+        var alert = await check.RiskAlerts.SingleAsync(a => a.Id == alertId);
+        Has(AuditAction.Update, nameof(RiskAlert), therapist, alert.ClientId);
+        Assert.Contains(entries, e => e.RecordType == nameof(RiskAlert) && e.RecordId == alertId.ToString());
+        Assert.True((await new VerifyAuditTrail(check).HandleAsync()).Intact);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task PracticeSettings_StaffAndInvitations_AreAuditedAsTheAdminsChanges(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var admin = await database.ViewerForAsync("admin@harbour.example");
+        await using (var db = database.Open(admin))
+        {
+            Assert.True((await new UpdateCrisisHelp(db).HandleAsync(new UpdateCrisisHelp.Form { CrisisText = "Call 999 or go to the nearest emergency department." })).Succeeded);
+            var invited = await new InviteStaff(db, new RecordingMailer(), TimeProvider.System)
+                .HandleAsync(new InviteStaff.Form { DisplayName = "Robin New", Email = "robin.new@harbour.example" }, "http://rapport.test/invitations/");
+            Assert.True(invited.Succeeded, string.Join(";", invited.Errors.Values));
+        }
+
+        await using var check = database.Open(Viewer.System);
+        var mine = await check.AuditEntries.Where(e => e.UserId == admin.UserId).ToListAsync();
+        Assert.Contains(mine, e => e.Action == AuditAction.Update && e.RecordType == nameof(Practice) && e.RecordId == admin.PracticeId.ToString());
+        Assert.Contains(mine, e => e.Action == AuditAction.Create && e.RecordType == nameof(StaffMember));
+        Assert.Contains(mine, e => e.Action == AuditAction.Create && e.RecordType == nameof(Invitation));
+        Assert.All(mine, e => Assert.Contains("PracticeAdmin", e.ActorRole, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task RefusedReads_EachLeaveOneEntry_WithWhoAndWhichId_ButNoClientAndNoName(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var otherTherapistsClient = await database.ClientIdAsync("client13@harbour.example");
+        var madeUp = Guid.CreateVersion7();
+        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        Guid otherEpisode;
+        await using (var system = database.Open(Viewer.System))
+        {
+            otherEpisode = await system.EpisodeMembers.Where(m => m.ClientId == otherTherapistsClient).Select(m => m.EpisodeId).FirstAsync();
+        }
+
+        await using (var db = database.Open(therapist))
+        {
+            Assert.Null(await new GetClientRecord(db).HandleAsync(otherTherapistsClient));
+            Assert.Null(await new GetClientRecord(db).HandleAsync(madeUp));
+            Assert.Null(await new GetEpisodeView(db, TimeProvider.System).HandleAsync(otherEpisode));
+            Assert.Null(await new ListeningReviews(db, TimeProvider.System).ReportAsync(madeUp));
+        }
+
+        await using var check = database.Open(Viewer.System);
+        var entries = await check.AuditEntries.OrderBy(e => e.Sequence).ToListAsync();
+        Assert.Equal(
+            [(nameof(Client), otherTherapistsClient.ToString()), (nameof(Client), madeUp.ToString()), (nameof(CareEpisode), otherEpisode.ToString()), (nameof(SessionTranscript), madeUp.ToString())],
+            entries.Select(e => (e.RecordType, e.RecordId)));
+        var name = await check.Clients.Where(c => c.Id == otherTherapistsClient).Select(c => c.DisplayName).SingleAsync();
+        Assert.All(entries, e =>
+        {
+            Assert.Equal((AuditAction.Refused, therapist.UserId, (Guid?)null, AuditTrail.RefusedReason), (e.Action, e.UserId, e.ClientId, e.Reason));
+            Assert.DoesNotContain(name, e.Reason ?? "", StringComparison.Ordinal);
+        });
+        Assert.Empty(await AccessListAsync(database, "client13@harbour.example"));
+        Assert.True((await new VerifyAuditTrail(check).HandleAsync()).Intact);
+    }
+
+    private static async Task<IReadOnlyList<GetRecordAccess.Row>> AccessListAsync(TestDatabase database, string clientEmail)
+    {
+        await using var db = database.Open(await database.ViewerForAsync(clientEmail));
+        return await new GetRecordAccess(db).HandleAsync() ?? [];
+    }
+
+    private static async Task<string> StaffNameAsync(TestDatabase database, string email)
+    {
+        await using var db = database.Open(Viewer.System);
+        return await db.StaffMembers.Where(s => s.Email == email).Select(s => s.DisplayName).SingleAsync();
+    }
+}
