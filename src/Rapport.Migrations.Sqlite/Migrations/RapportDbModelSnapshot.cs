@@ -412,7 +412,6 @@ namespace Rapport.Migrations.Sqlite.Migrations
 
                     b.Property<string>("Reason")
                         .IsRequired()
-                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("StaffMemberId")
@@ -630,7 +629,6 @@ namespace Rapport.Migrations.Sqlite.Migrations
 
                     b.Property<string>("Title")
                         .IsRequired()
-                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("Version")
@@ -864,7 +862,6 @@ namespace Rapport.Migrations.Sqlite.Migrations
 
                     b.Property<string>("FileName")
                         .IsRequired()
-                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Format")
