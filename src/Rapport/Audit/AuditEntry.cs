@@ -50,5 +50,8 @@ public sealed class AuditEntry
     public required string Hash { get; set; }
 
     public const string ClientRole = "Client";
+
+    /// <summary>The actor name of every entry a client's own action writes: never their name (see RapportDb.ActorAsync).</summary>
+    public const string ClientActorName = "A client";
     public const string SystemRole = "System";
 }

@@ -11,6 +11,8 @@ public sealed class BreakGlassGrant
     public Guid PracticeId { get; init; }
     public Guid StaffMemberId { get; init; }
     public Guid ClientId { get; init; }
+    /// <summary>The admin's own words, which may describe the client's situation: encrypted at rest.</summary>
+    [Privacy.Encrypted]
     public required string Reason { get; init; }
     public DateTime GrantedAt { get; init; }
     public DateTime ExpiresAt { get; init; }

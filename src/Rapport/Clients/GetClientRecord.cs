@@ -52,9 +52,11 @@ public sealed class GetClientRecord(RapportDb db, ExpectedModelCache? expectedMo
             return null;
         }
 
-        // Episodes pass the relationship filter, so an admin (who may see the client's account) sees none.
-        var episodes = await db.Episodes.AsNoTracking()
-            .Where(e => e.Members.Any(m => m.ClientId == clientId))
+        // Only this client's record: an admin (who may see the client's account) sees no episode without a live grant
+        // for THIS client; a grant for their partner or a group member opens nothing here (RapportDb.EpisodesInRecordOf).
+        var careEpisodes = db.EpisodeIdsInViewersCare;
+        var isSystem = db.Viewer.IsSystem;
+        var episodes = await db.EpisodesInRecordOf(clientId).AsNoTracking()
             .OrderByDescending(e => e.StartedOn)
             .Select(e => new
             {
@@ -65,6 +67,9 @@ public sealed class GetClientRecord(RapportDb db, ExpectedModelCache? expectedMo
                 e.ReferralReason,
                 e.StartedOn,
                 e.EndedOn,
+                // Read by break-glass alone, a shared episode shows only what is this client's: its title and referral
+                // reason are about every member (and often name them), and sessions only others came to are theirs.
+                Withheld = !isSystem && e.Members.Any(m => m.ClientId != clientId) && !careEpisodes.Contains(e.Id),
                 Therapists = e.CareTeam.Select(t => t.StaffMember!.DisplayName).ToList(),
                 OtherMembers = e.Members.Count(m => m.ClientId != clientId),
                 Sessions = e.Sessions.OrderBy(s => s.StartsAt)
@@ -80,6 +85,10 @@ public sealed class GetClientRecord(RapportDb db, ExpectedModelCache? expectedMo
             return null;
         }
 
+        // Sessions only other members came to are theirs: not shown to a break-glass reader (filtered here, as a
+        // correlated filter inside the nested collection would need SQL APPLY, which SQLite lacks).
+        episodes = [.. episodes.Select(e => e.Withheld ? e with { Sessions = [.. e.Sessions.Where(s => !e.Missed.Contains(s.Id))] } : e)];
+
         var ids = episodes.Select(e => e.Id).ToList();
         var scores = await db.MeasureResponses.AsNoTracking()
             .Where(r => r.ClientId == clientId && ids.Contains(r.EpisodeId))
@@ -90,9 +99,12 @@ public sealed class GetClientRecord(RapportDb db, ExpectedModelCache? expectedMo
         var models = await ExpectedModels.LoadAsync(db, client.PracticeId, expectedModels, cancellationToken);
         await _audit.RecordReadAsync(nameof(Client), client.Id, client.PracticeId, client.Id, cancellationToken);
         return new Record(client.Id, client.DisplayName, client.DateOfBirth, [.. episodes.Select(e => new EpisodeView(
-            e.Id, e.Title, e.Format, e.Status, e.ReferralReason, e.StartedOn, e.EndedOn, e.Therapists, e.OtherMembers, e.Sessions,
+            e.Id, e.Withheld ? WithheldTitle(e.Format) : e.Title, e.Format, e.Status, e.Withheld ? null : e.ReferralReason, e.StartedOn, e.EndedOn, e.Therapists, e.OtherMembers, e.Sessions,
             [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)],
             EpisodeProgress.Build([.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.Answers)],
                 [.. e.Sessions.Select(s => new ProgressSession(s.Id, s.Number, e.Missed.Contains(s.Id) ? SessionStatus.DidNotAttend : s.Status))], models)))]);
     }
+
+    /// <summary>What an emergency (break-glass) reader sees instead of a shared episode's own title.</summary>
+    public static string WithheldTitle(EpisodeFormat format) => $"{format} therapy (title not shown under emergency access: it concerns other members too)";
 }

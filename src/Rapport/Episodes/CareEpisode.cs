@@ -29,6 +29,9 @@ public sealed class CareEpisode
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public Guid PracticeId { get; init; }
+    /// <summary>Free text a person types, and it often names the clients ("Couple work with …"): encrypted at rest.
+    /// An encrypted column cannot be sorted or searched in SQL, so order titles in memory.</summary>
+    [Encrypted]
     public required string Title { get; set; }
     public EpisodeFormat Format { get; set; }
     public EpisodeStatus Status { get; set; }

@@ -70,8 +70,9 @@ public sealed class SetGoal(RapportDb db, TimeProvider clock)
 [Audits(AuditedAs.Writes)]
 public sealed class EditGoal(RapportDb db, TimeProvider clock)
 {
-    /// <summary>One goal's edit on the "my goals" form.</summary>
-    public sealed record Change(Guid GoalId, string? Text, GoalStatus Status);
+    /// <summary>One goal's edit on the "my goals" form. <paramref name="Status"/> is null when the form sent none (or one
+    /// that is not a status): that is an error, never a default, so a crafted or broken form cannot reopen an achieved goal.</summary>
+    public sealed record Change(Guid GoalId, string? Text, GoalStatus? Status);
 
     /// <summary>The form's field for the goal at <paramref name="index"/>: its words, and where it stands.</summary>
     public static string TextField(int index) => $"Goal-{index}";
@@ -99,7 +100,7 @@ public sealed class EditGoal(RapportDb db, TimeProvider clock)
                 errors[TextField(i)] = problem;
             }
 
-            if (!Enum.IsDefined(changes[i].Status))
+            if (changes[i].Status is not { } status || !Enum.IsDefined(status))
             {
                 errors[StatusField(i)] = "Please choose how this goal stands.";
             }
@@ -118,7 +119,7 @@ public sealed class EditGoal(RapportDb db, TimeProvider clock)
         {
             if (goals.TryGetValue(change.GoalId, out var goal))
             {
-                Apply(goal, change.Text!.Trim(), change.Status, now);
+                Apply(goal, change.Text!.Trim(), change.Status!.Value, now);
             }
         }
 

@@ -40,11 +40,12 @@ public sealed class InviteClient(RapportDb db, IMailer mailer, TimeProvider cloc
             return [];
         }
 
-        return await db.Episodes.AsNoTracking()
+        var choices = await db.Episodes.AsNoTracking()
             .Where(e => e.Status != EpisodeStatus.Ended && e.CareTeam.Any(t => t.StaffMemberId == staffId))
-            .OrderBy(e => e.Title)
             .Select(e => new EpisodeChoice(e.Id, e.Title, e.Format))
             .ToListAsync(cancellationToken);
+        // Titles are encrypted at rest (random nonce), so SQL cannot order them: sort the decrypted titles here.
+        return [.. choices.OrderBy(e => e.Title, StringComparer.CurrentCulture)];
     }
 
     public async Task<Outcome<Invitation>> HandleAsync(Form form, string acceptUrlBase, CancellationToken cancellationToken = default)

@@ -25,7 +25,9 @@ public sealed class SessionTranscript
 
     /// <summary>The therapist whose listening is analysed (the one who uploaded it).</summary>
     public Guid TherapistId { get; init; }
-    public required string FileName { get; init; }
+    /// <summary>The uploaded file's name, as the therapist saved it: it often names the client, so it is encrypted at rest.</summary>
+    [Encrypted]
+    public required string FileName { get; set; }
     public required string Format { get; init; }
     public string? TherapistSpeaker { get; init; }
     public DateTime UploadedAt { get; init; }

@@ -106,6 +106,9 @@ public static class RapportDatabase
         {
             await db.Database.ExecuteSqlRawAsync(AuditAppendOnlySql, cancellationToken);
         }
+
+        // Free text written before its field was encrypted is encrypted now, with the key ring the migrations lack.
+        await EncryptPlaintextFields.RunAsync(db, cancellationToken);
     }
 
     // The database itself refuses to rewrite the audit trail (HIPAA 164.312(c)(1)), whatever the application does.

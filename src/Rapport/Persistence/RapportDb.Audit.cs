@@ -189,10 +189,12 @@ public sealed partial class RapportDb
             var name = await StaffMembers.IgnoreQueryFilters().Where(s => s.Id == staffId).Select(s => s.DisplayName).FirstOrDefaultAsync(cancellationToken);
             actor = (name ?? "Unknown staff member", viewer.Roles.ToString());
         }
-        else if (viewer.ClientId is { } clientId)
+        else if (viewer.ClientId is not null)
         {
-            var name = await Clients.IgnoreQueryFilters().Where(c => c.Id == clientId).Select(c => c.DisplayName).FirstOrDefaultAsync(cancellationToken);
-            actor = (name ?? "Unknown client", AuditEntry.ClientRole);
+            // Pseudonymised at write time: the entry is hash-chained and can never be rewritten, so a client's name in it
+            // could never be erased (GDPR Art. 17). The client is the entry's UserId and ClientId; show their name from
+            // the live Client row, which erasure clears (docs/decisions/0012-erasure-and-the-audit-trail.md).
+            actor = (AuditEntry.ClientActorName, AuditEntry.ClientRole);
         }
         else
         {

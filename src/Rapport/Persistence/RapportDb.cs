@@ -84,6 +84,25 @@ public sealed partial class RapportDb(
     private bool ViewerIsAdmin => viewerSource.Current.Has(StaffRoles.PracticeAdmin);
     private DateTime ViewerNow => (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime;
 
+    // ---- One person's record under break-glass (issue 10, item 4) ----
+    // The episode and session filters let a grant for one couple or group member through to the SHARED episode (the
+    // grantee must see the granted client's own care). Reading another member's record through it would open the
+    // partner, so a feature that returns one client's record asks for that client's episodes here: a grant is for one
+    // person's record (docs/security.md, "What break-glass shows").
+
+    /// <summary>Episodes the viewer reaches through a care team they are on or supervise (not through break-glass).</summary>
+    public IQueryable<Guid> EpisodeIdsInViewersCare => EpisodeTherapists
+        .Where(t => t.StaffMemberId == ViewerStaffId
+            || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId))
+        .Select(t => t.EpisodeId);
+
+    /// <summary>The episodes of <paramref name="clientId"/>'s record the viewer may read: by care, or by a live grant for this client.</summary>
+    public IQueryable<CareEpisode> EpisodesInRecordOf(Guid clientId) => Episodes.Where(e => e.Members.Any(m => m.ClientId == clientId)
+        && (ViewerIsSystem
+            || e.Members.Any(m => m.ClientId == ViewerClientId)
+            || EpisodeIdsInViewersCare.Contains(e.Id)
+            || (ViewerIsAdmin && BreakGlassGrants.Any(g => g.StaffMemberId == ViewerStaffId && g.ClientId == clientId && g.ExpiresAt > ViewerNow))));
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
@@ -152,7 +171,6 @@ public sealed partial class RapportDb(
 
         builder.Entity<CareEpisode>(e =>
         {
-            e.Property(x => x.Title).HasMaxLength(200);
             e.Property(x => x.MeasurementPlan).HasMaxLength(400);
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => x.PracticeId);
@@ -244,7 +262,6 @@ public sealed partial class RapportDb(
 
         builder.Entity<SessionTranscript>(t =>
         {
-            t.Property(x => x.FileName).HasMaxLength(200);
             t.Property(x => x.Format).HasMaxLength(32);
             t.Property(x => x.TherapistSpeaker).HasMaxLength(200);
             t.Property(x => x.Error).HasMaxLength(2000);
@@ -393,7 +410,7 @@ public sealed partial class RapportDb(
 
         builder.Entity<BreakGlassGrant>(g =>
         {
-            g.Property(x => x.Reason).HasMaxLength(1000);
+            // Reason: encrypted, no column length (OpenBreakGlass enforces its length).
             g.HasIndex(x => new { x.StaffMemberId, x.ClientId, x.ExpiresAt });
             g.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
             g.HasOne<StaffMember>().WithMany().HasForeignKey(x => x.StaffMemberId).OnDelete(DeleteBehavior.Restrict);

@@ -14,8 +14,11 @@ namespace Rapport.Rights;
 /// <item>restriction: granted;</item>
 /// <item>erasure while in care, or before the retention period after the last contact has passed: kept (Art. 17(3)(b)
 /// legal obligation, 17(3)(c) and 9(2)(h) care), with processing restricted meanwhile and the date it can be erased;</item>
-/// <item>erasure after the retention period: the answers, notes, drafts, alerts, transcripts and the sign-in are deleted and the name
-/// and contact details removed. Audit entries stay: they hold no content, and the law requires accountability.</item>
+/// <item>erasure after the retention period: everything that is the person's (answers, notes, goals, drafts, alerts,
+/// consents, in-room passes, reminders, invitations, the words of their requests, transcripts of their own episodes and
+/// the sign-in) is deleted and the name and contact details removed; a shared transcript stays for the other members
+/// with this person's name replaced. Audit entries stay: they hold no content and no client's name (a client acting is
+/// recorded by id, see <c>RapportDb.ActorAsync</c>), and the law requires accountability.</item>
 /// </list>
 /// </summary>
 [Audits(AuditedAs.Writes)]
@@ -110,20 +113,69 @@ public sealed class RequestErasureOrRestriction(RapportDb db, TimeProvider clock
         return Outcome<RightsRequest>.Ok(request);
     }
 
+    /// <summary>What an erased member is called in a shared transcript that the remaining members keep.</summary>
+    public const string ErasedMemberLabel = "Erased member";
+
+    // Everything that is this person's goes; what is shared with others in their care stays for them, without this
+    // person's name (docs/decisions/0012-erasure-and-the-audit-trail.md). One SaveChanges with the decision.
     private async Task EraseAsync(Clients.Client client, DateTime now, CancellationToken cancellationToken)
     {
         var id = client.Id;
+        var names = NamesOf(client.DisplayName);
         db.RiskAlerts.RemoveRange(await db.RiskAlerts.Where(a => a.ClientId == id).ToListAsync(cancellationToken));
         db.MeasureResponses.RemoveRange(await db.MeasureResponses.Where(r => r.ClientId == id).ToListAsync(cancellationToken));
         db.ClientNotes.RemoveRange(await db.ClientNotes.Where(n => n.ClientId == id).ToListAsync(cancellationToken));
+        db.ClientGoals.RemoveRange(await db.ClientGoals.Where(g => g.ClientId == id).ToListAsync(cancellationToken));
         db.CheckInDrafts.RemoveRange(await db.CheckInDrafts.Where(d => d.ClientId == id).ToListAsync(cancellationToken));
-        var episodes = db.EpisodeMembers.Where(m => m.ClientId == id).Select(m => m.EpisodeId);
-        foreach (var transcript in await db.SessionTranscripts.IgnoreQueryFilters().Where(t => episodes.Contains(t.EpisodeId)).ToListAsync(cancellationToken))
+        // Consent records prove consent to processing that now ends; the rights request keeps the decision.
+        db.Consents.RemoveRange(await db.Consents.IgnoreQueryFilters().Where(c => c.ClientId == id).ToListAsync(cancellationToken));
+        db.InRoomPasses.RemoveRange(await db.InRoomPasses.IgnoreQueryFilters().Where(p => p.ClientId == id).ToListAsync(cancellationToken));
+        db.CheckInReminders.RemoveRange(await db.CheckInReminders.IgnoreQueryFilters().Where(r => r.ClientId == id).ToListAsync(cancellationToken));
+        var email = client.Email;
+        db.Invitations.RemoveRange(await db.Invitations.IgnoreQueryFilters()
+            .Where(i => i.PracticeId == client.PracticeId && (i.ClientId == id || (email != null && i.Email == email))).ToListAsync(cancellationToken));
+
+        // Their own words in earlier requests, and in this one (the decision and its explanation stay).
+        foreach (var request in await db.RightsRequests.IgnoreQueryFilters().Where(r => r.ClientId == id && r.Reason != null).ToListAsync(cancellationToken))
         {
+            request.Reason = null;
+        }
+
+        foreach (var added in db.ChangeTracker.Entries<RightsRequest>().Where(e => e.State == EntityState.Added && e.Entity.ClientId == id))
+        {
+            added.Entity.Reason = null;
+        }
+
+        // Transcripts: of an episode the person was alone in, the words go (the numbers stay, as when a therapist
+        // deletes one). Of a couple, family or group episode, the transcript is the other members' record too: it is
+        // kept for them, with this person's name (their speaker label and mentions) replaced.
+        var episodes = await db.EpisodeMembers.IgnoreQueryFilters().Where(m => m.ClientId == id)
+            .Select(m => new { m.EpisodeId, Shared = m.Episode!.Members.Any(o => o.ClientId != id && o.Client!.ErasedAt == null) })
+            .ToListAsync(cancellationToken);
+        var shared = episodes.Where(e => e.Shared).Select(e => e.EpisodeId).ToHashSet();
+        var all = episodes.Select(e => e.EpisodeId).ToList();
+        foreach (var transcript in await db.SessionTranscripts.IgnoreQueryFilters().Where(t => all.Contains(t.EpisodeId)).ToListAsync(cancellationToken))
+        {
+            if (shared.Contains(transcript.EpisodeId))
+            {
+                transcript.Content = Anonymise(transcript.Content, names, json: false);
+                transcript.ReportJson = Anonymise(transcript.ReportJson, names, json: true);
+                transcript.FileName = Anonymise(transcript.FileName, names, json: false)!;
+                continue;
+            }
+
             transcript.Content = null;
             transcript.ReportJson = null;
+            transcript.FileName = Anonymise(transcript.FileName, names, json: false)!;
             transcript.Status = Listening.TranscriptStatus.Deleted;
             transcript.DeletedAt = now;
+        }
+
+        // Episode titles often name the members ("Couple work with …"); the referral of an episode that was theirs alone goes.
+        foreach (var episode in await db.Episodes.IgnoreQueryFilters().Where(e => all.Contains(e.Id)).ToListAsync(cancellationToken))
+        {
+            episode.Title = Anonymise(episode.Title, names, json: false)!;
+            episode.ReferralReason = shared.Contains(episode.Id) ? Anonymise(episode.ReferralReason, names, json: false) : null;
         }
 
         db.Users.RemoveRange(await db.Users.Where(u => u.ClientId == id).ToListAsync(cancellationToken));
@@ -131,5 +183,32 @@ public sealed class RequestErasureOrRestriction(RapportDb db, TimeProvider clock
         client.Email = null;
         client.DateOfBirth = null;
         client.ErasedAt = now;
+    }
+
+    // The full name and each part of it of three letters or more (a speaker label is often the first name alone).
+    private static List<string> NamesOf(string displayName) =>
+        [.. new[] { displayName.Trim() }.Concat(displayName.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Where(n => n.Length >= 3).Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(n => n.Length)];
+
+    private static string? Anonymise(string? text, List<string> names, bool json)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        foreach (var name in names)
+        {
+            // In JSON a name may be stored escaped (System.Text.Json escapes non-ASCII letters).
+            var forms = json ? new[] { name, System.Text.Json.JsonEncodedText.Encode(name).Value } : [name];
+            foreach (var form in forms.Distinct())
+            {
+                text = System.Text.RegularExpressions.Regex.Replace(text, $@"(?<![\p{{L}}\p{{N}}]){System.Text.RegularExpressions.Regex.Escape(form)}(?![\p{{L}}\p{{N}}])",
+                    ErasedMemberLabel, System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant,
+                    TimeSpan.FromSeconds(2));
+            }
+        }
+
+        return text;
     }
 }

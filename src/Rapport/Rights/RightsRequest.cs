@@ -30,7 +30,7 @@ public sealed class RightsRequest
 
     /// <summary>The client's own words, if they gave a reason.</summary>
     [Encrypted]
-    public string? Reason { get; init; }
+    public string? Reason { get; set; }
     public DateTime RequestedAt { get; init; }
     public RightsDecision Decision { get; init; }
     public required string DecisionExplanation { get; init; }

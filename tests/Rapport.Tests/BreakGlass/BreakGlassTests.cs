@@ -111,6 +111,102 @@ public sealed class BreakGlassTests
         Assert.Empty(mailer.Sent);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task BreakGlass_ForOneCoupleOrGroupMember_OpensOnlyTheirRecord_NeverAPartnersOrAGroupMembers(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var admin = await database.ViewerForAsync("admin@harbour.example");
+        var client11 = await database.ClientIdAsync("client11@harbour.example");
+        var client12 = await database.ClientIdAsync("client12@harbour.example");
+        var client35 = await database.ClientIdAsync("client35@harbour.example");
+        var groupMembers = new List<Guid>();
+        for (var i = 36; i <= 40; i++)
+        {
+            groupMembers.Add(await database.ClientIdAsync($"client{i}@harbour.example"));
+        }
+
+        string partnerName, coupleTitle;
+        string? coupleReferral;
+        await using (var system = database.Open(Viewer.System))
+        {
+            partnerName = await system.Clients.Where(c => c.Id == client12).Select(c => c.DisplayName).SingleAsync();
+            var couple = await system.Episodes.SingleAsync(e => e.Members.Any(m => m.ClientId == client11) && e.Members.Any(m => m.ClientId == client12));
+            // A title that names the partner, as titles often do.
+            couple.Title = $"Couple work with {partnerName}";
+            couple.ReferralReason = "Referral 8K2W: both partners describe arguments about money";
+            coupleTitle = couple.Title;
+            coupleReferral = couple.ReferralReason;
+            await system.SaveChangesAsync();
+        }
+
+        var mailer = new RecordingMailer();
+        await using (var db = database.Open(admin))
+        {
+            Assert.True((await new OpenBreakGlass(db, mailer, TimeProvider.System).HandleAsync(client11, Reason, "https://rapport.example/clients/x")).Succeeded);
+            Assert.True((await new OpenBreakGlass(db, mailer, TimeProvider.System).HandleAsync(client35, Reason, "https://rapport.example/clients/y")).Succeeded);
+        }
+
+        await using (var db = database.Open(admin))
+        {
+            // The partner's and every other group member's record: not found, as for any client without a grant.
+            Assert.Null(await new GetClientRecord(db).HandleAsync(client12));
+            foreach (var member in groupMembers)
+            {
+                Assert.Null(await new GetClientRecord(db).HandleAsync(member));
+            }
+
+            Guid[] others = [client12, .. groupMembers];
+            Assert.False(await db.MeasureResponses.AnyAsync(r => others.Contains(r.ClientId)));
+            Assert.False(await db.ClientNotes.AnyAsync(n => others.Contains(n.ClientId)));
+            Assert.False(await db.ClientGoals.AnyAsync(g => others.Contains(g.ClientId)));
+            Assert.False(await db.RiskAlerts.AnyAsync(a => others.Contains(a.ClientId)));
+            Assert.Empty(await new Rapport.Goals.GetClientGoals(db).HandleAsync(client12));
+
+            // The granted member's own record: the shared episode is there, with their own answers only, and without
+            // the title and referral reason that concern (and here name) the partner.
+            var record = await new GetClientRecord(db).HandleAsync(client11);
+            Assert.NotNull(record);
+            var shared = Assert.Single(record.Episodes, e => e.OtherMembers > 0);
+            Assert.Equal(GetClientRecord.WithheldTitle(shared.Format), shared.Title);
+            Assert.Null(shared.ReferralReason);
+            var json = System.Text.Json.JsonSerializer.Serialize(record);
+            Assert.DoesNotContain(partnerName, json, StringComparison.Ordinal);
+            Assert.DoesNotContain("8K2W", json, StringComparison.Ordinal);
+            var ownScores = await db.MeasureResponses.CountAsync(r => r.ClientId == client11 && r.EpisodeId == shared.Id);
+            Assert.Equal(ownScores, shared.Scores.Count);
+            Assert.NotNull(await new GetClientRecord(db).HandleAsync(client35));
+        }
+
+        // The treating therapist still sees the shared episode as it is.
+        await using (var therapist = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        {
+            var record = await new GetClientRecord(therapist).HandleAsync(client12);
+            Assert.NotNull(record);
+            Assert.Contains(record.Episodes, e => e.Title == coupleTitle && e.ReferralReason == coupleReferral);
+        }
+
+        // The client sees the reason in "who has looked at my record"; the partner sees no entry for a look they were not part of.
+        await using (var db = database.Open(await database.ViewerForAsync("client11@harbour.example")))
+        {
+            var rows = await new GetRecordAccess(db).HandleAsync();
+            Assert.Contains(rows!, r => r.Action == AuditAction.BreakGlass && r.Reason == Reason);
+        }
+
+        await using (var db = database.Open(await database.ViewerForAsync("client12@harbour.example")))
+        {
+            Assert.DoesNotContain((await new GetRecordAccess(db).HandleAsync())!, r => r.Action == AuditAction.BreakGlass);
+        }
+
+        // The treating therapist is told, with no clinical content and no name.
+        Assert.Contains(mailer.Sent, m => m.To == "therapist1@harbour.example" && m.TextBody.Contains("https://rapport.example/clients/x", StringComparison.Ordinal));
+        Assert.All(mailer.Sent, m =>
+        {
+            Assert.DoesNotContain(Reason, m.TextBody, StringComparison.Ordinal);
+            Assert.DoesNotContain(partnerName, m.TextBody, StringComparison.Ordinal);
+        });
+    }
+
     private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + shift;

@@ -82,6 +82,25 @@ public sealed class GoalsAndSharedTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task EditingGoals_WithNoStatusOnOne_SavesNone_AndDoesNotReopenAnAchievedGoal(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var viewer = await database.ViewerForAsync("client5@harbour.example");
+        await using var db = database.Open(viewer);
+        var first = (await new SetGoal(db, TimeProvider.System).HandleAsync("Sleep better")).Value!;
+        var second = (await new SetGoal(db, TimeProvider.System).HandleAsync("Walk more")).Value!;
+        var edit = new EditGoal(db, TimeProvider.System);
+        Assert.True((await edit.HandleAllAsync([new(first.Id, "Sleep better", GoalStatus.Achieved), new(second.Id, "Walk more", GoalStatus.WorkingOnIt)])).Succeeded);
+
+        var missing = await edit.HandleAllAsync([new(first.Id, "Sleep better", null), new(second.Id, "Walk a lot more", GoalStatus.Dropped)]);
+
+        Assert.Equal("Please choose how this goal stands.", missing.Errors[EditGoal.StatusField(0)]);
+        var stored = await db.ClientGoals.AsNoTracking().Where(g => g.ClientId == viewer.ClientId).OrderBy(g => g.SetAt).Select(g => new { g.Text, g.Status }).ToListAsync();
+        Assert.Equal([("Sleep better", GoalStatus.Achieved), ("Walk more", GoalStatus.WorkingOnIt)], stored.Select(g => (g.Text, g.Status)));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task BadGoal_GetsAClearError_AndChangesNothing(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);

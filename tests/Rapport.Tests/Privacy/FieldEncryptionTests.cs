@@ -38,6 +38,67 @@ public sealed class FieldEncryptionTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task RawDatabase_HoldsNoPlaintextEpisodeTitleOrBreakGlassReason_AndOldPlaintextRowsAreEncryptedAtStartUp(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        Guid episodeId, grantId;
+        await using (var db = database.Open(Viewer.System))
+        {
+            var practiceId = await db.Practices.Where(p => p.Slug == "harbour").Select(p => p.Id).SingleAsync();
+            var episode = new CareEpisode { PracticeId = practiceId, Title = "Couple work with Alex and Sam 5R8T", StartedOn = new DateOnly(2026, 1, 5) };
+            var grant = new Rapport.BreakGlass.BreakGlassGrant
+            {
+                PracticeId = practiceId,
+                StaffMemberId = await db.StaffMembers.Where(s => s.Email == "admin@harbour.example").Select(s => s.Id).SingleAsync(),
+                ClientId = await db.Clients.Where(c => c.Email == "client1@harbour.example").Select(c => c.Id).SingleAsync(),
+                Reason = "Alex's sister called 5R8T: worried for their safety tonight",
+                GrantedAt = DateTime.UtcNow,
+                ExpiresAt = DateTime.UtcNow.AddHours(1),
+            };
+            db.Episodes.Add(episode);
+            db.BreakGlassGrants.Add(grant);
+            await db.SaveChangesAsync();
+            (episodeId, grantId) = (episode.Id, grant.Id);
+        }
+
+        var titles = await RawColumnAsync(database, "Episodes", "Title");
+        var reasons = await RawColumnAsync(database, "BreakGlassGrants", "Reason");
+        Assert.All(titles.Values.Concat(reasons.Values), v => Assert.StartsWith(FieldEncryption.Prefix, v, StringComparison.Ordinal));
+        Assert.DoesNotContain(titles.Values.Concat(reasons.Values), v => v.Contains("5R8T", StringComparison.Ordinal));
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            Assert.Equal(-1, (await SqliteFileBytesAsync(database)).AsSpan().IndexOf(Encoding.UTF8.GetBytes("5R8T")));
+        }
+
+        // Rows stored before these fields were encrypted hold plaintext: they still read, and the next start-up
+        // (migrations, then EncryptPlaintextFields) encrypts them in place.
+        await using (var db = database.Open(Viewer.System))
+        {
+            await db.Database.ExecuteSqlRawAsync("""UPDATE "Episodes" SET "Title" = 'Old title with Robin 9M4P' WHERE "Id" = {0}""", episodeId);
+            await db.Database.ExecuteSqlRawAsync("""UPDATE "BreakGlassGrants" SET "Reason" = 'Old reason about Robin 9M4P' WHERE "Id" = {0}""", grantId);
+        }
+
+        Assert.Equal("Old title with Robin 9M4P", (await RawColumnAsync(database, "Episodes", "Title"))[episodeId]);
+        await using (var db = database.Open(Viewer.System))
+        {
+            Assert.Equal("Old title with Robin 9M4P", (await db.Episodes.SingleAsync(e => e.Id == episodeId)).Title);
+            await RapportDatabase.MigrateAsync(db, database.Options);
+        }
+
+        titles = await RawColumnAsync(database, "Episodes", "Title");
+        reasons = await RawColumnAsync(database, "BreakGlassGrants", "Reason");
+        Assert.All(titles.Values.Concat(reasons.Values), v => Assert.StartsWith(FieldEncryption.Prefix, v, StringComparison.Ordinal));
+        Assert.DoesNotContain(titles.Values.Concat(reasons.Values), v => v.Contains("9M4P", StringComparison.Ordinal));
+        await using (var db = database.Open(Viewer.System))
+        {
+            Assert.Equal("Old title with Robin 9M4P", (await db.Episodes.SingleAsync(e => e.Id == episodeId)).Title);
+            Assert.Equal("Old reason about Robin 9M4P", (await db.BreakGlassGrants.SingleAsync(g => g.Id == grantId)).Reason);
+            Assert.Equal(0, await EncryptPlaintextFields.RunAsync(db));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task KeyRotation_ReencryptsEveryValueWithTheNewKey_AndTheyStillRead(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
@@ -97,6 +158,23 @@ public sealed class FieldEncryptionTests
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = """SELECT "Id", "ReferralReason" FROM "Episodes" WHERE "ReferralReason" IS NOT NULL""";
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new Dictionary<Guid, string>();
+        while (await reader.ReadAsync())
+        {
+            values[Guid.Parse(reader.GetValue(0).ToString()!)] = reader.GetString(1);
+        }
+
+        return values;
+    }
+
+    private static async Task<Dictionary<Guid, string>> RawColumnAsync(TestDatabase database, string table, string column)
+    {
+        await using var db = database.Open(Viewer.System);
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""SELECT "Id", "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL""";
         await using var reader = await command.ExecuteReaderAsync();
         var values = new Dictionary<Guid, string>();
         while (await reader.ReadAsync())

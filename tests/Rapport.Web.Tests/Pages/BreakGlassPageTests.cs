@@ -36,6 +36,57 @@ public sealed partial class BreakGlassPageTests(SharedApp shared) : IClassFixtur
     }
 
     [Fact]
+    public async Task BreakGlassForOnePartner_LeavesTheOthersRecordNotFound_OnPagesTheApiAndTheReport()
+    {
+        var client11 = await shared.App.ClientIdAsync("client11@harbour.example");
+        var client12 = await shared.App.ClientIdAsync("client12@harbour.example");
+        string partnerName;
+        Guid couple;
+        await using (var db = shared.App.SystemDb())
+        {
+            partnerName = await db.Clients.Where(c => c.Id == client12).Select(c => c.DisplayName).SingleAsync();
+            couple = await db.Episodes.Where(e => e.Members.Any(m => m.ClientId == client11) && e.Members.Any(m => m.ClientId == client12)).Select(e => e.Id).SingleAsync();
+        }
+
+        using var admin = await shared.App.SignedInWithCookieAsync("admin@harbour.example");
+        var form = await admin.GetStringAsync(new Uri($"/clients/{client11}/break-glass", UriKind.Relative));
+        using (var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = AntiforgeryToken().Match(form).Groups[1].Value,
+            ["_handler"] = "break-glass",
+            ["Form.Reason"] = "Client's emergency contact called about a safety concern tonight",
+        }))
+        {
+            using var posted = await admin.PostAsync(new Uri($"/clients/{client11}/break-glass", UriKind.Relative), content);
+        }
+
+        using (var granted = await admin.GetAsync(new Uri($"/clients/{client11}", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, granted.StatusCode);
+            var page = await granted.Content.ReadAsStringAsync();
+            Assert.Contains("title not shown under emergency access", page, StringComparison.Ordinal);
+            Assert.DoesNotContain(partnerName, page, StringComparison.Ordinal);
+        }
+
+        using (var api = await admin.GetAsync(new Uri($"/api/clients/{client11}", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, api.StatusCode);
+            Assert.DoesNotContain(partnerName, await api.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        foreach (var url in new[] { $"/clients/{client12}", $"/clients/{client12}/report", $"/api/clients/{client12}", $"/episodes/{couple}" })
+        {
+            using var response = await admin.GetAsync(new Uri(url, UriKind.Relative));
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{url}: {response.StatusCode}");
+            Assert.DoesNotContain(partnerName, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // The client sees the look and its reason in "who has looked at my record".
+        using var client = await shared.App.SignedInWithCookieAsync("client11@harbour.example");
+        Assert.Contains("emergency contact called about a safety concern tonight", await client.GetStringAsync(new Uri("/me/access", UriKind.Relative)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Therapist_CannotOpenTheBreakGlassPage()
     {
         var id = await shared.App.ClientIdAsync("client3@harbour.example");

@@ -234,6 +234,87 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
     }
 
     [Fact]
+    public async Task GoalsForm_WithAnUnknownOrEmptyStatus_SavesNoGoal_AndAnUnchangedFormNeverReopensAnAchievedGoal()
+    {
+        var client7 = await shared.App.ClientIdAsync("client7@harbour.example");
+        await using (var db = shared.App.SystemDb())
+        {
+            // A clean slate, so the demo's goals neither reach the five-open limit nor shift the form's rows.
+            db.ClientGoals.RemoveRange(await db.ClientGoals.Where(g => g.ClientId == client7).ToListAsync());
+            await db.SaveChangesAsync();
+        }
+
+        using var client = await shared.App.SignedInWithCookieAsync("client7@harbour.example");
+
+        async Task<HttpResponseMessage> PostAsync(Dictionary<string, string> fields)
+        {
+            var page = await client.GetStringAsync(new Uri("/me/shared", UriKind.Relative));
+            fields["__RequestVerificationToken"] = AntiforgeryToken().Match(page).Groups[1].Value;
+            using var content = new FormUrlEncodedContent(fields);
+            return await client.PostAsync(new Uri("/me/shared", UriKind.Relative), content);
+        }
+
+        foreach (var text in new[] { "Sleep through the night", "Say no once a week", "Cook on Sundays" })
+        {
+            using var added = await PostAsync(new() { ["_handler"] = "goal-add", ["Add.Text"] = text });
+            Assert.True(added.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.OK, added.StatusCode.ToString());
+        }
+
+        List<ClientGoal> goals;
+        await using (var db = shared.App.SystemDb())
+        {
+            goals = await db.ClientGoals.AsNoTracking().Where(g => g.ClientId == client7).OrderBy(g => g.SetAt).ToListAsync();
+        }
+
+        Dictionary<string, string> Form(string first, string second, string third) => new()
+        {
+            ["_handler"] = "goals-edit",
+            ["Edit.Goals[0].Id"] = goals[0].Id.ToString(),
+            ["Edit.Goals[0].Text"] = goals[0].Text,
+            ["Edit.Goals[0].Status"] = first,
+            ["Edit.Goals[1].Id"] = goals[1].Id.ToString(),
+            ["Edit.Goals[1].Text"] = goals[1].Text,
+            ["Edit.Goals[1].Status"] = second,
+            ["Edit.Goals[2].Id"] = goals[2].Id.ToString(),
+            ["Edit.Goals[2].Text"] = goals[2].Text,
+            ["Edit.Goals[2].Status"] = third,
+        };
+
+        async Task<GoalStatus[]> StoredAsync()
+        {
+            await using var db = shared.App.SystemDb();
+            return [.. (await db.ClientGoals.AsNoTracking().Where(g => g.ClientId == client7).OrderBy(g => g.SetAt).ToListAsync()).Select(g => g.Status)];
+        }
+
+        using (var achieved = await PostAsync(Form("Achieved", "WorkingOnIt", "WorkingOnIt")))
+        {
+            Assert.True(achieved.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.OK, achieved.StatusCode.ToString());
+        }
+
+        Assert.Equal([GoalStatus.Achieved, GoalStatus.WorkingOnIt, GoalStatus.WorkingOnIt], await StoredAsync());
+
+        // A status that is not one, or none at all, on one goal: nothing is saved (not the first goal's drop either),
+        // the error is next to that goal, and the achieved goal is not reopened.
+        foreach (var (bad, index) in new[] { ("Bogus", 1), ("", 2) })
+        {
+            using var crafted = await PostAsync(index == 1 ? Form("Dropped", bad, "WorkingOnIt") : Form("Dropped", "WorkingOnIt", bad));
+            Assert.Equal(HttpStatusCode.OK, crafted.StatusCode);
+            Assert.Contains($"id=\"GoalStatus-{index}-error\"", await crafted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal([GoalStatus.Achieved, GoalStatus.WorkingOnIt, GoalStatus.WorkingOnIt], await StoredAsync());
+        }
+
+        // The form as the page renders it, sent back unchanged, keeps the achieved goal achieved.
+        var rendered = await client.GetStringAsync(new Uri("/me/shared", UriKind.Relative));
+        Assert.Contains("Work on it again", rendered, StringComparison.Ordinal);
+        using (var unchanged = await PostAsync(Form("Achieved", "WorkingOnIt", "WorkingOnIt")))
+        {
+            Assert.True(unchanged.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.OK, unchanged.StatusCode.ToString());
+        }
+
+        Assert.Equal([GoalStatus.Achieved, GoalStatus.WorkingOnIt, GoalStatus.WorkingOnIt], await StoredAsync());
+    }
+
+    [Fact]
     public async Task CheckInEnd_WithATooLongGoal_StoresNeitherGoalNorNote_AndAGoodOneStoresBoth()
     {
         // Everything due answered just now, so client6's check-in is at its last step: the note and the goal.
