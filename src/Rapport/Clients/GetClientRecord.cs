@@ -51,33 +51,17 @@ public sealed class GetClientRecord(RapportDb db, ExpectedModelCache? expectedMo
         }
 
         // Episodes pass the relationship filter, so an admin (who may see the client's account) sees none.
-        var episodes = await db.Episodes.AsNoTracking()
-            .Where(e => e.Members.Any(m => m.ClientId == clientId))
-            .OrderByDescending(e => e.StartedOn)
-            .Select(e => new
-            {
-                e.Id,
-                e.Title,
-                e.Format,
-                e.Status,
-                e.ReferralReason,
-                e.StartedOn,
-                e.EndedOn,
-                Therapists = e.CareTeam.Select(t => t.StaffMember!.DisplayName).ToList(),
-                OtherMembers = e.Members.Count(m => m.ClientId != clientId),
-                Sessions = e.Sessions.OrderBy(s => s.StartsAt)
-                    .Select(s => new SessionView(s.Id, s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.Status)).ToList(),
-                // Sessions of a couple or group held without this client: not attended by them, for their own outcome.
-                Missed = e.Sessions.Where(s => s.Status == SessionStatus.Attended && s.Attendees.Any() && !s.Attendees.Any(a => a.ClientId == clientId))
-                    .Select(s => s.Id).ToList(),
-            })
-            .ToListAsync(cancellationToken);
+        var episodes = await ClientEpisodes.LoadAsync(db, clientId, cancellationToken);
         if (episodes.Count == 0)
         {
             return null;
         }
 
+        // What only the care team reads about an episode: its title, the referral and how many others are in it.
         var ids = episodes.Select(e => e.Id).ToList();
+        var staffOnly = await db.Episodes.AsNoTracking().Where(e => ids.Contains(e.Id))
+            .Select(e => new { e.Id, e.Title, e.ReferralReason, OtherMembers = e.Members.Count(m => m.ClientId != clientId) })
+            .ToDictionaryAsync(e => e.Id, cancellationToken);
         var scores = await db.MeasureResponses.AsNoTracking()
             .Where(r => r.ClientId == clientId && ids.Contains(r.EpisodeId))
             .OrderBy(r => r.SubmittedAt)
@@ -87,9 +71,10 @@ public sealed class GetClientRecord(RapportDb db, ExpectedModelCache? expectedMo
         var models = await ExpectedModels.LoadAsync(db, client.PracticeId, expectedModels, cancellationToken);
         await _audit.RecordReadAsync(nameof(Client), client.Id, client.PracticeId, client.Id, cancellationToken);
         return new Record(client.Id, client.DisplayName, client.DateOfBirth, [.. episodes.Select(e => new EpisodeView(
-            e.Id, e.Title, e.Format, e.Status, e.ReferralReason, e.StartedOn, e.EndedOn, e.Therapists, e.OtherMembers, e.Sessions,
+            e.Id, staffOnly[e.Id].Title, e.Format, e.Status, staffOnly[e.Id].ReferralReason, e.StartedOn, e.EndedOn, e.Therapists, staffOnly[e.Id].OtherMembers,
+            [.. e.Sessions.Select(s => new SessionView(s.Id, s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.Status))],
             [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)],
             EpisodeProgress.Build([.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.Answers)],
-                [.. e.Sessions.Select(s => new ProgressSession(s.Id, s.Number, e.Missed.Contains(s.Id) ? SessionStatus.DidNotAttend : s.Status))], models)))]);
+                [.. e.Sessions.Select(s => new ProgressSession(s.Id, s.Number, s.MemberStatus))], models)))]);
     }
 }
