@@ -47,6 +47,7 @@ builder.Services.AddScoped<IdentityRedirectManager>();
 builder.Services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 builder.Services.AddScoped<IViewerSource, HttpViewerSource>();
 builder.Services.AddScoped<CurrentSignIn>();
+builder.Services.AddScoped<HandOverSignIn>();
 
 builder.Services.AddRapportDatabase(builder.Configuration);
 builder.Services.AddRapportMail(builder.Configuration, builder.Environment.IsDevelopment());

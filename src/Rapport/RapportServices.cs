@@ -36,6 +36,7 @@ public static class RapportServices
         services.AddScoped<GetCheckIn>();
         services.AddScoped<AnswerQuestion>();
         services.AddScoped<LeaveNote>();
+        services.AddScoped<FinishCheckIn>();
         services.AddScoped<AcknowledgeRiskAlert>();
         services.AddScoped<GetClientNotes>();
         services.AddScoped<MarkClientNotesRead>();
@@ -59,6 +60,7 @@ public static class RapportServices
         services.AddScoped<GetWhatIShared>();
         services.AddScoped<Episodes.GetEpisodeView>();
         services.AddScoped<Sessions.RecordSession>();
+        services.AddScoped<Accounts.SignInPolicy>();
         services.AddScoped<Reminders.ChangeReminders>();
         services.AddScoped<Measures.EditMeasurementPlan>();
         services.AddScoped<InRoom.StartInRoomCheckIn>();

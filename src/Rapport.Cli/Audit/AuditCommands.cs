@@ -35,7 +35,7 @@ public static class AuditCommands
             }
 
             await context.Output.WriteLineAsync(
-                $"Audit trail intact: {result.Entries} entries in {result.Practices} practice chain(s) ({DatabaseCommands.Describe(options)}).");
+                $"Audit trail intact: {Plural.Of(result.Entries, "entry", "entries")} in {Plural.Of(result.Practices, "practice chain")} ({DatabaseCommands.Describe(options)}).");
             return 0;
         });
         audit.Subcommands.Add(verify);

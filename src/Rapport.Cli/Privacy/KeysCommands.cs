@@ -27,7 +27,7 @@ public static class KeysCommands
             var options = DatabaseCommands.Options(parse);
             var result = await new RotateFieldKeys(() => DatabaseCommands.Open(options)).HandleAsync(size, ct);
             await context.Output.WriteLineAsync(
-                $"Key {result.NewKeyId} is now active; {result.Rows} row(s) re-encrypted ({DatabaseCommands.Describe(options)}). Key ring: {options.ResolvedKeyRingPath()}");
+                $"Key {result.NewKeyId} is now active; {Plural.Of(result.Rows, "row")} re-encrypted ({DatabaseCommands.Describe(options)}). Key ring: {options.ResolvedKeyRingPath()}");
             return 0;
         });
         keys.Subcommands.Add(rotate);

@@ -20,10 +20,12 @@ public sealed class Instrument
         string citation,
         Questionnaire questionnaire,
         ScoringDefinition scoring,
+        string shortName,
         string? variantNote = null)
     {
         Id = id;
         Title = title;
+        ShortName = shortName;
         Kind = kind;
         Items = items;
         Licence = licence;
@@ -43,6 +45,12 @@ public sealed class Instrument
 
     /// <summary>Display title.</summary>
     public string Title { get; }
+
+    /// <summary>
+    /// The name clinicians use for it in a sentence or a table heading (<c>PHQ-9</c>, <c>Session Check</c>): the one
+    /// place every page, the dashboard and the charts take an instrument's name from.
+    /// </summary>
+    public string ShortName { get; }
 
     /// <summary>Outcome, alliance or preferences.</summary>
     public InstrumentKind Kind { get; }

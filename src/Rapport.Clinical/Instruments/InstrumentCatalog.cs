@@ -41,6 +41,9 @@ public static class InstrumentCatalog
             ? instrument
             : throw new KeyNotFoundException($"unknown instrument '{id}'; known: {string.Join(", ", All.Select(i => i.Id))}");
 
+    /// <summary>The <see cref="Instrument.ShortName"/> of a stored instrument id; the id itself for one no longer known.</summary>
+    public static string ShortNameOf(string id) => TryGet(id, out var instrument) ? instrument.ShortName : id;
+
     /// <summary>Looks an instrument up by id (ordinal, case-insensitive).</summary>
     public static bool TryGet(string id, out Instrument instrument)
     {
@@ -73,6 +76,7 @@ public static class InstrumentCatalog
             "Kroenke K, Strine TW, Spitzer RL, et al. The PHQ-8 as a measure of current depression in the general population. J Affect Disord 2009;114:163-173.",
             questionnaire,
             InstrumentDefinitions.Phq8,
+            "PHQ-8",
             $"PHQ-8 used instead of PHQ-9 by explicit practice choice ({choice.DecidedBy}, {choice.DecidedOn:yyyy-MM-dd}): {choice.Reason}. " +
             "The item-9 risk screen is not asked; use another risk screen.");
     }
@@ -88,17 +92,17 @@ public static class InstrumentCatalog
         const string pfizerSource = "https://hl7.org/fhir/uv/sdc/Questionnaire-questionnaire-sdc-profile-example-PHQ9.html";
         Instrument[] bundled =
         [
-            Build(Phq9Id, "Patient Health Questionnaire-9 (PHQ-9)", InstrumentKind.Outcome, LicenceStatus.Open, pfizerSource, InstrumentDefinitions.Kroenke2001, InstrumentDefinitions.Phq9),
-            Build(Gad7Id, "Generalized Anxiety Disorder-7 (GAD-7)", InstrumentKind.Outcome, LicenceStatus.Open, "Pfizer statement as carried in LOINC-derived GAD-7 forms (secondary; see docs/clinical/gad-7.md)", InstrumentDefinitions.Spitzer2006, InstrumentDefinitions.Gad7),
-            Build(CNipId, "Cooper-Norcross Inventory of Preferences (C-NIP)", InstrumentKind.Preferences, LicenceStatus.Open, "c-nip.net; pluralisticpractice.com (free to use without permission)", InstrumentDefinitions.CooperNorcross2016, InstrumentDefinitions.CNip),
-            Build(SessionCheckId, "Rapport Session Check (not yet validated)", InstrumentKind.Alliance, LicenceStatus.Open, "CC BY 4.0, https://creativecommons.org/licenses/by/4.0/", InstrumentDefinitions.RapportSessionCheck, InstrumentDefinitions.SessionCheck),
+            Build(Phq9Id, "PHQ-9", "Patient Health Questionnaire-9 (PHQ-9)", InstrumentKind.Outcome, LicenceStatus.Open, pfizerSource, InstrumentDefinitions.Kroenke2001, InstrumentDefinitions.Phq9),
+            Build(Gad7Id, "GAD-7", "Generalized Anxiety Disorder-7 (GAD-7)", InstrumentKind.Outcome, LicenceStatus.Open, "Pfizer statement as carried in LOINC-derived GAD-7 forms (secondary; see docs/clinical/gad-7.md)", InstrumentDefinitions.Spitzer2006, InstrumentDefinitions.Gad7),
+            Build(CNipId, "C-NIP", "Cooper-Norcross Inventory of Preferences (C-NIP)", InstrumentKind.Preferences, LicenceStatus.Open, "c-nip.net; pluralisticpractice.com (free to use without permission)", InstrumentDefinitions.CooperNorcross2016, InstrumentDefinitions.CNip),
+            Build(SessionCheckId, "Session Check", "Rapport Session Check (not yet validated)", InstrumentKind.Alliance, LicenceStatus.Open, "CC BY 4.0, https://creativecommons.org/licenses/by/4.0/", InstrumentDefinitions.RapportSessionCheck, InstrumentDefinitions.SessionCheck),
         ];
         Instrument[] packs =
         [
-            Build("wai-sr", "Working Alliance Inventory – Short Revised (WAI-SR)", InstrumentKind.Alliance, LicenceStatus.LicenceRequired, "Society for Psychotherapy Research / wai.profhorvath.com: written permission needed before use in a product", InstrumentDefinitions.HatcherGillaspy2006, InstrumentDefinitions.WaiSr),
-            Build("srs", "Session Rating Scale (SRS)", InstrumentKind.Alliance, LicenceStatus.LicenceRequired, "PCOMS licence (scottdmiller.com): electronic use needs a commercial licence", InstrumentDefinitions.Duncan2003, InstrumentDefinitions.Srs),
-            Build("ors", "Outcome Rating Scale (ORS)", InstrumentKind.Outcome, LicenceStatus.LicenceRequired, "PCOMS licence (scottdmiller.com): electronic use needs a commercial licence", InstrumentDefinitions.Miller2003, InstrumentDefinitions.Ors),
-            Build("sai", "Session Alliance Inventory (SAI)", InstrumentKind.Alliance, LicenceStatus.LicenceRequired, "No licence statement found: ask the authors", InstrumentDefinitions.Falkenstrom2015, InstrumentDefinitions.Sai),
+            Build("wai-sr", "WAI-SR", "Working Alliance Inventory – Short Revised (WAI-SR)", InstrumentKind.Alliance, LicenceStatus.LicenceRequired, "Society for Psychotherapy Research / wai.profhorvath.com: written permission needed before use in a product", InstrumentDefinitions.HatcherGillaspy2006, InstrumentDefinitions.WaiSr),
+            Build("srs", "SRS", "Session Rating Scale (SRS)", InstrumentKind.Alliance, LicenceStatus.LicenceRequired, "PCOMS licence (scottdmiller.com): electronic use needs a commercial licence", InstrumentDefinitions.Duncan2003, InstrumentDefinitions.Srs),
+            Build("ors", "ORS", "Outcome Rating Scale (ORS)", InstrumentKind.Outcome, LicenceStatus.LicenceRequired, "PCOMS licence (scottdmiller.com): electronic use needs a commercial licence", InstrumentDefinitions.Miller2003, InstrumentDefinitions.Ors),
+            Build("sai", "SAI", "Session Alliance Inventory (SAI)", InstrumentKind.Alliance, LicenceStatus.LicenceRequired, "No licence statement found: ask the authors", InstrumentDefinitions.Falkenstrom2015, InstrumentDefinitions.Sai),
         ];
         Instrument[] all = [.. bundled, .. packs];
         var byId = all.ToDictionary(i => i.Id, StringComparer.OrdinalIgnoreCase);
@@ -106,7 +110,7 @@ public static class InstrumentCatalog
     }
 
     private static Instrument Build(
-        string id, string title, InstrumentKind kind, LicenceStatus status, string licenceSource, string citation, ScoringDefinition scoring)
+        string id, string shortName, string title, InstrumentKind kind, LicenceStatus status, string licenceSource, string citation, ScoringDefinition scoring)
     {
         var questionnaire = QuestionnaireReader.LoadEmbedded(id);
         var items = QuestionnaireReader.AnswerableItems(questionnaire)
@@ -114,7 +118,7 @@ public static class InstrumentCatalog
             .Select(i => QuestionnaireReader.ToItem(i, reverseKeyed: false))
             .ToArray();
         var licence = new InstrumentLicence(status, questionnaire.Copyright ?? string.Empty, licenceSource);
-        return new Instrument(id, title, kind, items, licence, citation, questionnaire, scoring);
+        return new Instrument(id, title, kind, items, licence, citation, questionnaire, scoring, shortName);
     }
 
     // PHQ-9 item 10 (difficulty, LOINC 69722-7) is asked but never scored (Kroenke et al. 2001).

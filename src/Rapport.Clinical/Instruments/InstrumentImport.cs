@@ -90,7 +90,7 @@ public static class InstrumentImport
             return new ImportResult(null, errors);
         }
 
-        var instrument = new Instrument(pack.Id, pack.Title, pack.Kind, merged, pack.Licence, pack.Citation, imported, pack.Scoring);
+        var instrument = new Instrument(pack.Id, pack.Title, pack.Kind, merged, pack.Licence, pack.Citation, imported, pack.Scoring, pack.ShortName);
         return new ImportResult(instrument, []);
     }
 }

@@ -158,4 +158,21 @@ public sealed record ScoringDefinition
 
     /// <summary>Low-alliance threshold for alliance instruments.</summary>
     public LowAllianceThreshold? LowAlliance { get; init; }
+
+    /// <summary>
+    /// The severity band label of a total (PHQ-9: Kroenke et al. 2001; GAD-7: Spitzer et al. 2006), or <c>null</c> when
+    /// the instrument publishes no bands or the total lies outside them. The one look-up scoring and every view use.
+    /// </summary>
+    public string? BandFor(int total)
+    {
+        foreach (var band in Bands)
+        {
+            if (total >= band.Min && total <= band.Max)
+            {
+                return band.Label;
+            }
+        }
+
+        return null;
+    }
 }

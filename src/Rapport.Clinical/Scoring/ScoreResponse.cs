@@ -140,15 +140,7 @@ public static class ScoreResponse
     public static string? Band(ScoringDefinition scoring, int total)
     {
         ArgumentNullException.ThrowIfNull(scoring);
-        foreach (var band in scoring.Bands)
-        {
-            if (total >= band.Min && total <= band.Max)
-            {
-                return band.Label;
-            }
-        }
-
-        return null;
+        return scoring.BandFor(total);
     }
 
     private static int Weight(InstrumentItem item, int value, ScoringDefinition scoring) =>

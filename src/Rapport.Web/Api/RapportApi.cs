@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Identity;
 using Rapport.Accounts;
 using Rapport.Caseload;
@@ -6,7 +8,6 @@ using Rapport.Clients;
 using Rapport.MyCare;
 using Rapport.Persistence;
 using Rapport.Sessions;
-using Rapport.Access;
 using Rapport.Web.Access;
 
 namespace Rapport.Web.Api;
@@ -64,65 +65,46 @@ internal static class RapportApi
             return Results.Ok(new { viewer.UserId, viewer.PracticeId, viewer.StaffMemberId, viewer.ClientId, Roles = viewer.Roles.ToString() });
         });
 
-        api.MapGet("/caseload", async (GetCaseload caseload, CancellationToken ct) => Results.Ok(await caseload.HandleAsync(ct)))
-            .RequireAuthorization(Policies.Clinician);
-
-        api.MapGet("/clients/{id:guid}", async (Guid id, GetClientRecord record, CancellationToken ct) =>
-                await record.HandleAsync(id, ct) is { } found ? Results.Ok(found) : Results.NotFound())
-            .RequireAuthorization(Policies.Staff);
-
-        api.MapGet("/my/export", async (ExportMyRecord export, CancellationToken ct) =>
-                await export.HandleAsync(ct) is { } file
-                    ? Results.Json(file, ExportMyRecord.Json, statusCode: StatusCodes.Status200OK)
-                    : Results.NotFound())
-            .RequireAuthorization(Policies.Client);
-
+        api.MapGet("/caseload", GetCaseloadAsync).RequireAuthorization(Policies.Clinician);
+        api.MapGet("/clients/{id:guid}", GetClientAsync).RequireAuthorization(Policies.Staff);
+        api.MapGet("/my/export", GetMyExportAsync).RequireAuthorization(Policies.Client);
         // The same file as a download for a signed-in browser.
-        api.MapGet("/my/export/download", async (ExportMyRecord export, HttpContext http, CancellationToken ct) =>
-            {
-                if (await export.HandleAsync(ct) is not { } file)
-                {
-                    return Results.NotFound();
-                }
-
-                http.Response.Headers.CacheControl = "no-store";
-                return Results.File(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(file, ExportMyRecord.Json), "application/json", $"rapport-my-record-{file.ExportedAt:yyyyMMdd}.json");
-            })
-            .RequireAuthorization(Policies.Client);
-
-        api.MapGet("/my/care", async (GetMyCare myCare, CancellationToken ct) =>
-                await myCare.HandleAsync(ct) is { } view ? Results.Ok(view) : Results.NotFound())
-            .RequireAuthorization(Policies.Client);
+        api.MapGet("/my/export/download", DownloadMyExportAsync).RequireAuthorization(Policies.Client);
+        api.MapGet("/my/care", GetMyCareAsync).RequireAuthorization(Policies.Client);
 
         // Recording sessions, as the session page does: the care team only (others get 404), bad input 400, stale version 409.
-        api.MapPost("/episodes/{episodeId:guid}/sessions", async (Guid episodeId, RecordSession.Form form, RecordSession record, CancellationToken ct) =>
-                SessionResult(await record.AddAsync(episodeId, form, ct), created: true))
-            .RequireAuthorization(Policies.Clinician);
-
-        api.MapPut("/sessions/{sessionId:guid}", async (Guid sessionId, RecordSession.Form form, RecordSession record, CancellationToken ct) =>
-                SessionResult(await record.UpdateAsync(sessionId, form, ct), created: false))
-            .RequireAuthorization(Policies.Clinician);
+        api.MapPost("/episodes/{episodeId:guid}/sessions", AddSessionAsync).RequireAuthorization(Policies.Clinician);
+        api.MapPut("/sessions/{sessionId:guid}", UpdateSessionAsync).RequireAuthorization(Policies.Clinician);
     }
 
-    private static IResult SessionResult(Outcome<Session> outcome, bool created)
+    public static async Task<Ok<IReadOnlyList<GetCaseload.Row>>> GetCaseloadAsync(GetCaseload caseload, CancellationToken ct) =>
+        TypedResults.Ok(await caseload.HandleAsync(ct));
+
+    public static async Task<Results<Ok<GetClientRecord.Record>, NotFound>> GetClientAsync(Guid id, GetClientRecord record, CancellationToken ct) =>
+        await record.HandleAsync(id, ct) is { } found ? TypedResults.Ok(found) : TypedResults.NotFound();
+
+    public static async Task<Results<JsonHttpResult<ExportMyRecord.Export>, NotFound>> GetMyExportAsync(ExportMyRecord export, CancellationToken ct) =>
+        await export.HandleAsync(ct) is { } file ? TypedResults.Json(file, ExportMyRecord.Json) : TypedResults.NotFound();
+
+    public static async Task<Results<FileContentHttpResult, NotFound>> DownloadMyExportAsync(ExportMyRecord export, HttpContext http, CancellationToken ct)
     {
-        if (outcome.NotFound)
+        if (await export.HandleAsync(ct) is not { } file)
         {
-            return Results.NotFound();
+            return TypedResults.NotFound();
         }
 
-        if (outcome.Errors.TryGetValue(nameof(RecordSession.Form.Version), out var conflict))
-        {
-            return Results.Problem(conflict, statusCode: StatusCodes.Status409Conflict);
-        }
-
-        if (!outcome.Succeeded)
-        {
-            return Results.ValidationProblem(outcome.Errors.ToDictionary(e => e.Key, e => new[] { e.Value }));
-        }
-
-        var s = outcome.Value!;
-        var body = new { s.Id, s.EpisodeId, s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.Status, Attendees = s.Attendees.Select(a => a.ClientId), s.Version };
-        return created ? Results.Created($"/api/sessions/{s.Id}", body) : Results.Ok(body);
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.File(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(file, ExportMyRecord.Json), "application/json", $"rapport-my-record-{file.ExportedAt:yyyyMMdd}.json");
     }
+
+    public static async Task<Results<Ok<GetMyCare.View>, NotFound>> GetMyCareAsync(GetMyCare myCare, CancellationToken ct) =>
+        await myCare.HandleAsync(ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+
+    public static async Task<Results<Created<RecordSession.Saved>, NotFound, ValidationProblem, Conflict<ProblemDetails>>> AddSessionAsync(
+        Guid episodeId, RecordSession.Form form, RecordSession record, CancellationToken ct) =>
+        (await record.AddAsync(episodeId, form, ct)).ToHttp(saved => TypedResults.Created($"/api/sessions/{saved.Id}", saved));
+
+    public static async Task<Results<Ok<RecordSession.Saved>, NotFound, ValidationProblem, Conflict<ProblemDetails>>> UpdateSessionAsync(
+        Guid sessionId, RecordSession.Form form, RecordSession record, CancellationToken ct) =>
+        (await record.UpdateAsync(sessionId, form, ct)).ToHttp(TypedResults.Ok);
 }

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
-using Rapport.Persistence;
+using Rapport.Accounts;
 using Rapport.Web.Access;
 
 namespace Rapport.Web.Startup;
@@ -46,14 +45,11 @@ internal static class IdleSignOut
                 return;
             }
 
-            var db = context.HttpContext.RequestServices.GetRequiredService<RapportDb>();
-            var minutes = await db.Practices.IgnoreQueryFilters()
-                .Where(p => p.Id == practiceId)
-                .Select(p => viewer.IsStaff ? p.StaffIdleMinutes : p.ClientIdleMinutes)
-                .FirstOrDefaultAsync();
+            var policy = context.HttpContext.RequestServices.GetRequiredService<SignInPolicy>();
+            var minutes = await policy.IdleMinutesAsync(practiceId, viewer.IsStaff, context.HttpContext.RequestAborted);
             var now = context.Properties.IssuedUtc ?? DateTimeOffset.UtcNow;
             context.Properties.IssuedUtc = now;
-            context.Properties.ExpiresUtc = now.AddMinutes(minutes > 0 ? minutes : 15);
+            context.Properties.ExpiresUtc = now.AddMinutes(minutes);
             if (context.Principal.IsHandedOver())
             {
                 // A handed-over device: a short, fixed lifetime (no sliding), shorter than the security-stamp check that

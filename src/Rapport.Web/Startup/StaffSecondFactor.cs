@@ -1,5 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using Rapport.Persistence;
+using Rapport.Accounts;
 
 namespace Rapport.Web.Startup;
 
@@ -22,11 +21,7 @@ internal static class StaffSecondFactor
             return;
         }
 
-        var db = context.RequestServices.GetRequiredService<RapportDb>();
-        var userId = viewer.UserId;
-        var blocked = await db.Users
-            .Where(u => u.Id == userId && !u.TwoFactorEnabled)
-            .AnyAsync(u => db.Practices.IgnoreQueryFilters().Any(p => p.Id == u.PracticeId && p.RequireStaffSecondFactor), context.RequestAborted);
+        var blocked = await context.RequestServices.GetRequiredService<SignInPolicy>().SecondFactorMissingAsync(viewer.UserId, context.RequestAborted);
         if (!blocked)
         {
             await next(context);

@@ -79,6 +79,7 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelC
                 m.Episode!.Title,
                 m.Episode.Format,
                 m.Episode.MeasurementPlan,
+                m.LeftOn,
                 Own = m.Episode.CareTeam.Any(t => t.StaffMemberId == staffId),
                 Next = m.Episode.Sessions.Where(s => s.Status == SessionStatus.Scheduled && s.StartsAt >= now).Min(s => (DateTime?)s.StartsAt),
                 Last = m.Episode.Sessions.Where(s => s.Status == SessionStatus.Attended).Max(s => (DateTime?)s.StartsAt),
@@ -120,8 +121,8 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelC
 
         // Overdue only for what the check-in can ask: looked up once for the whole caseload.
         var askable = (instruments ?? InstrumentSource.BundledOnly).Askable();
-        var phq9 = InstrumentCatalog.Get("phq-9");
-        var sessionCheck = InstrumentCatalog.Get("rapport-session-check");
+        var phq9 = InstrumentCatalog.Get(InstrumentCatalog.Phq9Id);
+        var sessionCheck = InstrumentCatalog.Get(InstrumentCatalog.SessionCheckId);
         // The practice's own fitted model once the background refit has stored one, else the documented default.
         var models = await ExpectedModels.LoadAsync(db, db.Viewer.PracticeId, expectedModels, cancellationToken);
         var expected = models.For(phq9);
@@ -174,13 +175,10 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelC
             if (alliance.Count > 0)
             {
                 var series = alliance.Select((x, i) => new AlliancePoint(i + 1, x.Total!.Value)).ToArray();
-                // One line per client: the most telling signal (a drop says more than "low", "low" more than a trend).
-                var signal = AllianceSignals.DetectLatest(sessionCheck, series)
-                    .Where(s => AlliancePriority(s.Kind) < int.MaxValue)
-                    .MinBy(s => AlliancePriority(s.Kind));
-                if (signal is not null && AllianceText(signal, series) is { } text)
+                // One line per client: the most telling concern, ranked as on the episode view and the client page.
+                if (AllianceConcern.Now(sessionCheck, series) is { } signal)
                 {
-                    attention.Add(new Attention(AttentionKind.Alliance, text, alliance[^1].SubmittedAt));
+                    attention.Add(new Attention(AttentionKind.Alliance, AllianceConcern.Text(signal), alliance[^1].SubmittedAt));
                 }
             }
 
@@ -202,8 +200,8 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelC
             }
 
             var slots = sessions.Where(s => s.EpisodeId == r.EpisodeId).Select(s => s.Slot).ToList();
-            var due = InstrumentSource.AskableOnly(MeasurementPlan.Due(MeasurementPlan.For(r.MeasurementPlan, practicePlan), MeasurementPlan.ForMember(slots, attendees, r.ClientId),
-                [.. mine.Select(x => new MeasurementPlan.Answered(x.InstrumentId, x.SubmittedAt))], now), askable);
+            var due = MeasurementPlan.DueForMember(new(MeasurementPlan.For(r.MeasurementPlan, practicePlan), slots, attendees, r.LeftOn), r.ClientId,
+                [.. mine.Select(x => new MeasurementPlan.Answered(x.InstrumentId, x.SubmittedAt))], askable, now);
             var overdue = due.Where(d => d.Overdue).Select(d => Name(d.InstrumentId)).ToList();
             if (overdue.Count > 0)
             {
@@ -241,34 +239,7 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelC
             .Select(x => x.Row)];
     }
 
-    private static string Name(string instrumentId) => instrumentId switch
-    {
-        "phq-9" => "PHQ-9",
-        "gad-7" => "GAD-7",
-        "c-nip" => "C-NIP",
-        "rapport-session-check" => "Session Check",
-        _ => instrumentId,
-    };
-
-    private static int AlliancePriority(AllianceSignalKind kind) => kind switch
-    {
-        AllianceSignalKind.AllianceDrop => 0,
-        AllianceSignalKind.UnrepairedRupture => 1,
-        AllianceSignalKind.LowAlliance => 2,
-        AllianceSignalKind.Trend => 3,
-        _ => int.MaxValue,
-    };
-
-    /// <summary>The alliance signals a therapist should act on now, in words; a repaired rupture is good news, not an alarm.</summary>
-    private static string? AllianceText(AllianceSignal signal, AlliancePoint[] series) => signal.Kind switch
-    {
-        AllianceSignalKind.AllianceDrop => F($"Alliance dropped from {Math.Round(signal.Baseline ?? 0, 1)} to {signal.Score} at session {signal.Session} ({(signal.Trigger == "2sd" ? "more than 2 SD" : "more than 1 SD")} and the reliable change)"),
-        AllianceSignalKind.UnrepairedRupture => F($"Unrepaired rupture: alliance {signal.Score} at session {signal.Session}, still below the earlier level {Math.Round(signal.Baseline ?? 0, 1)} since session {signal.RelatedSession}"),
-        AllianceSignalKind.LowAlliance when signal.Trigger == "instrument_threshold" => F($"Low alliance: {signal.Score} at session {signal.Session}, below the threshold {signal.Threshold}"),
-        AllianceSignalKind.LowAlliance => F($"Lowest alliance yet: {signal.Score} at session {signal.Session} (earlier mean {Math.Round(signal.Baseline ?? 0, 1)})"),
-        AllianceSignalKind.Trend when signal.Other < 0 => F($"Alliance falling over recent sessions: now {signal.Score} at session {series[^1].Session}"),
-        _ => null,
-    };
+    private static string Name(string instrumentId) => InstrumentCatalog.ShortNameOf(instrumentId);
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

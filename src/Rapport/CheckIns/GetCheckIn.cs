@@ -177,14 +177,15 @@ internal sealed record CheckInState(Guid ClientId, CareEpisode Episode, IReadOnl
 
     private static async Task<CheckInState> LoadForAsync(RapportDb db, Guid clientId, CareEpisode episode, DateTime now, CancellationToken cancellationToken, InstrumentSource? instruments)
     {
-        var (plan, sessions) = await MeasurementPlanQueries.LoadForMemberAsync(db, episode, clientId, cancellationToken);
+        var schedule = await MeasurementPlanQueries.LoadScheduleAsync(db, episode, cancellationToken);
+        var plan = schedule.Plan;
         var answers = await db.MeasureResponses.Where(r => r.EpisodeId == episode.Id && r.ClientId == clientId)
             .Select(r => new MeasurementPlan.Answered(r.InstrumentId, r.SubmittedAt))
             .ToListAsync(cancellationToken);
 
         // An instrument whose wording has not been imported (C-NIP ships without it) cannot be asked yet.
         instruments ??= InstrumentSource.BundledOnly;
-        var due = InstrumentSource.AskableOnly(MeasurementPlan.Due(plan, sessions, answers, now), instruments.Askable());
+        var due = MeasurementPlan.DueForMember(schedule, clientId, answers, instruments.Askable(), now);
         var sitting = now - GetCheckIn.Sitting;
         var done = answers.Where(a => a.SubmittedAt >= sitting && plan.Any(p => p.InstrumentId == a.InstrumentId))
             .Select(a => a.InstrumentId).Distinct().Count(id => due.All(d => d.InstrumentId != id));

@@ -21,15 +21,36 @@ public sealed class LeaveNote(RapportDb db, TimeProvider clock)
             return Outcome<bool>.Missing();
         }
 
-        var trimmed = text?.Trim() ?? string.Empty;
-        if (trimmed.Length == 0)
+        if (Check(text) is { } problem)
+        {
+            return Outcome<bool>.Invalid(NoteField, problem);
+        }
+
+        if (!Stage(db, state, text, now))
         {
             return Outcome<bool>.Ok(false);
         }
 
-        if (trimmed.Length > ClientNote.MaxLength)
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome<bool>.Ok(true);
+    }
+
+    /// <summary>Why the note cannot be stored, or <c>null</c> (an empty box is fine: the note is optional).</summary>
+    public static string? Check(string? text)
+    {
+        var trimmed = text?.Trim() ?? string.Empty;
+        return trimmed.Length > ClientNote.MaxLength
+            ? $"Please keep your note to {ClientNote.MaxLength} characters (it is {trimmed.Length})."
+            : null;
+    }
+
+    /// <summary>Adds the (checked) note to the unit of work, unsaved; <c>false</c> when the box was empty.</summary>
+    internal static bool Stage(RapportDb db, CheckInState state, string? text, DateTime now)
+    {
+        var trimmed = text?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
         {
-            return Outcome<bool>.Invalid(NoteField, $"Please keep your note to {ClientNote.MaxLength} characters (it is {trimmed.Length}).");
+            return false;
         }
 
         db.ClientNotes.Add(new ClientNote
@@ -40,7 +61,6 @@ public sealed class LeaveNote(RapportDb db, TimeProvider clock)
             Text = trimmed,
             WrittenAt = now,
         });
-        await db.SaveChangesAsync(cancellationToken);
-        return Outcome<bool>.Ok(true);
+        return true;
     }
 }

@@ -54,42 +54,32 @@ public sealed class GetClientRecord(RapportDb db, ExpectedModelCache? expectedMo
 
         // Only this client's record: an admin (who may see the client's account) sees no episode without a live grant
         // for THIS client; a grant for their partner or a group member opens nothing here (RapportDb.EpisodesInRecordOf).
-        var careEpisodes = db.EpisodeIdsInViewersCare;
-        var isSystem = db.Viewer.IsSystem;
-        var episodes = await db.EpisodesInRecordOf(clientId).AsNoTracking()
-            .OrderByDescending(e => e.StartedOn)
-            .Select(e => new
-            {
-                e.Id,
-                e.Title,
-                e.Format,
-                e.Status,
-                e.ReferralReason,
-                e.StartedOn,
-                e.EndedOn,
-                // Read by break-glass alone, a shared episode shows only what is this client's: its title and referral
-                // reason are about every member (and often name them), and sessions only others came to are theirs.
-                Withheld = !isSystem && e.Members.Any(m => m.ClientId != clientId) && !careEpisodes.Contains(e.Id),
-                Therapists = e.CareTeam.Select(t => t.StaffMember!.DisplayName).ToList(),
-                OtherMembers = e.Members.Count(m => m.ClientId != clientId),
-                Sessions = e.Sessions.OrderBy(s => s.StartsAt)
-                    .Select(s => new SessionView(s.Id, s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.Status)).ToList(),
-                // Sessions of a couple or group held without this client: not attended by them, for their own outcome.
-                Missed = e.Sessions.Where(s => s.Status == SessionStatus.Attended && s.Attendees.Any() && !s.Attendees.Any(a => a.ClientId == clientId))
-                    .Select(s => s.Id).ToList(),
-            })
-            .ToListAsync(cancellationToken);
+        var episodes = await ClientEpisodes.LoadAsync(db, clientId, cancellationToken);
         if (episodes.Count == 0)
         {
             await _audit.RecordRefusedAsync(nameof(Client), clientId, cancellationToken);
             return null;
         }
 
-        // Sessions only other members came to are theirs: not shown to a break-glass reader (filtered here, as a
-        // correlated filter inside the nested collection would need SQL APPLY, which SQLite lacks).
-        episodes = [.. episodes.Select(e => e.Withheld ? e with { Sessions = [.. e.Sessions.Where(s => !e.Missed.Contains(s.Id))] } : e)];
-
+        // What only the care team reads about an episode: its title, the referral and how many others are in it.
+        // Read by break-glass alone, a shared episode shows only what is this client's: its title and referral reason are
+        // about every member (and often name them), and sessions only others came to are theirs.
         var ids = episodes.Select(e => e.Id).ToList();
+        var careEpisodes = db.EpisodeIdsInViewersCare;
+        var isSystem = db.Viewer.IsSystem;
+        var staffOnly = await db.Episodes.AsNoTracking().Where(e => ids.Contains(e.Id))
+            .Select(e => new
+            {
+                e.Id,
+                e.Title,
+                e.ReferralReason,
+                OtherMembers = e.Members.Count(m => m.ClientId != clientId),
+                Withheld = !isSystem && e.Members.Any(m => m.ClientId != clientId) && !careEpisodes.Contains(e.Id),
+            })
+            .ToDictionaryAsync(e => e.Id, cancellationToken);
+        episodes = [.. episodes.Select(e => staffOnly[e.Id].Withheld
+            ? e with { Sessions = [.. e.Sessions.Where(s => !(s.Status == SessionStatus.Attended && s.MemberStatus == SessionStatus.DidNotAttend))] }
+            : e)];
         var scores = await db.MeasureResponses.AsNoTracking()
             .Where(r => r.ClientId == clientId && ids.Contains(r.EpisodeId))
             .OrderBy(r => r.SubmittedAt)
@@ -99,10 +89,12 @@ public sealed class GetClientRecord(RapportDb db, ExpectedModelCache? expectedMo
         var models = await ExpectedModels.LoadAsync(db, client.PracticeId, expectedModels, cancellationToken);
         await _audit.RecordReadAsync(nameof(Client), client.Id, client.PracticeId, client.Id, cancellationToken);
         return new Record(client.Id, client.DisplayName, client.DateOfBirth, [.. episodes.Select(e => new EpisodeView(
-            e.Id, e.Withheld ? WithheldTitle(e.Format) : e.Title, e.Format, e.Status, e.Withheld ? null : e.ReferralReason, e.StartedOn, e.EndedOn, e.Therapists, e.OtherMembers, e.Sessions,
+            e.Id, staffOnly[e.Id].Withheld ? WithheldTitle(e.Format) : staffOnly[e.Id].Title, e.Format, e.Status,
+            staffOnly[e.Id].Withheld ? null : staffOnly[e.Id].ReferralReason, e.StartedOn, e.EndedOn, e.Therapists, staffOnly[e.Id].OtherMembers,
+            [.. e.Sessions.Select(s => new SessionView(s.Id, s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.Status))],
             [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)],
             EpisodeProgress.Build([.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.Answers)],
-                [.. e.Sessions.Select(s => new ProgressSession(s.Id, s.Number, e.Missed.Contains(s.Id) ? SessionStatus.DidNotAttend : s.Status))], models)))]);
+                [.. e.Sessions.Select(s => new ProgressSession(s.Id, s.Number, s.MemberStatus))], models)))]);
     }
 
     /// <summary>What an emergency (break-glass) reader sees instead of a shared episode's own title.</summary>

@@ -100,7 +100,7 @@ public sealed class GetEpisodeView(RapportDb db, TimeProvider clock, InstrumentS
         var phq9 = InstrumentCatalog.Get(InstrumentCatalog.Phq9Id);
         var gad7 = InstrumentCatalog.Get(InstrumentCatalog.Gad7Id);
         var check = InstrumentCatalog.Get(InstrumentCatalog.SessionCheckId);
-        // The same plan and attendance rules as the check-in and the dashboard (MeasurementPlanQueries.LoadForMemberAsync).
+        // The same plan, attendance and askable rules as the check-in and the dashboard (MeasurementPlan.DueForMember).
         var practicePlan = await db.Practices.AsNoTracking().Where(p => p.Id == episode.PracticeId).Select(p => p.MeasurementPlan).FirstOrDefaultAsync(cancellationToken);
         var plan = MeasurementPlan.For(episode.MeasurementPlan, practicePlan);
         // Due only for what the check-in can ask (InstrumentSource.IsAskable), as on the dashboard.
@@ -115,7 +115,7 @@ public sealed class GetEpisodeView(RapportDb db, TimeProvider clock, InstrumentS
         {
             var mine = responses.Where(r => r.ClientId == member.ClientId).ToList();
             Score? Latest(Instrument instrument) => mine.LastOrDefault(r => r.InstrumentId == instrument.Id && r.Total is not null) is { } r
-                ? new Score(r.Total!.Value, r.SubmittedAt, instrument.Scoring.Bands.FirstOrDefault(b => r.Total >= b.Min && r.Total <= b.Max)?.Label)
+                ? new Score(r.Total!.Value, r.SubmittedAt, instrument.Scoring.BandFor(r.Total.Value))
                 : null;
 
             var alliance = mine.Where(r => r.InstrumentId == check.Id && r.Total is not null).ToList();
@@ -124,17 +124,15 @@ public sealed class GetEpisodeView(RapportDb db, TimeProvider clock, InstrumentS
             var trend = signals.FirstOrDefault(s => s.Kind == AllianceSignalKind.Trend) is { } t
                 ? (t.Trigger == "falling" ? "falling" : "rising")
                 : series.Length < 4 ? "too few sessions to tell" : "steady";
-            var concern = signals.Where(s => s.Kind is AllianceSignalKind.AllianceDrop or AllianceSignalKind.UnrepairedRupture or AllianceSignalKind.LowAlliance or AllianceSignalKind.RuptureRepair)
-                .OrderBy(s => s.Kind switch { AllianceSignalKind.AllianceDrop => 0, AllianceSignalKind.UnrepairedRupture => 1, AllianceSignalKind.LowAlliance => 2, _ => 3 })
-                .FirstOrDefault();
+            // The same concern as the dashboard and the client page: a repaired rupture is good news, not a concern.
+            var concern = AllianceConcern.MostTelling(signals);
 
             var heldSinceJoining = held.Where(s => DateOnly.FromDateTime(s.StartsAt) >= member.JoinedOn && (member.LeftOn is null || DateOnly.FromDateTime(s.StartsAt) <= member.LeftOn)).ToList();
-            var due = member.LeftOn is null
-                ? InstrumentSource.AskableOnly(MeasurementPlan.Due(plan, MeasurementPlan.ForMember(slots, attendees, member.ClientId), [.. mine.Select(r => new MeasurementPlan.Answered(r.InstrumentId, r.SubmittedAt))], now), askable)
-                : [];
+            var due = MeasurementPlan.DueForMember(new(plan, slots, attendees, member.LeftOn), member.ClientId,
+                [.. mine.Select(r => new MeasurementPlan.Answered(r.InstrumentId, r.SubmittedAt))], askable, now);
             views.Add(new MemberView(
                 member.ClientId, member.DisplayName, member.JoinedOn, member.LeftOn,
-                Latest(phq9), Latest(gad7), Latest(check), trend, concern is null ? null : SignalWords(concern),
+                Latest(phq9), Latest(gad7), Latest(check), trend, concern is null ? null : AllianceConcern.Text(concern),
                 heldSinceJoining.Count(s => s.Attendees.Contains(member.ClientId)), heldSinceJoining.Count,
                 due, [.. goals.Where(g => g.ClientId == member.ClientId).Select(g => g.View)]));
         }
@@ -172,14 +170,4 @@ public sealed class GetEpisodeView(RapportDb db, TimeProvider clock, InstrumentS
             sessions.Where(s => s.Status == SessionStatus.Scheduled && s.StartsAt >= now).Min(s => (DateTime?)s.StartsAt),
             views, shared, split, check.Scoring.ReliableChange?.Threshold);
     }
-
-    private static string SignalWords(AllianceSignal s) => s.Kind switch
-    {
-        AllianceSignalKind.AllianceDrop => string.Format(Invariant, "Alliance dropped to {0} from an earlier mean of {1:0.#}", s.Score, s.Baseline),
-        AllianceSignalKind.UnrepairedRupture => string.Format(Invariant, "Unrepaired rupture: {0}, still below the earlier {1:0.#}", s.Score, s.Baseline),
-        AllianceSignalKind.LowAlliance when s.Trigger == "instrument_threshold" => string.Format(Invariant, "Low alliance: {0}, below {1}", s.Score, s.Threshold),
-        AllianceSignalKind.LowAlliance => string.Format(Invariant, "Lowest alliance yet: {0} (earlier mean {1:0.#})", s.Score, s.Baseline),
-        AllianceSignalKind.RuptureRepair => string.Format(Invariant, "Repaired: back to {0} after the drop at check-in {1}", s.Score, s.RelatedSession),
-        _ => s.Detail,
-    };
 }

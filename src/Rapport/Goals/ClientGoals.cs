@@ -39,15 +39,28 @@ public sealed class SetGoal(RapportDb db, TimeProvider clock)
             return Outcome<GoalView>.Missing();
         }
 
+        var (goal, refusal) = await StageAsync(db, state, text, now, cancellationToken);
+        if (goal is null)
+        {
+            return Outcome<GoalView>.Invalid(TextField, refusal!);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome<GoalView>.Ok(GoalQueries.View(goal));
+    }
+
+    /// <summary>Checks the goal and adds it to the unit of work, unsaved; or says why it cannot be set.</summary>
+    internal static async Task<(ClientGoal? Goal, string? Problem)> StageAsync(RapportDb db, CheckInState state, string? text, DateTime now, CancellationToken cancellationToken)
+    {
         if (Check(text) is { } problem)
         {
-            return Outcome<GoalView>.Invalid(TextField, problem);
+            return (null, problem);
         }
 
         var open = await db.ClientGoals.CountAsync(g => g.ClientId == state.ClientId && g.EpisodeId == state.Episode.Id && g.Status == GoalStatus.WorkingOnIt, cancellationToken);
         if (open >= ClientGoal.MaxOpen)
         {
-            return Outcome<GoalView>.Invalid(TextField, $"You have {open} goals you are working on. Mark one as achieved or no longer a goal before adding another.");
+            return (null, $"You have {open} goals you are working on. Mark one as achieved or no longer a goal before adding another.");
         }
 
         var goal = new ClientGoal
@@ -61,8 +74,7 @@ public sealed class SetGoal(RapportDb db, TimeProvider clock)
             UpdatedAt = now,
         };
         db.ClientGoals.Add(goal);
-        await db.SaveChangesAsync(cancellationToken);
-        return Outcome<GoalView>.Ok(GoalQueries.View(goal));
+        return (goal, null);
     }
 }
 
@@ -191,6 +203,12 @@ public sealed class GetClientGoals(RapportDb db)
 
         return await GoalQueries.Query(db, clientId, episodeId).ToListAsync(cancellationToken);
     }
+
+    /// <summary>The signed-in client's own goals they are still working on (the check-in's goal step); none for anyone else.</summary>
+    public async Task<IReadOnlyList<GoalView>> MineInProgressAsync(CancellationToken cancellationToken = default) =>
+        db.Viewer.ClientId is { } me
+            ? await GoalQueries.Query(db, me, null).Where(g => g.Status == GoalStatus.WorkingOnIt).ToListAsync(cancellationToken)
+            : [];
 }
 
 internal static class GoalQueries

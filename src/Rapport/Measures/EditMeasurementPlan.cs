@@ -179,7 +179,7 @@ public sealed class EditMeasurementPlan(RapportDb db, InstrumentSource? instrume
     }
 
     private static Outcome<IReadOnlyList<PlannedMeasure>> Conflict() =>
-        Outcome<IReadOnlyList<PlannedMeasure>>.Invalid(nameof(Form.Version), "Someone else changed this plan since you opened it. Nothing was saved: open it again to see their changes.");
+        Outcome<IReadOnlyList<PlannedMeasure>>.Conflict(nameof(Form.Version), "Someone else changed this plan since you opened it. Nothing was saved: open it again to see their changes.");
 
     private async Task<bool> TrySaveAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Rapport.Clinical.Instruments;
 using Rapport.Sessions;
 
 namespace Rapport.Measures;
@@ -36,10 +37,10 @@ public static class MeasurementPlan
 
     public static IReadOnlyList<PlannedMeasure> Default { get; } =
     [
-        new("phq-9", MeasureTiming.BeforeEachSession),
-        new("gad-7", MeasureTiming.BeforeEachSession),
-        new("rapport-session-check", MeasureTiming.AfterEachSession),
-        new("c-nip", MeasureTiming.AtStartAndPeriodically),
+        new(InstrumentCatalog.Phq9Id, MeasureTiming.BeforeEachSession),
+        new(InstrumentCatalog.Gad7Id, MeasureTiming.BeforeEachSession),
+        new(InstrumentCatalog.SessionCheckId, MeasureTiming.AfterEachSession),
+        new(InstrumentCatalog.CNipId, MeasureTiming.AtStartAndPeriodically),
     ];
 
     /// <summary>The episode's plan: the default, narrowed to the override's instruments when the episode has one.</summary>
@@ -95,10 +96,30 @@ public static class MeasurementPlan
     {
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(attendeesBySession);
-        return [.. sessions.Select(s => s.Status == SessionStatus.Attended && attendeesBySession.Contains(s.Id) && !attendeesBySession[s.Id].Contains(clientId)
-            ? s with { Status = SessionStatus.DidNotAttend }
-            : s)];
+        return [.. sessions.Select(s => s with { Status = MemberAttendance.StatusFor(s.Status, attendeesBySession.Contains(s.Id), attendeesBySession[s.Id].Contains(clientId)) })];
     }
+
+    /// <summary>
+    /// What one member of an episode is asked for now: the plan in force, over the schedule as this member lived it
+    /// (<see cref="ForMember"/>), against what they answered, narrowed to what the check-in can ask
+    /// (<see cref="InstrumentSource.IsAskable"/>); nothing once they have left the episode. The one rule the check-in,
+    /// the reminders, the episode view and the dashboard all call, so nobody is asked, reminded or flagged differently.
+    /// </summary>
+    public static IReadOnlyList<DueMeasure> DueForMember(MemberSchedule schedule, Guid clientId, IReadOnlyList<Answered> answers, IReadOnlySet<string> askable, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentNullException.ThrowIfNull(askable);
+        return schedule.LeftOn is not null
+            ? []
+            : InstrumentSource.AskableOnly(Due(schedule.Plan, ForMember(schedule.Sessions, schedule.Attendees, clientId), answers, now), askable);
+    }
+
+    /// <summary>An episode's plan in force and its sessions with who attended them, for <see cref="DueForMember"/>.</summary>
+    /// <param name="Plan">The plan in force (<see cref="For(string?, string?)"/>).</param>
+    /// <param name="Sessions">The episode's sessions.</param>
+    /// <param name="Attendees">Attended session id → the members recorded as there.</param>
+    /// <param name="LeftOn">When the member left the episode, if they did.</param>
+    public sealed record MemberSchedule(IReadOnlyList<PlannedMeasure> Plan, IReadOnlyList<SessionSlot> Sessions, ILookup<Guid, Guid> Attendees, DateOnly? LeftOn = null);
 
     /// <summary>A session as the plan needs it.</summary>
     public sealed record SessionSlot(Guid Id, DateTime StartsAt, int DurationMinutes, SessionStatus Status);

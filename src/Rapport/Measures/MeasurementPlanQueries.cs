@@ -5,11 +5,10 @@ using Rapport.Sessions;
 
 namespace Rapport.Measures;
 
-/// <summary>Loads what <see cref="MeasurementPlan.Due"/> needs for one member: the plan in force and the schedule as they lived it.</summary>
+/// <summary>Loads what <see cref="MeasurementPlan.DueForMember"/> needs for one episode: the plan in force, the sessions and who attended.</summary>
 public static class MeasurementPlanQueries
 {
-    public static async Task<(IReadOnlyList<PlannedMeasure> Plan, IReadOnlyList<MeasurementPlan.SessionSlot> Sessions)> LoadForMemberAsync(
-        RapportDb db, CareEpisode episode, Guid clientId, CancellationToken cancellationToken)
+    public static async Task<MeasurementPlan.MemberSchedule> LoadScheduleAsync(RapportDb db, CareEpisode episode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(episode);
@@ -22,6 +21,6 @@ public static class MeasurementPlanQueries
                 .SelectMany(s => s.Attendees.Select(a => new { a.SessionId, a.ClientId }))
                 .ToListAsync(cancellationToken))
             .ToLookup(a => a.SessionId, a => a.ClientId);
-        return (MeasurementPlan.For(episode.MeasurementPlan, practicePlan), MeasurementPlan.ForMember(sessions, attendees, clientId));
+        return new MeasurementPlan.MemberSchedule(MeasurementPlan.For(episode.MeasurementPlan, practicePlan), sessions, attendees);
     }
 }

@@ -66,21 +66,8 @@ public sealed class ExportMyRecord(RapportDb db, TimeProvider clock)
             return null;
         }
 
-        var episodes = await db.Episodes.AsNoTracking()
-            .Where(e => e.Members.Any(m => m.ClientId == clientId))
-            .OrderBy(e => e.StartedOn)
-            .Select(e => new
-            {
-                e.Id, e.Format, e.Status, e.StartedOn, e.EndedOn,
-                Therapists = e.CareTeam.Select(t => t.StaffMember!.DisplayName).ToList(),
-                // Only sessions this client attended or was booked for as a member; attendee lists are not exported.
-                Sessions = e.Sessions.OrderBy(s => s.StartsAt)
-                    .Select(s => new SessionExport(s.Number, s.StartsAt, s.DurationMinutes, s.Setting,
-                        // A couple or group session held without this client was not attended by them.
-                        s.Status == SessionStatus.Attended && s.Attendees.Any() && !s.Attendees.Any(a => a.ClientId == clientId)
-                            ? SessionStatus.DidNotAttend : s.Status)).ToList(),
-            })
-            .ToListAsync(cancellationToken);
+        // Only sessions of their own episodes, each as this client lived it; attendee lists are not exported.
+        var episodes = (await ClientEpisodes.LoadAsync(db, clientId, cancellationToken)).OrderBy(e => e.StartedOn).ToList();
         var answers = await db.MeasureResponses.AsNoTracking()
             .Where(r => r.ClientId == clientId)
             .OrderBy(r => r.SubmittedAt)
@@ -103,7 +90,8 @@ public sealed class ExportMyRecord(RapportDb db, TimeProvider clock)
             "rapport-client-export/1",
             clock.GetUtcNow().UtcDateTime,
             new Person(me.DisplayName, me.Email, me.DateOfBirth),
-            [.. episodes.Select(e => new EpisodeExport(e.Format, e.Status, e.StartedOn, e.EndedOn, e.Therapists, e.Sessions,
+            [.. episodes.Select(e => new EpisodeExport(e.Format, e.Status, e.StartedOn, e.EndedOn, e.Therapists,
+                [.. e.Sessions.Select(s => new SessionExport(s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.MemberStatus))],
                 [.. answers.Where(a => a.EpisodeId == e.Id).Select(a => new AnswerExport(a.InstrumentId, a.SubmittedAt, a.Total,
                     JsonSerializer.Deserialize<Dictionary<string, int?>>(a.AnswersJson) ?? []))]))],
             consents,

@@ -41,25 +41,7 @@ public sealed class GetMyCare(RapportDb db, ExpectedModelCache? expectedModels =
             return null;
         }
 
-        var episodes = await db.Episodes.AsNoTracking()
-            .Where(e => e.Members.Any(m => m.ClientId == clientId))
-            .OrderByDescending(e => e.StartedOn)
-            .Select(e => new
-            {
-                e.Id,
-                e.Format,
-                e.Status,
-                e.StartedOn,
-                e.EndedOn,
-                Therapists = e.CareTeam.Select(t => t.StaffMember!.DisplayName).ToList(),
-                Sessions = e.Sessions.OrderBy(s => s.StartsAt)
-                    .Select(s => new { s.Id, View = new SessionView(s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.Status) }).ToList(),
-                // In a couple or group, a session held without this client (attendees recorded, they not among them) was
-                // not attended by them: as the measurement plan counts it (MeasurementPlan.ForMember).
-                Missed = e.Sessions.Where(s => s.Status == SessionStatus.Attended && s.Attendees.Any() && !s.Attendees.Any(a => a.ClientId == clientId))
-                    .Select(s => s.Id).ToList(),
-            })
-            .ToListAsync(cancellationToken);
+        var episodes = await ClientEpisodes.LoadAsync(db, clientId, cancellationToken);
 
         // The relationship filter returns only the client's own answers; the explicit ClientId keeps it obvious.
         var scores = await db.MeasureResponses.AsNoTracking()
@@ -70,13 +52,11 @@ public sealed class GetMyCare(RapportDb db, ExpectedModelCache? expectedModels =
 
         var models = await ExpectedModels.LoadAsync(db, me.PracticeId, expectedModels, cancellationToken);
         await _audit.RecordReadAsync(nameof(Client), me.Id, me.PracticeId, me.Id, cancellationToken);
-        return new View(me.DisplayName, [.. episodes.Select(e =>
-        {
-            var sessions = e.Sessions.Select(s => e.Missed.Contains(s.Id) ? s with { View = s.View with { Status = SessionStatus.DidNotAttend } } : s).ToList();
-            return new EpisodeView(e.Id, e.Format, e.Status, e.StartedOn, e.EndedOn,
-                e.Therapists, [.. sessions.Select(s => s.View)], [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)],
-                EpisodeProgress.Build([.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.Answers)],
-                    [.. sessions.Select(s => new ProgressSession(s.Id, s.View.Number, s.View.Status))], models));
-        })]);
+        // A couple or group session held without this client shows, to them, as not attended (MemberAttendance).
+        return new View(me.DisplayName, [.. episodes.Select(e => new EpisodeView(e.Id, e.Format, e.Status, e.StartedOn, e.EndedOn, e.Therapists,
+            [.. e.Sessions.Select(s => new SessionView(s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.MemberStatus))],
+            [.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.View)],
+            EpisodeProgress.Build([.. scores.Where(s => s.EpisodeId == e.Id).Select(s => s.Answers)],
+                [.. e.Sessions.Select(s => new ProgressSession(s.Id, s.Number, s.MemberStatus))], models)))]);
     }
 }

@@ -66,8 +66,12 @@ public sealed record AllianceMarker(AllianceMarkerKind Kind, int Measurement, st
 
 public sealed record AllianceScore(int Measurement, DateTime At, int? SessionNumber, int Score);
 
-/// <summary>The Session Check totals after each session, with the alliance signals of <see cref="AllianceSignals"/> as markers.</summary>
-public sealed record AllianceSeries(string InstrumentId, string Name, int Min, int Max, double? LowBelow, IReadOnlyList<AllianceScore> Points, IReadOnlyList<AllianceMarker> Markers);
+/// <summary>
+/// The Session Check totals after each session, with the alliance signals of <see cref="AllianceSignals"/> as markers,
+/// and <paramref name="Concern"/>: the one alliance concern now (<see cref="AllianceConcern"/>, in the same words as the
+/// dashboard and the episode view), or null when there is none.
+/// </summary>
+public sealed record AllianceSeries(string InstrumentId, string Name, int Min, int Max, double? LowBelow, IReadOnlyList<AllianceScore> Points, IReadOnlyList<AllianceMarker> Markers, string? Concern = null);
 
 /// <summary>NHS Talking Therapies paired outcome for the episode (PHQ-9 with GAD-7), when it can be judged.</summary>
 public sealed record EpisodeOutcome(int AttendedSessions, PairedOutcome Outcome);
@@ -87,9 +91,9 @@ public sealed record ItemTable(string InstrumentId, string Name, IReadOnlyList<D
 public sealed record EpisodeProgress(IReadOnlyList<OutcomeSeries> Outcomes, AllianceSeries? Alliance, EpisodeOutcome? Outcome, IReadOnlyList<ItemTable> Items)
 {
     /// <summary>The outcome instruments charted, in this order.</summary>
-    public static readonly IReadOnlyList<string> OutcomeInstruments = ["phq-9", "gad-7"];
+    public static readonly IReadOnlyList<string> OutcomeInstruments = [InstrumentCatalog.Phq9Id, InstrumentCatalog.Gad7Id];
 
-    public const string AllianceInstrument = "rapport-session-check";
+    public const string AllianceInstrument = InstrumentCatalog.SessionCheckId;
 
     public bool IsEmpty => Outcomes.Count == 0 && Alliance is null;
 
@@ -122,8 +126,8 @@ public sealed record EpisodeProgress(IReadOnlyList<OutcomeSeries> Outcomes, Alli
             alliance = BuildAlliance(InstrumentCatalog.Get(AllianceInstrument), checks, Number);
         }
 
-        var phq9 = outcomes.FirstOrDefault(o => o.InstrumentId == "phq-9");
-        var gad7 = outcomes.FirstOrDefault(o => o.InstrumentId == "gad-7");
+        var phq9 = outcomes.FirstOrDefault(o => o.InstrumentId == InstrumentCatalog.Phq9Id);
+        var gad7 = outcomes.FirstOrDefault(o => o.InstrumentId == InstrumentCatalog.Gad7Id);
         var attended = sessions.Count(s => s.Status == SessionStatus.Attended);
         EpisodeOutcome? paired = phq9 is null && gad7 is null ? null
             : new EpisodeOutcome(attended, NhsPairedOutcome.Classify(new EpisodeScores(attended, phq9?.First, phq9?.Latest, gad7?.First, gad7?.Latest)));
@@ -140,16 +144,6 @@ public sealed record EpisodeProgress(IReadOnlyList<OutcomeSeries> Outcomes, Alli
 
         return new EpisodeProgress(outcomes, alliance, paired, items);
     }
-
-    /// <summary>Short names in the clinic's words.</summary>
-    public static string NameOf(string instrumentId) => instrumentId switch
-    {
-        "phq-9" => "PHQ-9",
-        "gad-7" => "GAD-7",
-        "c-nip" => "C-NIP",
-        AllianceInstrument => "Session Check",
-        _ => instrumentId,
-    };
 
     private static OutcomeSeries BuildOutcome(Instrument instrument, List<ProgressResponse> scored, Func<ProgressResponse, int?> number, ExpectedModels models)
     {
@@ -180,7 +174,7 @@ public sealed record EpisodeProgress(IReadOnlyList<OutcomeSeries> Outcomes, Alli
             category = !reliable ? ChangeCategory.NoReliableChange : better ? ChangeCategory.ReliableImprovement : ChangeCategory.ReliableDeterioration;
         }
 
-        return new OutcomeSeries(instrument.Id, NameOf(instrument.Id), instrument.Scoring.TotalMin, instrument.Scoring.TotalMax,
+        return new OutcomeSeries(instrument.Id, instrument.ShortName, instrument.Scoring.TotalMin, instrument.Scoring.TotalMax,
             instrument.Scoring.Caseness?.Threshold, rc, points, category, changeBy, models.Describe(instrument));
     }
 
@@ -206,8 +200,9 @@ public sealed record EpisodeProgress(IReadOnlyList<OutcomeSeries> Outcomes, Alli
             }
         }
 
-        return new AllianceSeries(instrument.Id, NameOf(instrument.Id), instrument.Scoring.TotalMin, instrument.Scoring.TotalMax,
-            instrument.Scoring.LowAlliance?.Below, points, markers);
+        var concern = AllianceConcern.Now(instrument, series);
+        return new AllianceSeries(instrument.Id, instrument.ShortName, instrument.Scoring.TotalMin, instrument.Scoring.TotalMax,
+            instrument.Scoring.LowAlliance?.Below, points, markers, concern is null ? null : AllianceConcern.Text(concern));
     }
 
     private static string Describe(AllianceSignal s) => s.Kind switch
@@ -230,7 +225,7 @@ public sealed record EpisodeProgress(IReadOnlyList<OutcomeSeries> Outcomes, Alli
                 [.. answers.Select(a => a.GetValueOrDefault(item.LinkId))]);
         }).ToList();
         var scale = instrument.Items.Count > 0 ? instrument.Items[0].Options : [];
-        return new ItemTable(instrument.Id, NameOf(instrument.Id), [.. answered.Select(r => r.SubmittedAt)], [.. answered.Select(r => r.Total)], rows, scale);
+        return new ItemTable(instrument.Id, instrument.ShortName, [.. answered.Select(r => r.SubmittedAt)], [.. answered.Select(r => r.Total)], rows, scale);
     }
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

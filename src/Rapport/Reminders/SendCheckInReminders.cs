@@ -72,12 +72,13 @@ public sealed class SendCheckInReminders(RapportDb db, IMailer mailer, TimeProvi
     private async Task<bool> RemindAsync(Guid episodeId, Guid clientId, string email, DateTime now, IReadOnlySet<string> askable, CancellationToken cancellationToken)
     {
         var episode = await db.Episodes.AsNoTracking().FirstAsync(e => e.Id == episodeId, cancellationToken);
-        var (plan, sessions) = await MeasurementPlanQueries.LoadForMemberAsync(db, episode, clientId, cancellationToken);
+        var schedule = await MeasurementPlanQueries.LoadScheduleAsync(db, episode, cancellationToken);
+        var plan = schedule.Plan;
         var answers = await db.MeasureResponses.AsNoTracking().Where(r => r.EpisodeId == episodeId && r.ClientId == clientId)
             .Select(r => new MeasurementPlan.Answered(r.InstrumentId, r.SubmittedAt))
             .ToListAsync(cancellationToken);
         // Only what the check-in can actually ask (an instrument whose wording is neither shipped nor imported is not).
-        var keys = InstrumentSource.AskableOnly(MeasurementPlan.Due(plan, sessions, answers, now), askable)
+        var keys = MeasurementPlan.DueForMember(schedule, clientId, answers, askable, now)
             .Select(d => KeyFor(d, plan))
             .Distinct()
             .ToList();

@@ -101,15 +101,23 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
         };
     }
 
+    /// <summary>A session as saved: what the page and the API show back (never the tracked entity).</summary>
+    public sealed record Saved(Guid Id, Guid EpisodeId, int Number, DateTime StartsAt, int DurationMinutes, SessionSetting Setting, SessionStatus Status,
+        IReadOnlyList<Guid> Attendees, Guid Version)
+    {
+        internal static Saved Of(Session s) =>
+            new(s.Id, s.EpisodeId, s.Number, s.StartsAt, s.DurationMinutes, s.Setting, s.Status, [.. s.Attendees.Select(a => a.ClientId)], s.Version);
+    }
+
     /// <summary>Books a new session in the episode.</summary>
-    public Task<Outcome<Session>> AddAsync(Guid episodeId, Form form, CancellationToken cancellationToken = default) =>
-        SaveAsync(episodeId, null, form, cancellationToken);
+    public async Task<Outcome<Saved>> AddAsync(Guid episodeId, Form form, CancellationToken cancellationToken = default) =>
+        (await SaveAsync(episodeId, null, form, cancellationToken)).Map(Saved.Of);
 
     /// <summary>Records how a session went, or moves it.</summary>
-    public async Task<Outcome<Session>> UpdateAsync(Guid sessionId, Form form, CancellationToken cancellationToken = default)
+    public async Task<Outcome<Saved>> UpdateAsync(Guid sessionId, Form form, CancellationToken cancellationToken = default)
     {
         var episodeId = await db.Sessions.Where(s => s.Id == sessionId).Select(s => (Guid?)s.EpisodeId).FirstOrDefaultAsync(cancellationToken);
-        return episodeId is null ? Outcome<Session>.Missing() : await SaveAsync(episodeId.Value, sessionId, form, cancellationToken);
+        return episodeId is null ? Outcome<Saved>.Missing() : (await SaveAsync(episodeId.Value, sessionId, form, cancellationToken)).Map(Saved.Of);
     }
 
     // Two saves in the same episode at the same moment both renumber from what they read. Each save also renews the
@@ -218,7 +226,7 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
             .Select(s => new Row(s.Id, s.Number, s.StartsAt, s.Status)).ToListAsync(cancellationToken);
 
     private static Outcome<Session> Conflict() =>
-        Outcome<Session>.Invalid(nameof(Form.Version), "Someone else changed this session since you opened it. Nothing was saved: open it again to see their changes.");
+        Outcome<Session>.Conflict(nameof(Form.Version), "Someone else changed this session since you opened it. Nothing was saved: open it again to see their changes.");
 
     /// <summary>Who came is recorded for an attended session, and kept as the expected members for a booked one.</summary>
     private static bool Attends(SessionStatus status) => status is SessionStatus.Attended or SessionStatus.Scheduled;

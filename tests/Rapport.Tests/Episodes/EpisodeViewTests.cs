@@ -80,7 +80,7 @@ public sealed class EpisodeViewTests
         }
 
         var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
-        Rapport.Sessions.Session session;
+        Rapport.Sessions.RecordSession.Saved session;
         await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
         {
             // An hour ago; only client11 came.

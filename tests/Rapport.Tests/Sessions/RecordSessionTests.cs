@@ -35,10 +35,12 @@ public sealed class RecordSessionTests
     {
         await using var db = database.Open(Viewer.System);
         var episode = await db.Episodes.SingleAsync(e => e.Id == episodeId);
-        var (plan, sessions) = await MeasurementPlanQueries.LoadForMemberAsync(db, episode, clientId, CancellationToken.None);
+        var schedule = await MeasurementPlanQueries.LoadScheduleAsync(db, episode, CancellationToken.None);
         var answers = await db.MeasureResponses.Where(r => r.EpisodeId == episodeId && r.ClientId == clientId)
             .Select(r => new MeasurementPlan.Answered(r.InstrumentId, r.SubmittedAt)).ToListAsync();
-        return MeasurementPlan.Due(plan, sessions, answers, DateTime.UtcNow);
+        // Every instrument counts as askable here: these tests are about attendance, not about imported wording.
+        var everything = Rapport.Clinical.Instruments.InstrumentCatalog.All.Select(i => i.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return MeasurementPlan.DueForMember(schedule, clientId, answers, everything, DateTime.UtcNow);
     }
 
     [Theory]
@@ -51,7 +53,7 @@ public sealed class RecordSessionTests
         var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
         var start = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow.AddHours(-1), london);
 
-        Session session;
+        RecordSession.Saved session;
         await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
         {
             var outcome = await new RecordSession(db, TimeProvider.System).AddAsync(episodeId, Attended(start, client11));

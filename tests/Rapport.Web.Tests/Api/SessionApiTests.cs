@@ -44,6 +44,8 @@ public sealed class SessionApiTests(SharedApp shared) : IClassFixture<SharedApp>
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
         using var stale = await therapist.PutAsJsonAsync($"/api/sessions/{id}", Body(client11, 70, version));
         Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        // The reason travels with the 409, as on the session page.
+        Assert.Contains("Someone else changed this session", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         await using var db = shared.App.SystemDb();
         Assert.Equal(60, await db.Sessions.Where(s => s.Id == id).Select(s => s.DurationMinutes).SingleAsync());

@@ -26,6 +26,28 @@ public sealed class JourneyTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Client_OnAPhone_TheNavigationTakesOneLine()
+    {
+        var page = await browser.NewPageAsync(BrowserFixture.Phone);
+
+        await BrowserFixture.SignInAsync(page, "client1@harbour.example");
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your record and your choices" })).ToBeVisibleAsync();
+        var brand = (await page.Locator(".site-nav .brand").BoundingBoxAsync())!;
+        var links = page.Locator(".site-nav .nav-links > li");
+        Assert.True(await links.CountAsync() >= 4);
+        foreach (var link in await links.AllAsync())
+        {
+            var box = (await link.BoundingBoxAsync())!;
+            // Every link on the brand's row: their vertical spans overlap.
+            Assert.True(box.Y < brand.Y + brand.Height && brand.Y < box.Y + box.Height, $"a link sits on another row ({box.Y} against the brand's {brand.Y})");
+        }
+
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Your record and your choices" }).ScrollIntoViewIfNeededAsync();
+        await BrowserFixture.ScreenshotAsync(page, "my-care-phone-record-links");
+    }
+
+    [Fact]
     public async Task Client_SignsInOnAPhone_AndSeesOnlyTheirOwnPage()
     {
         var page = await browser.NewPageAsync(BrowserFixture.Phone);

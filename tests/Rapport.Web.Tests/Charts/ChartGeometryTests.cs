@@ -88,4 +88,29 @@ public sealed class ChartGeometryTests
 
         public int GetHashCode(double obj) => 0;
     }
+
+    [Fact]
+    public void ThresholdLabel_MovesOffTheLine_WhenTheLineRunsJustBelowTheThreshold()
+    {
+        // Session Check 0-40, low below 32, the latest ratings at 30: the line runs where the label used to sit
+        // (just under the dashed line at the right).
+        var g = new ChartGeometry(6, 0, 40);
+        (int, double)[] points = [(1, 37), (2, 36), (3, 34), (4, 31), (5, 30), (6, 30)];
+
+        var (x, y, anchor) = g.ThresholdLabel(32, points, textWidth: 75);
+
+        var lineY = g.Y(30);
+        Assert.False(y - 9 <= lineY && lineY <= y + 3, $"label baseline {y} overlaps the line at {lineY}");
+        Assert.True(y < g.Y(32), "the label goes above the dashed line, away from the ratings below it");
+        Assert.Equal("end", anchor);
+        Assert.Equal(g.PlotRight - 2, x, 6);
+    }
+
+    [Fact]
+    public void ThresholdLabel_StaysUnderTheLine_WhenTheRatingsAreWellAbove()
+    {
+        var g = new ChartGeometry(4, 0, 40);
+        var (_, y, _) = g.ThresholdLabel(32, [(1, 38), (2, 39), (3, 38), (4, 39)], textWidth: 75);
+        Assert.Equal(ChartGeometry.R(g.Y(32) + 14), y, 6);
+    }
 }

@@ -362,6 +362,21 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
         }
     }
 
+    [Fact]
+    public async Task ClientPage_ForACouple_ReadsAsSentences_WithCountsInWords()
+    {
+        var (me, _, _) = await CoupleAsync();
+        using var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+
+        var html = await therapist.GetStringAsync(new Uri($"/clients/{me}", UriKind.Relative));
+        var text = WebUtility.HtmlDecode(Regex.Replace(html, "<[^>]+>", string.Empty));
+
+        Assert.Contains("1 episode with this practice", text, StringComparison.Ordinal);
+        Assert.Contains("1 other member, each rating separately · See all members", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("separatelySee", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("(s)", text, StringComparison.Ordinal);
+    }
+
     private async Task<(Guid Me, Guid Partner, Guid Episode)> CoupleAsync()
     {
         var me = await shared.App.ClientIdAsync("client11@harbour.example");

@@ -83,6 +83,65 @@ public sealed class ChartGeometry
     }
 
     /// <summary>
+    /// Where to print a threshold's label (e.g. "low below 32") so it does not sit on the data line: just under the
+    /// dashed line at the right, else just over it, else the same two at the left; the first spot whose text box (plus a
+    /// marker's radius) the line does not cross and that stays inside the plot. <paramref name="textWidth"/> in user units.
+    /// </summary>
+    public (double X, double Y, string Anchor) ThresholdLabel(double threshold, IReadOnlyList<(int N, double Value)> points, double textWidth)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var ly = Y(threshold);
+        (double X, double Y, string Anchor, double From, double To)[] spots =
+        [
+            (PlotRight - 2, ly + 14, "end", PlotRight - 2 - textWidth, PlotRight - 2),
+            (PlotRight - 2, ly - 5, "end", PlotRight - 2 - textWidth, PlotRight - 2),
+            (PlotLeft + 4, ly + 14, "start", PlotLeft + 4, PlotLeft + 4 + textWidth),
+            (PlotLeft + 4, ly - 5, "start", PlotLeft + 4, PlotLeft + 4 + textWidth),
+        ];
+        var line = points.Select(p => (X: X(p.N), Y: Y(p.Value))).ToList();
+        foreach (var spot in spots)
+        {
+            // A 12-unit font: about 9 above the baseline and 3 below; 5 more for the point markers' radius.
+            var (top, bottom) = (spot.Y - 9 - 5, spot.Y + 3 + 5);
+            if (top >= PlotTop && bottom <= PlotBottom + 5 && !Crosses(line, spot.From - 5, spot.To + 5, top, bottom))
+            {
+                return (R(spot.X), R(spot.Y), spot.Anchor);
+            }
+        }
+
+        return (R(spots[0].X), R(spots[0].Y), spots[0].Anchor);
+    }
+
+    // Whether the polyline passes through the box [left, right] × [top, bottom].
+    private static bool Crosses(IReadOnlyList<(double X, double Y)> line, double left, double right, double top, double bottom)
+    {
+        if (line.Count == 1)
+        {
+            return line[0].X >= left && line[0].X <= right && line[0].Y >= top && line[0].Y <= bottom;
+        }
+
+        for (var i = 1; i < line.Count; i++)
+        {
+            var (a, b) = (line[i - 1], line[i]);
+            var from = Math.Max(left, Math.Min(a.X, b.X));
+            var to = Math.Min(right, Math.Max(a.X, b.X));
+            if (from > to)
+            {
+                continue;
+            }
+
+            double At(double x) => b.X == a.X ? a.Y : a.Y + ((b.Y - a.Y) * (x - a.X) / (b.X - a.X));
+            var (y1, y2) = (At(from), At(to));
+            if (Math.Max(y1, y2) >= top && Math.Min(y1, y2) <= bottom)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The expected band as one closed polygon: along the upper edge left to right, then back along the lower edge.
     /// </summary>
     public IReadOnlyList<(double X, double Y)> BandPolygon(IReadOnlyList<(int N, double Lower, double Upper)> band)

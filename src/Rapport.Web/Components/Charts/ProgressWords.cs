@@ -106,7 +106,7 @@ public static class ProgressWords
         var o = e.Outcome;
         if (!o.FinishedTreatment)
         {
-            return $"NHS Talking Therapies paired outcome: not judged yet ({e.AttendedSessions} attended session(s); it needs 2).";
+            return $"NHS Talking Therapies paired outcome: not judged yet ({Plural.Of(e.AttendedSessions, "attended session")}; it needs 2).";
         }
 
         var verdict = o.MixedReliableChange ? "mixed reliable change (one measure reliably better, the other reliably worse)"
