@@ -7,7 +7,10 @@ namespace Rapport.Alerts;
 /// <summary>A therapist (or supervisor) on the care team says they have seen a risk alert and are acting on it; who and when is kept.</summary>
 public sealed class AcknowledgeRiskAlert(RapportDb db, TimeProvider clock)
 {
-    public async Task<Outcome<RiskAlert>> HandleAsync(Guid alertId, CancellationToken cancellationToken = default)
+    public const string VersionField = "Version";
+
+    /// <param name="expectedVersion">When given (an API caller's If-Match), the alert must still be at that version.</param>
+    public async Task<Outcome<RiskAlert>> HandleAsync(Guid alertId, CancellationToken cancellationToken = default, Guid? expectedVersion = null)
     {
         if (db.Viewer.StaffMemberId is not { } staffId)
         {
@@ -19,6 +22,17 @@ public sealed class AcknowledgeRiskAlert(RapportDb db, TimeProvider clock)
         if (alert is null)
         {
             return Outcome<RiskAlert>.Missing();
+        }
+
+        if (expectedVersion is { } expected)
+        {
+            if (alert.Version != expected)
+            {
+                return Outcome<RiskAlert>.Invalid(VersionField, "The alert has changed since you read it.");
+            }
+
+            // Checked again by the save itself: a change in between fails the update instead of being overwritten.
+            db.Entry(alert).Property(a => a.Version).OriginalValue = expected;
         }
 
         // The first acknowledgement stands: a second click must not rewrite who acted first.
