@@ -1,3 +1,6 @@
+// Firely's POCOs declare every element nullable; a null here fails the assertion that follows, which is the point.
+#pragma warning disable CS8600, CS8602, CS8603, CS8604, CS8620
+
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -232,6 +235,23 @@ public sealed class FhirApiTests(SharedApp shared) : IClassFixture<SharedApp>
         Assert.Superset(new HashSet<string> { "CapabilityStatement", "Patient", "CareTeam", "Encounter", "Questionnaire", "QuestionnaireResponse", "Observation", "Practitioner", "PractitionerRole", "Organization", "AuditEvent", "Bundle" }, types);
         var errors = resources.SelectMany(FhirValidation.Errors).Distinct().Take(30).ToList();
         Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [Fact]
+    public async Task MyRecordPage_OffersTheFhirBundle_WhichDownloadsWithTheBrowserSignIn()
+    {
+        var me = await App.ClientIdAsync("client2@harbour.example");
+        using var browser = await App.SignedInWithCookieAsync("client2@harbour.example");
+
+        var page = await browser.GetStringAsync(new Uri("/me/record", UriKind.Relative));
+        using var download = await browser.GetAsync(new Uri("/fhir/Patient/$everything", UriKind.Relative));
+        var bundle = await download.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Contains("href=\"fhir/Patient/$everything\"", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("Bundle", bundle.GetProperty("resourceType").GetString());
+        Assert.Contains(Entries(bundle), e => e.GetProperty("resource").GetProperty("resourceType").GetString() == "Patient"
+            && e.GetProperty("resource").GetProperty("id").GetString() == me.ToString());
     }
 
     private static IEnumerable<JsonElement> Entries(JsonElement bundle) =>
