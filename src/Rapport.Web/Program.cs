@@ -12,6 +12,7 @@ using Rapport.Web.Access;
 using Rapport.Web.Api;
 using Rapport.Web.Components;
 using Rapport.Web.Components.Account;
+using Rapport.Web.Fhir;
 using Rapport.Web.Startup;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -129,7 +130,7 @@ app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages
 app.Use((context, next) =>
 {
     // API callers get bare status codes (and problem details), never an HTML status page.
-    if (context.Request.Path.StartsWithSegments("/api") && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+    if ((context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/fhir")) && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
     {
         pages.Enabled = false;
     }
@@ -148,6 +149,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapRazorComponents<App>();
 app.MapAdditionalIdentityEndpoints();
 app.MapRapportApi();
+app.MapFhir();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 

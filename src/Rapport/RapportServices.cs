@@ -10,6 +10,7 @@ using Rapport.Clients;
 using Rapport.Consents;
 using Rapport.Listening;
 using Rapport.Demo;
+using Rapport.Fhir;
 using Rapport.Invitations;
 using Rapport.MyCare;
 
@@ -35,6 +36,7 @@ public static class RapportServices
         services.AddScoped<UpdateCrisisHelp>();
         services.AddScoped<GetCheckIn>();
         services.AddScoped<AnswerQuestion>();
+        services.AddScoped<SubmitResponse>();
         services.AddScoped<LeaveNote>();
         services.AddScoped<FinishCheckIn>();
         services.AddScoped<AcknowledgeRiskAlert>();
@@ -66,6 +68,7 @@ public static class RapportServices
         services.AddScoped<InRoom.StartInRoomCheckIn>();
         services.AddScoped<InRoom.RedeemInRoomPass>();
         services.AddScoped<Administration.UpdateReminderHours>();
+        services.AddFhir();
         return services;
     }
 }

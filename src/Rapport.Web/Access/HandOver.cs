@@ -32,7 +32,7 @@ public static class HandOver
             }
 
             // Anything else (the client's other pages, the API, staff pages) goes back to the check-in.
-            if (HttpMethods.IsGet(context.Request.Method) && !path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+            if (HttpMethods.IsGet(context.Request.Method) && !path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && !path.StartsWithSegments("/fhir", StringComparison.OrdinalIgnoreCase))
             {
                 context.Response.Redirect("/check-in");
             }

@@ -71,7 +71,7 @@ internal static class IdleSignOut
 
     private static Task Respond(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/fhir"))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;

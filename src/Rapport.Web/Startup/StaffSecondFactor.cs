@@ -28,7 +28,7 @@ internal static class StaffSecondFactor
             return;
         }
 
-        if (context.Request.Path.StartsWithSegments("/api"))
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/fhir"))
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             await context.Response.WriteAsync(ApiMessage, context.RequestAborted);

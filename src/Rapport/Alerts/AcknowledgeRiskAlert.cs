@@ -9,7 +9,10 @@ namespace Rapport.Alerts;
 [Audits(AuditedAs.Writes)]
 public sealed class AcknowledgeRiskAlert(RapportDb db, TimeProvider clock)
 {
-    public async Task<Outcome<RiskAlert>> HandleAsync(Guid alertId, CancellationToken cancellationToken = default)
+    public const string VersionField = "Version";
+
+    /// <param name="expectedVersion">When given (an API caller's If-Match), the alert must still be at that version.</param>
+    public async Task<Outcome<RiskAlert>> HandleAsync(Guid alertId, CancellationToken cancellationToken = default, Guid? expectedVersion = null)
     {
         if (db.Viewer.StaffMemberId is not { } staffId)
         {
@@ -21,6 +24,17 @@ public sealed class AcknowledgeRiskAlert(RapportDb db, TimeProvider clock)
         if (alert is null)
         {
             return Outcome<RiskAlert>.Missing();
+        }
+
+        if (expectedVersion is { } expected)
+        {
+            if (alert.Version != expected)
+            {
+                return Outcome<RiskAlert>.Invalid(VersionField, "The alert has changed since you read it.");
+            }
+
+            // Checked again by the save itself: a change in between fails the update instead of being overwritten.
+            db.Entry(alert).Property(a => a.Version).OriginalValue = expected;
         }
 
         // The first acknowledgement stands: a second click must not rewrite who acted first.

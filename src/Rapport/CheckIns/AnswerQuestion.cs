@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
-using Rapport.Alerts;
 using Rapport.Clinical.Instruments;
 using Rapport.Clinical.Scoring;
 using Rapport.Measures;
@@ -18,6 +17,8 @@ namespace Rapport.CheckIns;
 [Audits(AuditedAs.Writes)]
 public sealed class AnswerQuestion(RapportDb db, TimeProvider clock, InstrumentSource? instruments = null)
 {
+    private readonly SubmitResponse _submit = new(db);
+
     public const string AnswerField = "Answer";
 
     /// <param name="Submitted">The instrument is complete and stored.</param>
@@ -80,23 +81,12 @@ public sealed class AnswerQuestion(RapportDb db, TimeProvider clock, InstrumentS
             return await SaveOrYieldAsync(new Result(false, false), cancellationToken);
         }
 
-        var result = score.Result!;
-        var response = new MeasureResponse
+        // The last answer submits the whole response through the one submission path (the FHIR API uses it too).
+        var submitted = _submit.Add(new SubmitResponse.Submission(state.Episode.PracticeId, state.Episode.Id, state.ClientId,
+            state.DueMeasures.First(d => d.InstrumentId == instrumentId).ForSession, instrument, ordered, now));
+        if (!submitted.Succeeded)
         {
-            PracticeId = state.Episode.PracticeId,
-            EpisodeId = state.Episode.Id,
-            ClientId = state.ClientId,
-            SessionId = state.DueMeasures.First(d => d.InstrumentId == instrumentId).ForSession,
-            InstrumentId = instrumentId,
-            SubmittedAt = now,
-            AnswersJson = JsonSerializer.Serialize(ordered),
-            Total = result.Total,
-        };
-        db.MeasureResponses.Add(response);
-        var risks = result.Alerts.Where(a => a.Kind == AlertKinds.Risk).ToList();
-        foreach (var risk in risks)
-        {
-            db.RiskAlerts.Add(RiskAlert.From(response, instrument, risk, now));
+            return Outcome<Result>.Invalid(AnswerField, "That answer is not one of the choices for this question. Please choose one of the answers shown.");
         }
 
         if (draft is not null)
@@ -105,7 +95,7 @@ public sealed class AnswerQuestion(RapportDb db, TimeProvider clock, InstrumentS
         }
 
         // One SaveChanges is one transaction: the answers and their alert are stored together or not at all.
-        return await SaveOrYieldAsync(new Result(true, risks.Count > 0), cancellationToken);
+        return await SaveOrYieldAsync(new Result(true, submitted.Value!.Alerts.Count > 0), cancellationToken);
     }
 
     /// <summary>

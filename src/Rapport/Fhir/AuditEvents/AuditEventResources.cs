@@ -1,0 +1,66 @@
+using Hl7.Fhir.Model;
+using Microsoft.EntityFrameworkCore;
+using Rapport.Audit;
+using Rapport.Persistence;
+using static Hl7.Fhir.Model.CapabilityStatement;
+
+namespace Rapport.Fhir.AuditEvents;
+
+/// <summary>
+/// AuditEvent: the access log a client sees on "Who has looked at my record" (staff reads, break-glass), for the client's
+/// own token only. Staff get none here: the practice's whole trail is not a FHIR read.
+/// </summary>
+public sealed class AuditEventResources(RapportDb db) : IFhirResources
+{
+    public FhirResourceRegistration Registration { get; } = new(
+        "AuditEvent",
+        [TypeRestfulInteraction.Read, TypeRestfulInteraction.SearchType],
+        [FhirSearchParameter.For<AuditEvent>("patient", SearchParamType.Reference, "The client whose record was accessed", a => a.Entity.Select(e => ReferenceValue.Of(e.What)))],
+        [],
+        [],
+        []);
+
+    public async Task<FhirItem?> ReadAsync(string id, CancellationToken cancellationToken) =>
+        Guid.TryParse(id, out var guid) ? (await LoadAsync(null, cancellationToken, guid)).FirstOrDefault() : null;
+
+    public Task<IReadOnlyList<FhirItem>> LoadAsync(Guid? patientId, CancellationToken cancellationToken) => LoadAsync(patientId, cancellationToken, null);
+
+    private async Task<IReadOnlyList<FhirItem>> LoadAsync(Guid? patientId, CancellationToken cancellationToken, Guid? entryId)
+    {
+        if (db.Viewer.ClientId is not { } clientId || (patientId is not null && patientId != clientId))
+        {
+            return [];
+        }
+
+        var query = db.AuditEntries.AsNoTracking()
+            .Where(e => e.ClientId == clientId && e.ActorRole != AuditEntry.ClientRole && e.ActorRole != AuditEntry.SystemRole);
+        if (entryId is { } id)
+        {
+            query = query.Where(e => e.Id == id);
+        }
+
+        var entries = await query.OrderByDescending(e => e.Sequence).Take(1000).ToListAsync(cancellationToken);
+        return [.. entries.Select(e => new FhirItem(Map(e), FhirCodes.Utc(e.At), null, null, e.Id))];
+    }
+
+    private static AuditEvent Map(AuditEntry e) => new()
+    {
+        Id = e.Id.ToString(),
+        Meta = FhirCodes.Meta("1", e.At),
+        Type = new Coding("http://dicom.nema.org/resources/ontology/DCM", "110110", "Patient Record"),
+        Action = e.Action switch
+        {
+            AuditAction.Create => AuditEvent.AuditEventAction.C,
+            AuditAction.Update => AuditEvent.AuditEventAction.U,
+            AuditAction.Delete => AuditEvent.AuditEventAction.D,
+            AuditAction.Export or AuditAction.BreakGlass => AuditEvent.AuditEventAction.E,
+            _ => AuditEvent.AuditEventAction.R,
+        },
+        Recorded = FhirCodes.Utc(e.At),
+        Outcome = AuditEvent.AuditEventOutcome.N0,
+        PurposeOfEvent = e.Reason is null ? [] : [new CodeableConcept { Text = e.Reason }],
+        Agent = [new AuditEvent.AgentComponent { Who = new ResourceReference { Display = e.ActorName }, Name = e.ActorName, Requestor = true, Role = [new CodeableConcept { Text = e.ActorRole }] }],
+        Source = new AuditEvent.SourceComponent { Observer = new ResourceReference { Display = "Rapport" } },
+        Entity = [new AuditEvent.EntityComponent { What = e.ClientId is { } c ? FhirCodes.Ref("Patient", c) : null, Name = e.RecordType }],
+    };
+}
