@@ -1,3 +1,4 @@
+using Rapport.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Persistence;
@@ -8,6 +9,7 @@ namespace Rapport.Accounts;
 /// Who may sign in at all: a confirmed account (Identity's rule) that, for staff, belongs to an active staff member.
 /// A deactivated therapist's correct password then gets the same refusal as a wrong one, on the page and the API.
 /// </summary>
+[NotAudited("checks at sign-in that a staff account is active; account data, no clinical data")]
 public sealed class ActiveAccountConfirmation(RapportDb db) : DefaultUserConfirmation<RapportUser>
 {
     public override async Task<bool> IsConfirmedAsync(UserManager<RapportUser> manager, RapportUser user)

@@ -1,3 +1,4 @@
+using Rapport.Audit;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Persistence;
 
@@ -9,6 +10,7 @@ namespace Rapport.Accounts;
 /// settings are read past the query filters on purpose: at sign-in the viewer is not established yet, and a practice's
 /// policy is no clinical data. Nothing else about the practice is read here.
 /// </summary>
+[NotAudited("reads a practice's sign-in settings (idle minutes, second factor) for the sign-in itself; no clinical data")]
 public sealed class SignInPolicy(RapportDb db)
 {
     /// <summary>Used when a practice has no idle time set.</summary>

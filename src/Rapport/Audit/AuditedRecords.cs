@@ -60,6 +60,7 @@ public static class AuditedRecords
         [typeof(CheckInDraft)] = "the client's own unsubmitted answers; the submitted MeasureResponse is audited",
         [typeof(CheckInReminder)] = "claimed by the system reminder job (system viewer, decision 0007); carries no clinical content",
         [typeof(PracticeExpectedModel)] = "refitted by a system job from numbers only; no person and no client",
+        [typeof(Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey)] = "the sign-in key ring, written by the framework (encrypted by a certificate outside the database); no person and no client",
     };
 
     public static IReadOnlyCollection<Type> AuditedTypes => Audited.Keys;

@@ -1,3 +1,4 @@
+using Rapport.Audit;
 using Rapport.Access;
 using Rapport.Goals;
 using Rapport.Persistence;
@@ -9,6 +10,7 @@ namespace Rapport.CheckIns;
 /// Both boxes are checked first and every problem is reported at once (keyed by <see cref="LeaveNote.NoteField"/> and
 /// <see cref="SetGoal.TextField"/>); then both are stored in one save, so bad input in either box stores nothing.
 /// </summary>
+[Audits(AuditedAs.Writes)]
 public sealed class FinishCheckIn(RapportDb db, TimeProvider clock)
 {
     /// <summary>What was stored: whether a note was left, and the goal if one was set.</summary>

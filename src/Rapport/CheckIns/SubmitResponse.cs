@@ -1,3 +1,4 @@
+using Rapport.Audit;
 using Rapport.Access;
 using Rapport.Alerts;
 using Rapport.Clinical.Instruments;
@@ -14,6 +15,7 @@ namespace Rapport.CheckIns;
 /// escalation) whichever way it arrived. It adds to the context without saving: the caller's one SaveChanges stores
 /// the response, its alerts and their audit entry together (and, for a check-in, removes the draft in the same step).
 /// </summary>
+[Audits(AuditedAs.Writes)]
 public sealed class SubmitResponse(RapportDb db)
 {
     public const string AnswersField = "Answers";

@@ -1,9 +1,11 @@
+using Rapport.Audit;
 using Rapport.Fhir.Search;
 using Rapport.Persistence;
 
 namespace Rapport.Fhir;
 
 /// <summary>GET [type]/[id]: one resource through the filters, audited as the pages audit a read; <c>null</c> is 404.</summary>
+[Audits(AuditedAs.ClientReads)]
 public sealed class ReadFhirResource(FhirCatalog catalog, RapportDb db)
 {
     public async Task<FhirItem?> HandleAsync(string type, string id, CancellationToken cancellationToken)

@@ -11,6 +11,7 @@ namespace Rapport.Staff;
 /// from then on, and so removes everything their care-team places gave them; the rest of each care team keeps the clients.
 /// Both are audit entries in the practice's chain. An admin cannot deactivate themself (the practice would lose its admin).
 /// </summary>
+[Audits(AuditedAs.Writes)]
 public sealed class ChangeStaffAccess(RapportDb db)
 {
     public const string Deactivated = "Access ended: deactivated by a practice admin";

@@ -1,3 +1,4 @@
+using Rapport.Audit;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Episodes;
@@ -10,6 +11,8 @@ namespace Rapport.Fhir.CareTeams;
 /// CareTeam: an episode of care, its therapists and its members. Members are listed only as far as the viewer may see
 /// them (the Client filter): a client in a couple sees themself and the therapists, never the partner.
 /// </summary>
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+[Audits(AuditedAs.PartOfClientRecord)]
 public sealed class CareTeamResources(RapportDb db) : IFhirResources
 {
     public FhirResourceRegistration Registration { get; } = new(

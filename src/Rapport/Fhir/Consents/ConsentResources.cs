@@ -1,3 +1,4 @@
+using Rapport.Audit;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Consents;
@@ -7,6 +8,8 @@ using static Hl7.Fhir.Model.CapabilityStatement;
 namespace Rapport.Fhir.Consents;
 
 /// <summary>Consent: one row of the consent ledger, with the exact wording the client agreed to as its policy rule.</summary>
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+[Audits(AuditedAs.PartOfClientRecord)]
 public sealed class ConsentResources(RapportDb db) : IFhirResources
 {
     public FhirResourceRegistration Registration { get; } = new(

@@ -1,3 +1,4 @@
+using Rapport.Audit;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Persistence;
@@ -11,6 +12,8 @@ namespace Rapport.Fhir.Encounters;
 /// individual episode, or a client looking at their own couple or group sessions); a therapist's view of a couple or
 /// group session has no single subject, so <c>patient</c> search does not find it (see docs/fhir.md).
 /// </summary>
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+[Audits(AuditedAs.PartOfClientRecord)]
 public sealed class EncounterResources(RapportDb db) : IFhirResources
 {
     private const string ActCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode";

@@ -1,3 +1,4 @@
+using Rapport.Audit;
 using Hl7.Fhir.Model;
 using Rapport.Fhir.Search;
 using Rapport.Persistence;
@@ -10,6 +11,7 @@ namespace Rapport.Fhir.Everything;
 /// practitioners they reference. Built through the same filters as every read, so a couple member's bundle holds none
 /// of their partner's answers. One "export" entry in the audit trail.
 /// </summary>
+[Audits(AuditedAs.ClientReads)]
 public sealed class GetPatientEverything(FhirCatalog catalog, RapportDb db)
 {
     private static readonly string[] PatientTypes = ["CareTeam", "Encounter", "QuestionnaireResponse", "Observation", "Flag", "Consent", "AuditEvent"];

@@ -1,3 +1,4 @@
+using Rapport.Audit;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Alerts;
@@ -11,6 +12,8 @@ namespace Rapport.Fhir.Flags;
 /// inactive is the same acknowledgement as the dashboard's button (<see cref="AcknowledgeRiskAlert"/>), guarded by
 /// If-Match on its version.
 /// </summary>
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+[Audits(AuditedAs.PartOfClientRecord)]
 public sealed class FlagResources(RapportDb db) : IFhirResources
 {
     public FhirResourceRegistration Registration { get; } = new(

@@ -1,3 +1,4 @@
+using Rapport.Audit;
 using Hl7.Fhir.Model;
 using Rapport.Clinical.Instruments;
 using Rapport.Clinical.Scoring;
@@ -14,6 +15,8 @@ namespace Rapport.Fhir.Observations;
 /// as <c>interpretation</c>) and one Observation per item that carries a LOINC code; all <c>derivedFrom</c> the
 /// QuestionnaireResponse. Ids: the panel is the response's id, the total "{id}-total", an item "{id}-{linkId}".
 /// </summary>
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+[Audits(AuditedAs.PartOfClientRecord)]
 public sealed class ObservationResources(RapportDb db, InstrumentSource instruments) : IFhirResources
 {
     /// <summary>LOINC total-score codes (US Core screening-assessment examples); Rapport's own code where LOINC has none.</summary>

@@ -1,3 +1,4 @@
+using Rapport.Audit;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Clients;
@@ -7,6 +8,8 @@ using static Hl7.Fhir.Model.CapabilityStatement;
 namespace Rapport.Fhir.Patients;
 
 /// <summary>Patient: a client, as the Client query filters let the viewer see them (their care team, the client themself, the practice admin's account list).</summary>
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+[Audits(AuditedAs.PartOfClientRecord)]
 public sealed class PatientResources(RapportDb db) : IFhirResources
 {
     public FhirResourceRegistration Registration { get; } = new(

@@ -1,3 +1,4 @@
+using Rapport.Audit;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Persistence;
@@ -6,6 +7,8 @@ using static Hl7.Fhir.Model.CapabilityStatement;
 namespace Rapport.Fhir.Practices;
 
 /// <summary>Organization: the viewer's own practice (practices carry no query filter, so it is narrowed here).</summary>
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+[Audits(AuditedAs.PartOfClientRecord)]
 public sealed class OrganizationResources(RapportDb db) : IFhirResources
 {
     public FhirResourceRegistration Registration { get; } = new("Organization", [TypeRestfulInteraction.Read], [], [], [], []);

@@ -1,3 +1,4 @@
+using Rapport.Audit;
 using Hl7.Fhir.Model;
 using Rapport.Measures;
 using Rapport.Persistence;
@@ -9,6 +10,8 @@ namespace Rapport.Fhir.QuestionnaireResponses;
 /// QuestionnaireResponse: a stored check-in answer set. A response never changes once stored, so its version is always
 /// "1" and its lastUpdated is when it was submitted.
 /// </summary>
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+[Audits(AuditedAs.PartOfClientRecord)]
 public sealed class QuestionnaireResponseResources(RapportDb db, InstrumentSource instruments) : IFhirResources
 {
     public FhirResourceRegistration Registration { get; } = new(

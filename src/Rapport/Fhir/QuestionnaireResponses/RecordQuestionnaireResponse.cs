@@ -1,3 +1,4 @@
+using Rapport.Audit;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 using Rapport.CheckIns;
@@ -17,6 +18,7 @@ namespace Rapport.Fhir.QuestionnaireResponses;
 /// Who may post: the client for themself, or a therapist on the care team of the episode (a paper form entered
 /// afterwards). A subject the caller may not write for is 404, exactly like one that does not exist.
 /// </summary>
+[Audits(AuditedAs.Writes)]
 public sealed class RecordQuestionnaireResponse(RapportDb db, SubmitResponse submit, QuestionnaireResources questionnaires, QuestionnaireResponseResources responses, TimeProvider clock)
 {
     public async Task<FhirItem> HandleAsync(QuestionnaireResponse posted, CancellationToken cancellationToken)

@@ -13,6 +13,7 @@ namespace Rapport.Fhir.Search;
 /// so rows added between two pages neither repeat nor push others out. Every patient whose data is returned is one
 /// "read" entry in the audit trail.
 /// </summary>
+[Audits(AuditedAs.ClientReads)]
 public sealed class SearchFhirResources(FhirCatalog catalog, RapportDb db)
 {
     public const int DefaultCount = 20;

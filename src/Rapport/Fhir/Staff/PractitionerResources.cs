@@ -1,3 +1,4 @@
+using Rapport.Audit;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Persistence;
@@ -26,6 +27,8 @@ internal static class VisibleStaff
 }
 
 /// <summary>Practitioner: a staff member.</summary>
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+[Audits(AuditedAs.PartOfClientRecord)]
 public sealed class PractitionerResources(RapportDb db) : IFhirResources
 {
     public FhirResourceRegistration Registration { get; } = new("Practitioner", [TypeRestfulInteraction.Read], [], [], [], []);
