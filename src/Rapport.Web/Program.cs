@@ -13,6 +13,7 @@ using Rapport.Web.Access;
 using Rapport.Web.Api;
 using Rapport.Web.Components;
 using Rapport.Web.Components.Account;
+using Rapport.Web.Jobs;
 using Rapport.Web.Startup;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -86,9 +87,7 @@ builder.Services.AddAuthorization(Policies.Configure);
 builder.Services.AddSingleton<IEmailSender<RapportUser>, IdentityMailSender>();
 builder.Services.AddHostedService<FirstRun>();
 builder.Services.AddRapportRateLimits(builder.Configuration);
-builder.Services.AddHostedService<RiskAlertEscalation>();
-builder.Services.AddHostedService<CheckInReminderService>();
-builder.Services.AddHostedService<ExpectedModelRefresh>();
+builder.Services.AddRapportJobs();
 builder.Services.AddHealthChecks().AddDbContextCheck<RapportDb>("database", tags: ["ready"]);
 
 var app = builder.Build();
