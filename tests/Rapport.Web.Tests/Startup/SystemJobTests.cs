@@ -71,10 +71,11 @@ public sealed class SystemJobTests : IDisposable
         await using var scope = app.Services.CreateViewerScope(Viewer.System);
         var scoped = scope.ServiceProvider;
 
+        // No 30-second timeout here: a real round over the demo practices (the refit reads every finished episode).
         Assert.True(scoped.GetRequiredService<RapportDb>().Viewer.IsSystem);
-        await scoped.GetRequiredService<EscalateRiskAlerts>().HandleAsync(_timeout.Token);
-        await scoped.GetRequiredService<SendCheckInReminders>().HandleAsync(_timeout.Token);
-        await scoped.GetRequiredService<RefitExpectedModels>().HandleAsync(TimeSpan.FromHours(24), _timeout.Token);
+        await scoped.GetRequiredService<EscalateRiskAlerts>().HandleAsync();
+        await scoped.GetRequiredService<SendCheckInReminders>().HandleAsync();
+        await scoped.GetRequiredService<RefitExpectedModels>().HandleAsync(TimeSpan.FromHours(24));
     }
 
     // The host's own viewer source, so the test sees what a job's round sees in production.
