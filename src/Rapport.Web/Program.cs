@@ -13,6 +13,7 @@ using Rapport.Web.Api;
 using Rapport.Web.Components;
 using Rapport.Web.Components.Account;
 using Rapport.Web.Fhir;
+using Rapport.Web.Jobs;
 using Rapport.Web.Startup;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -102,9 +103,7 @@ builder.Services.AddSingleton<IEmailSender<RapportUser>, IdentityMailSender>();
 builder.Services.AddHostedService<FirstRun>();
 builder.Services.AddHostedService<RevokeCompromisedSignInKeys>();
 builder.Services.AddRapportRateLimits(builder.Configuration);
-builder.Services.AddHostedService<RiskAlertEscalation>();
-builder.Services.AddHostedService<CheckInReminderService>();
-builder.Services.AddHostedService<ExpectedModelRefresh>();
+builder.Services.AddRapportJobs();
 builder.Services.AddHealthChecks().AddDbContextCheck<RapportDb>("database", tags: ["ready"]);
 
 var app = builder.Build();

@@ -1,74 +1,67 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Rapport.Access;
+using Rapport.Accounts;
 using Rapport.Administration;
+using Rapport.Alerts;
 using Rapport.Audit;
 using Rapport.BreakGlass;
-using Rapport.Alerts;
 using Rapport.Caseload;
 using Rapport.CheckIns;
 using Rapport.Clients;
 using Rapport.Consents;
-using Rapport.Listening;
 using Rapport.Demo;
+using Rapport.Episodes;
 using Rapport.Fhir;
+using Rapport.Goals;
+using Rapport.InRoom;
 using Rapport.Invitations;
+using Rapport.Listening;
+using Rapport.Measures;
 using Rapport.MyCare;
+using Rapport.Preferences;
+using Rapport.Progress;
+using Rapport.Reminders;
+using Rapport.Rights;
+using Rapport.Sessions;
+using Rapport.Staff;
 
 namespace Rapport;
 
 public static class RapportServices
 {
-    /// <summary>The application's features: small classes, one job each, using the database directly.</summary>
+    /// <summary>
+    /// The application's features: small classes, one job each, using the database directly. Each feature folder
+    /// registers its own (<c>CheckIns/CheckInsServiceCollectionExtensions.cs</c>, …); a new feature is added there.
+    /// </summary>
     public static IServiceCollection AddRapportFeatures(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddScoped<GetCaseload>();
-        services.AddSingleton<Progress.ExpectedModelCache>();
-        services.AddScoped<GetClientRecord>();
-        services.AddScoped<GetMyCare>();
-        services.AddScoped<ExportMyRecord>();
-        services.AddScoped<Rights.RequestErasureOrRestriction>();
-        services.AddScoped<GetPracticeOverview>();
-        services.AddScoped<InviteStaff>();
-        services.AddScoped<Staff.ChangeStaffAccess>();
-        services.AddScoped<InviteClient>();
-        services.AddScoped<AcceptInvitation>();
-        services.AddScoped<UpdateCrisisHelp>();
-        services.AddScoped<GetCheckIn>();
-        services.AddScoped<AnswerQuestion>();
-        services.AddScoped<SubmitResponse>();
-        services.AddScoped<LeaveNote>();
-        services.AddScoped<FinishCheckIn>();
-        services.AddScoped<AcknowledgeRiskAlert>();
-        services.AddScoped<GetClientNotes>();
-        services.AddScoped<MarkClientNotesRead>();
-        services.AddScoped<DemoData>();
-        services.AddScoped<ConsentLedger>();
-        services.AddScoped<UploadTranscript>();
-        services.AddScoped<ListeningReviews>();
-        services.AddSingleton<TranscriptAnalysisQueue>();
-        services.AddSingleton<ListeningCoder>();
-        services.AddHostedService<TranscriptAnalysisWorker>();
-        services.AddScoped<AuditContext>();
-        services.AddScoped<AuditTrail>();
-        services.AddScoped<GetRecordAccess>();
-        services.AddScoped<OpenBreakGlass>();
-        services.TryAddSingleton(sp => new Measures.InstrumentSource(Measures.InstrumentSource.FolderFor(
-            Persistence.RapportDatabase.ReadOptions(sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()))));
-        services.AddScoped<Goals.SetGoal>();
-        services.AddScoped<Goals.EditGoal>();
-        services.AddScoped<Goals.GetClientGoals>();
-        services.AddScoped<Preferences.GetPreferenceProfile>();
-        services.AddScoped<GetWhatIShared>();
-        services.AddScoped<Episodes.GetEpisodeView>();
-        services.AddScoped<Sessions.RecordSession>();
-        services.AddScoped<Accounts.SignInPolicy>();
-        services.AddScoped<Reminders.ChangeReminders>();
-        services.AddScoped<Measures.EditMeasurementPlan>();
-        services.AddScoped<InRoom.StartInRoomCheckIn>();
-        services.AddScoped<InRoom.RedeemInRoomPass>();
-        services.AddScoped<Administration.UpdateReminderHours>();
-        services.AddFhir();
-        return services;
+        services.AddScoped<ScopeViewer>();
+        return services
+            .AddAudit()
+            .AddCaseload()
+            .AddProgress()
+            .AddClients()
+            .AddMyCare()
+            .AddRights()
+            .AddAdministration()
+            .AddInvitations()
+            .AddCheckIns()
+            .AddAlerts()
+            .AddDemo()
+            .AddConsents()
+            .AddListening()
+            .AddBreakGlass()
+            .AddMeasures()
+            .AddGoals()
+            .AddPreferences()
+            .AddEpisodes()
+            .AddSessions()
+            .AddReminders()
+            .AddInRoom()
+            .AddAccounts()
+            .AddStaff()
+            .AddFhir();
     }
 }

@@ -6,13 +6,14 @@ namespace Rapport.Web.Access;
 /// <summary>
 /// The viewer is whoever signed in to this request (cookie or bearer token), and only if that sign-in passed
 /// <see cref="CurrentSignIn"/> in this request: a principal that did not (a deactivated staff member's, a made-up user's)
-/// is anonymous to every query filter.
+/// is anonymous to every query filter. In a scope made for a background job (<see cref="ViewerScopes.CreateViewerScope"/>)
+/// it is the viewer that scope was made for; nothing in a request sets one.
 /// </summary>
-internal sealed class HttpViewerSource(IHttpContextAccessor accessor) : IViewerSource
+internal sealed class HttpViewerSource(IHttpContextAccessor accessor, ScopeViewer scope) : IViewerSource
 {
     private Viewer? _viewer;
 
-    public Viewer Current => _viewer ??= From(accessor.HttpContext);
+    public Viewer Current => _viewer ??= scope.Viewer ?? From(accessor.HttpContext);
 
     private static Viewer From(HttpContext? context)
     {

@@ -29,14 +29,14 @@ internal sealed class FirstRun(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var scope = services.CreateAsyncScope();
+        await using var scope = services.CreateViewerScope(Viewer.System);
         var options = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
-        await using var db = new RapportDb(scope.ServiceProvider.GetRequiredService<DbContextOptions<RapportDb>>(), new FixedViewerSource(Viewer.System));
+        var db = scope.ServiceProvider.GetRequiredService<RapportDb>();
         await RapportDatabase.MigrateAsync(db, options, cancellationToken);
         var seeded = false;
         if (SeedDemo)
         {
-            var demo = new DemoData(db, scope.ServiceProvider.GetRequiredService<IPasswordHasher<RapportUser>>(), scope.ServiceProvider.GetRequiredService<TimeProvider>());
+            var demo = scope.ServiceProvider.GetRequiredService<DemoData>();
             seeded = await demo.SeedIfEmptyAsync(DemoPassword, cancellationToken);
         }
 

@@ -142,10 +142,11 @@ public sealed class StartInRoomCheckIn(RapportDb db, TimeProvider clock)
 
     // The care team, not supervisors: starting a check-in is part of running the session.
     private async Task<CareEpisode?> CareTeamEpisodeAsync(Guid episodeId, CancellationToken cancellationToken) =>
-        db.Viewer.StaffMemberId is not { } staffId
+        db.Viewer.StaffMemberId is null
             ? null
             : await db.Episodes.AsNoTracking()
-                .Where(e => e.Id == episodeId && e.Status != EpisodeStatus.Ended && e.CareTeam.Any(t => t.StaffMemberId == staffId))
+                .WhereViewerIsOnCareTeam(db.Viewer)
+                .Where(e => e.Id == episodeId && e.Status != EpisodeStatus.Ended)
                 .FirstOrDefaultAsync(cancellationToken);
 }
 

@@ -41,7 +41,8 @@ public sealed class InviteClient(RapportDb db, IMailer mailer, TimeProvider cloc
         }
 
         var choices = await db.Episodes.AsNoTracking()
-            .Where(e => e.Status != EpisodeStatus.Ended && e.CareTeam.Any(t => t.StaffMemberId == staffId))
+            .WhereViewerIsOnCareTeam(db.Viewer)
+            .Where(e => e.Status != EpisodeStatus.Ended)
             .Select(e => new EpisodeChoice(e.Id, e.Title, e.Format))
             .ToListAsync(cancellationToken);
         // Titles are encrypted at rest (random nonce), so SQL cannot order them: sort the decrypted titles here.
@@ -62,7 +63,7 @@ public sealed class InviteClient(RapportDb db, IMailer mailer, TimeProvider cloc
         if (form.EpisodeId is { } episodeId)
         {
             // Only an episode the therapist is on: the relationship filter hides the rest, and a supervisor may not invite into a supervisee's episode.
-            episode = await db.Episodes.FirstOrDefaultAsync(e => e.Id == episodeId && e.CareTeam.Any(t => t.StaffMemberId == staffId), cancellationToken);
+            episode = await db.Episodes.WhereViewerIsOnCareTeam(db.Viewer).FirstOrDefaultAsync(e => e.Id == episodeId, cancellationToken);
             if (episode is null)
             {
                 errors[nameof(Form.EpisodeId)] = "Choose one of your own episodes.";

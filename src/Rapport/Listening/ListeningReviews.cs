@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Audit;
+using Rapport.Episodes;
 using Rapport.Persistence;
 
 namespace Rapport.Listening;
@@ -74,8 +75,7 @@ public sealed class ListeningReviews(RapportDb db, TimeProvider clock)
     /// <summary>Removes the transcript's words (text and coded utterances); the numbers stay for the trend.</summary>
     public async Task<bool> DeleteWordsAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        var staffId = db.Viewer.StaffMemberId;
-        var transcript = await db.SessionTranscripts.FirstOrDefaultAsync(t => t.Id == id && t.Episode!.CareTeam.Any(c => c.StaffMemberId == staffId), cancellationToken);
+        var transcript = await db.SessionTranscripts.WhereViewerIsOnCareTeam(db.Viewer).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (transcript is null)
         {
             return false;

@@ -60,9 +60,9 @@ public sealed partial class TranscriptAnalysisWorker(
             await started.Task;
         }
 
-        await using (var scope = scopes.CreateAsyncScope())
+        await using (var scope = scopes.CreateViewerScope(Viewer.System))
         {
-            await using var db = SystemDb(scope);
+            var db = scope.ServiceProvider.GetRequiredService<RapportDb>();
             var waiting = await db.SessionTranscripts.Where(t => t.Status == TranscriptStatus.Queued).Select(t => t.Id).ToListAsync(stoppingToken);
             waiting.ForEach(queue.Enqueue);
         }
@@ -82,8 +82,8 @@ public sealed partial class TranscriptAnalysisWorker(
 
     public async Task AnalyseAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        await using var db = SystemDb(scope);
+        await using var scope = scopes.CreateViewerScope(Viewer.System);
+        var db = scope.ServiceProvider.GetRequiredService<RapportDb>();
         var transcript = await db.SessionTranscripts.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (transcript is not { Status: TranscriptStatus.Queued, Content: { } content })
         {
@@ -109,9 +109,6 @@ public sealed partial class TranscriptAnalysisWorker(
 
         await db.SaveChangesAsync(cancellationToken);
     }
-
-    private static RapportDb SystemDb(AsyncServiceScope scope) =>
-        new(scope.ServiceProvider.GetRequiredService<DbContextOptions<RapportDb>>(), new FixedViewerSource(Viewer.System));
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Analysing transcript {Id} failed")]
     private static partial void LogFailed(ILogger logger, Guid id, Exception exception);

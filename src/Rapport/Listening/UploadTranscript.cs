@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Audit;
 using Rapport.Consents;
+using Rapport.Episodes;
 using Rapport.Listening.Transcripts;
 using Rapport.Persistence;
 using Rapport.Sessions;
@@ -29,7 +30,8 @@ public sealed class UploadTranscript(RapportDb db, TranscriptAnalysisQueue queue
         }
 
         var session = await db.Sessions.AsNoTracking()
-            .Where(s => s.Id == sessionId && s.Episode!.CareTeam.Any(t => t.StaffMemberId == staffId))
+            .WhereViewerIsOnCareTeam(db.Viewer)
+            .Where(s => s.Id == sessionId)
             .Select(s => new { s.Id, s.EpisodeId, s.Episode!.Title, s.Number, s.StartsAt, Members = s.Episode.Members.Select(m => m.ClientId).ToList() })
             .FirstOrDefaultAsync(cancellationToken);
         if (session is null)

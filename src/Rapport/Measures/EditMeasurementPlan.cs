@@ -197,11 +197,11 @@ public sealed class EditMeasurementPlan(RapportDb db, InstrumentSource? instrume
 
     private async Task<CareEpisode?> CareTeamEpisodeAsync(Guid episodeId, CancellationToken cancellationToken)
     {
-        if (db.Viewer.StaffMemberId is not { } staffId)
+        if (db.Viewer.StaffMemberId is null)
         {
             return null;
         }
 
-        return await db.Episodes.FirstOrDefaultAsync(e => e.Id == episodeId && e.CareTeam.Any(t => t.StaffMemberId == staffId), cancellationToken);
+        return await db.Episodes.WhereViewerIsOnCareTeam(db.Viewer).FirstOrDefaultAsync(e => e.Id == episodeId, cancellationToken);
     }
 }

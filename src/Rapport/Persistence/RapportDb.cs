@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -115,311 +116,111 @@ public sealed partial class RapportDb(
         ArgumentNullException.ThrowIfNull(builder);
         base.OnModelCreating(builder);
 
-        builder.Entity<RapportUser>(u =>
-        {
-            u.HasIndex(x => x.StaffMemberId).IsUnique();
-            u.HasIndex(x => x.ClientId).IsUnique();
-        });
+        // Mapping (column lengths, keys, indexes, relationships) lives beside each entity, in its feature folder
+        // (e.g. Episodes/CareEpisodeConfiguration.cs). This file keeps only who may see what.
+        builder.ApplyConfigurationsFromAssembly(typeof(RapportDb).Assembly);
 
-        builder.Entity<Practice>(p =>
-        {
-            p.Property(x => x.Name).HasMaxLength(200);
-            p.Property(x => x.Slug).HasMaxLength(80);
-            p.Property(x => x.TimeZone).HasMaxLength(64);
-            p.Property(x => x.CrisisText).HasMaxLength(1000);
-            p.Property(x => x.OnCallEmail).HasMaxLength(256);
-            p.Property(x => x.MeasurementPlan).HasMaxLength(400);
-            p.HasIndex(x => x.Slug).IsUnique();
-            p.Property(x => x.Version).IsConcurrencyToken();
-        });
-
-        builder.Entity<StaffMember>(s =>
-        {
-            s.Property(x => x.DisplayName).HasMaxLength(200);
-            s.Property(x => x.Email).HasMaxLength(256);
-            s.Property(x => x.Roles).HasConversion<int>();
-            s.Property(x => x.Version).IsConcurrencyToken();
-            s.HasIndex(x => new { x.PracticeId, x.Email }).IsUnique();
-            s.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
-            s.HasMany(x => x.SupervisedBy).WithOne(x => x.Supervisee).HasForeignKey(x => x.SuperviseeId);
-            s.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-        });
-
-        builder.Entity<Supervision>(s =>
-        {
-            s.HasOne(x => x.Supervisor).WithMany().HasForeignKey(x => x.SupervisorId).OnDelete(DeleteBehavior.Restrict);
-            s.HasIndex(x => new { x.SupervisorId, x.SuperviseeId }).IsUnique();
-            s.HasIndex(x => x.SuperviseeId);
-            s.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-        });
-
-        builder.Entity<Client>(c =>
-        {
-            c.Property(x => x.DisplayName).HasMaxLength(200);
-            c.Property(x => x.Email).HasMaxLength(256);
-            c.Property(x => x.Version).IsConcurrencyToken();
-            c.HasIndex(x => x.PracticeId);
-            c.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
-            c.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-            c.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
-                || ViewerIsAdmin
-                || x.Id == ViewerClientId
-                || x.Memberships.Any(m => m.Episode!.CareTeam.Any(t =>
-                    t.StaffMemberId == ViewerStaffId
-                    || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId))));
-        });
-
-        builder.Entity<CareEpisode>(e =>
-        {
-            e.Property(x => x.MeasurementPlan).HasMaxLength(400);
-            e.Property(x => x.Version).IsConcurrencyToken();
-            e.HasIndex(x => x.PracticeId);
-            e.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
-            e.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-            e.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
-                || x.Members.Any(m => m.ClientId == ViewerClientId)
-                || (ViewerIsAdmin && x.Members.Any(m => BreakGlassGrants.Any(g =>
-                    g.StaffMemberId == ViewerStaffId && g.ClientId == m.ClientId && g.ExpiresAt > ViewerNow)))
-                || x.CareTeam.Any(t =>
-                    t.StaffMemberId == ViewerStaffId
-                    || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId)));
-        });
-
-        builder.Entity<EpisodeTherapist>(t =>
-        {
-            t.HasKey(x => new { x.EpisodeId, x.StaffMemberId });
-            t.HasIndex(x => x.StaffMemberId);
-            t.HasOne(x => x.Episode).WithMany(x => x.CareTeam).HasForeignKey(x => x.EpisodeId);
-            t.HasOne(x => x.StaffMember).WithMany().HasForeignKey(x => x.StaffMemberId).OnDelete(DeleteBehavior.Restrict);
-        });
-
-        builder.Entity<EpisodeMember>(m =>
-        {
-            m.HasKey(x => new { x.EpisodeId, x.ClientId });
-            m.HasIndex(x => x.ClientId);
-            m.HasOne(x => x.Episode).WithMany(x => x.Members).HasForeignKey(x => x.EpisodeId);
-            m.HasOne(x => x.Client).WithMany(x => x.Memberships).HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
-        });
-
-        builder.Entity<Session>(s =>
-        {
-            s.Property(x => x.Version).IsConcurrencyToken();
-            s.HasIndex(x => new { x.EpisodeId, x.StartsAt });
-            s.HasOne(x => x.Episode).WithMany(x => x.Sessions).HasForeignKey(x => x.EpisodeId);
-            s.HasMany(x => x.Attendees).WithOne().HasForeignKey(x => x.SessionId);
-            s.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-            s.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
-                || x.Episode!.Members.Any(m => m.ClientId == ViewerClientId)
-                || (ViewerIsAdmin && x.Episode!.Members.Any(m => BreakGlassGrants.Any(g =>
-                    g.StaffMemberId == ViewerStaffId && g.ClientId == m.ClientId && g.ExpiresAt > ViewerNow)))
-                || x.Episode!.CareTeam.Any(t =>
-                    t.StaffMemberId == ViewerStaffId
-                    || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId)));
-        });
-
-        builder.Entity<SessionAttendee>(a =>
-        {
-            a.HasKey(x => new { x.SessionId, x.ClientId });
-            a.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
-        });
-
-        builder.Entity<MeasureResponse>(r =>
-        {
-            r.Property(x => x.InstrumentId).HasMaxLength(64);
-            r.Property(x => x.AnswersJson).HasMaxLength(8000);
-            r.HasIndex(x => new { x.EpisodeId, x.ClientId, x.InstrumentId, x.SubmittedAt });
-            r.HasIndex(x => new { x.ClientId, x.SubmittedAt });
-            r.HasOne(x => x.Episode).WithMany().HasForeignKey(x => x.EpisodeId);
-            r.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
-            r.HasOne<Session>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Restrict);
-            r.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-            // A member's answers are theirs and their care team's: never a partner's or a group member's.
-            r.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
-                || x.ClientId == ViewerClientId
-                || (ViewerIsAdmin && BreakGlassGrants.Any(g =>
-                    g.StaffMemberId == ViewerStaffId && g.ClientId == x.ClientId && g.ExpiresAt > ViewerNow))
-                || x.Episode!.CareTeam.Any(t =>
-                    t.StaffMemberId == ViewerStaffId
-                    || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId)));
-        });
-
-        builder.Entity<Consent>(c =>
-        {
-            c.Property(x => x.Wording).HasMaxLength(4000);
-            c.Property(x => x.RecordedByUserId).HasMaxLength(450);
-            c.Property(x => x.Version).IsConcurrencyToken();
-            c.HasIndex(x => new { x.ClientId, x.Kind });
-            c.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
-            c.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-            // Consent is about the client, not a clinical answer: the client, their care team and the practice admin may see it.
-            c.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
-                || ViewerIsAdmin
-                || x.ClientId == ViewerClientId
-                || Set<EpisodeMember>().Any(m => m.ClientId == x.ClientId && m.Episode!.CareTeam.Any(t =>
-                    t.StaffMemberId == ViewerStaffId
-                    || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId))));
-        });
-
-        builder.Entity<SessionTranscript>(t =>
-        {
-            t.Property(x => x.Format).HasMaxLength(32);
-            t.Property(x => x.TherapistSpeaker).HasMaxLength(200);
-            t.Property(x => x.Error).HasMaxLength(2000);
-            t.Property(x => x.Version).IsConcurrencyToken();
-            t.HasIndex(x => new { x.TherapistId, x.UploadedAt });
-            t.HasIndex(x => x.SessionId);
-            t.HasOne(x => x.Episode).WithMany().HasForeignKey(x => x.EpisodeId);
-            t.HasOne<Session>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Restrict);
-            t.HasOne<StaffMember>().WithMany().HasForeignKey(x => x.TherapistId).OnDelete(DeleteBehavior.Restrict);
-            t.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-            // Transcripts are for the care team and their supervisors only: not the client portal, not the admin.
-            t.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
-                || x.Episode!.CareTeam.Any(c =>
-                    c.StaffMemberId == ViewerStaffId
-                    || Set<Supervision>().Any(s => s.SuperviseeId == c.StaffMemberId && s.SupervisorId == ViewerStaffId)));
-        });
-
-        builder.Entity<CheckInDraft>(d =>
-        {
-            d.Property(x => x.InstrumentId).HasMaxLength(64);
-            d.Property(x => x.AnswersJson).HasMaxLength(8000);
-            d.Property(x => x.Version).IsConcurrencyToken();
-            d.HasIndex(x => new { x.ClientId, x.EpisodeId, x.InstrumentId }).IsUnique();
-            d.HasOne<CareEpisode>().WithMany().HasForeignKey(x => x.EpisodeId);
-            d.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
-            d.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-            // A half-answered questionnaire is the client's own until they submit it.
-            d.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId);
-        });
-
-        builder.Entity<RiskAlert>(a =>
-        {
-            a.Property(x => x.InstrumentId).HasMaxLength(64);
-            a.Property(x => x.Item).HasMaxLength(64);
-            a.Property(x => x.AnswerLabel).HasMaxLength(200);
-            a.Property(x => x.AcknowledgedByName).HasMaxLength(200);
-            a.Property(x => x.Version).IsConcurrencyToken();
-            a.HasIndex(x => new { x.EpisodeId, x.AcknowledgedAt });
-            a.HasIndex(x => x.ClientId);
-            a.HasOne(x => x.Episode).WithMany().HasForeignKey(x => x.EpisodeId);
-            a.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
-            a.HasOne<MeasureResponse>().WithMany().HasForeignKey(x => x.MeasureResponseId).OnDelete(DeleteBehavior.Restrict);
-            a.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-            // Like the answers it comes from: the client's own and their care team's, never a partner's; no admin.
-            a.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
-                || x.ClientId == ViewerClientId
-                || x.Episode!.CareTeam.Any(t =>
-                    t.StaffMemberId == ViewerStaffId
-                    || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId)));
-        });
-
-        builder.Entity<ClientNote>(n =>
-        {
-            // No column length: the encrypted value is longer than the text (LeaveNote enforces ClientNote.MaxLength).
-            n.HasIndex(x => new { x.EpisodeId, x.WrittenAt });
-            n.HasIndex(x => x.ClientId);
-            n.HasOne(x => x.Episode).WithMany().HasForeignKey(x => x.EpisodeId);
-            n.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
-            n.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-            n.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
-                || x.ClientId == ViewerClientId
-                || x.Episode!.CareTeam.Any(t =>
-                    t.StaffMemberId == ViewerStaffId
-                    || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId)));
-        });
-
-        builder.Entity<ClientGoal>(g =>
-        {
-            // No column length on Text: encrypted (SetGoal enforces ClientGoal.MaxLength).
-            g.Property(x => x.Version).IsConcurrencyToken();
-            g.HasIndex(x => new { x.ClientId, x.EpisodeId });
-            g.HasIndex(x => x.EpisodeId);
-            g.HasOne(x => x.Episode).WithMany().HasForeignKey(x => x.EpisodeId);
-            g.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
-            g.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-            // Like the client's notes: their own and their care team's, never a partner's or group member's; no admin.
-            g.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem
-                || x.ClientId == ViewerClientId
-                || x.Episode!.CareTeam.Any(t =>
-                    t.StaffMemberId == ViewerStaffId
-                    || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId)));
-        });
-
-        builder.Entity<RightsRequest>(r =>
-        {
-            r.Property(x => x.DecisionExplanation).HasMaxLength(1000);
-            r.HasIndex(x => x.ClientId);
-            r.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
-            r.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-            // The client's own requests; the practice admin handles them (no clinical content is in them beyond the client's reason).
-            r.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || ViewerIsAdmin || x.ClientId == ViewerClientId);
-        });
-
-        builder.Entity<CheckInReminder>(r =>
-        {
-            // The idempotency key: one reminder per client, episode and due session, whichever instance sends it.
-            r.HasIndex(x => new { x.ClientId, x.EpisodeId, x.DueFor }).IsUnique();
-            r.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
-            r.HasOne<CareEpisode>().WithMany().HasForeignKey(x => x.EpisodeId);
-            r.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-            r.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId);
-        });
-
-        builder.Entity<InRoomPass>(p =>
-        {
-            p.Property(x => x.TokenHash).HasMaxLength(64);
-            p.HasIndex(x => x.TokenHash).IsUnique();
-            p.HasOne<CareEpisode>().WithMany().HasForeignKey(x => x.EpisodeId);
-            p.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
-            p.HasOne<StaffMember>().WithMany().HasForeignKey(x => x.StaffMemberId).OnDelete(DeleteBehavior.Restrict);
-            p.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-            // The member it is for (who redeems it) and the staff member who made it.
-            p.HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId || x.StaffMemberId == ViewerStaffId);
-        });
-
-        builder.Entity<Invitation>(i =>
-        {
-            i.Property(x => x.Email).HasMaxLength(256);
-            i.Property(x => x.TokenHash).HasMaxLength(64);
-            i.Property(x => x.InvitedByUserId).HasMaxLength(450);
-            i.Property(x => x.Roles).HasConversion<int>();
-            i.Property(x => x.Version).IsConcurrencyToken();
-            i.HasIndex(x => x.TokenHash).IsUnique();
-            i.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
-            i.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-        });
-
-        builder.Entity<AuditEntry>(a =>
-        {
-            a.Property(x => x.UserId).HasMaxLength(450);
-            a.Property(x => x.ActorName).HasMaxLength(200);
-            a.Property(x => x.ActorRole).HasMaxLength(64);
-            a.Property(x => x.RecordType).HasMaxLength(64);
-            a.Property(x => x.RecordId).HasMaxLength(64);
-            a.Property(x => x.IpAddress).HasMaxLength(AuditContext.MaxIpLength);
-            a.Property(x => x.UserAgent).HasMaxLength(AuditContext.MaxUserAgentLength);
-            a.Property(x => x.Reason).HasMaxLength(AuditContext.MaxReasonLength);
-            a.Property(x => x.PreviousHash).HasMaxLength(64);
-            a.Property(x => x.Hash).HasMaxLength(64);
-            // The chain's serialisation point: two concurrent appends cannot both take the same sequence number.
-            a.HasIndex(x => new { x.PracticeId, x.Sequence }).IsUnique();
-            a.HasIndex(x => new { x.ClientId, x.At });
-            a.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
-            a.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-        });
-
-        builder.Entity<BreakGlassGrant>(g =>
-        {
-            // Reason: encrypted, no column length (OpenBreakGlass enforces its length).
-            g.HasIndex(x => new { x.StaffMemberId, x.ClientId, x.ExpiresAt });
-            g.HasOne<Practice>().WithMany().HasForeignKey(x => x.PracticeId).OnDelete(DeleteBehavior.Restrict);
-            g.HasOne<StaffMember>().WithMany().HasForeignKey(x => x.StaffMemberId).OnDelete(DeleteBehavior.Restrict);
-            g.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
-            g.HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
-        });
-
-        ConfigureExpectedModels(builder);
+        AddTenantFilters(builder);
+        AddCareRelationshipFilters(builder);
         EncryptMarkedProperties(builder);
+    }
+
+    // Nothing crosses practices, for every table that belongs to one.
+    private void AddTenantFilters(ModelBuilder builder)
+    {
+        builder.Entity<StaffMember>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<Supervision>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<Client>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<CareEpisode>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<Session>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<MeasureResponse>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<Consent>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<SessionTranscript>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<CheckInDraft>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<RiskAlert>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<ClientNote>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<ClientGoal>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<RightsRequest>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<CheckInReminder>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<InRoomPass>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<Invitation>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<AuditEntry>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<BreakGlassGrant>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<PracticeExpectedModel>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+    }
+
+    // The two rules the clinical filters share, each written once. A filter calls one as Rule.Invoke(argument);
+    // FilterRules.Inline puts the rule's body in its place when the model is built, so the SQL is what it would be with
+    // the rule written out in every filter.
+
+    /// <summary>The viewer is on this care team, or supervises someone who is.</summary>
+    private Expression<Func<IEnumerable<EpisodeTherapist>, bool>> ViewerIsOnOrSupervises => careTeam => careTeam.Any(t =>
+        t.StaffMemberId == ViewerStaffId
+        || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId));
+
+    /// <summary>The viewer holds an unexpired break-glass grant for this client (<see cref="BreakGlass.OpenBreakGlass"/>).</summary>
+    private Expression<Func<Guid, bool>> ViewerHoldsBreakGlassFor => clientId => BreakGlassGrants.Any(g =>
+        g.StaffMemberId == ViewerStaffId && g.ClientId == clientId && g.ExpiresAt > ViewerNow);
+
+    // Who sees which clinical records, within the practice. Tables with only a tenant filter are practice-wide
+    // (staff, supervision, invitations, audit, break-glass grants, expected models): features decide who uses them.
+    private void AddCareRelationshipFilters(ModelBuilder builder)
+    {
+        builder.Entity<Client>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<Client>(x => ViewerIsSystem
+            || ViewerIsAdmin
+            || x.Id == ViewerClientId
+            || x.Memberships.Any(m => ViewerIsOnOrSupervises.Invoke(m.Episode!.CareTeam))));
+
+        builder.Entity<CareEpisode>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<CareEpisode>(x => ViewerIsSystem
+            || x.Members.Any(m => m.ClientId == ViewerClientId)
+            || (ViewerIsAdmin && x.Members.Any(m => ViewerHoldsBreakGlassFor.Invoke(m.ClientId)))
+            || ViewerIsOnOrSupervises.Invoke(x.CareTeam)));
+
+        builder.Entity<Session>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<Session>(x => ViewerIsSystem
+            || x.Episode!.Members.Any(m => m.ClientId == ViewerClientId)
+            || (ViewerIsAdmin && x.Episode!.Members.Any(m => ViewerHoldsBreakGlassFor.Invoke(m.ClientId)))
+            || ViewerIsOnOrSupervises.Invoke(x.Episode!.CareTeam)));
+
+        // A member's answers are theirs and their care team's: never a partner's or a group member's.
+        builder.Entity<MeasureResponse>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<MeasureResponse>(x => ViewerIsSystem
+            || x.ClientId == ViewerClientId
+            || (ViewerIsAdmin && ViewerHoldsBreakGlassFor.Invoke(x.ClientId))
+            || ViewerIsOnOrSupervises.Invoke(x.Episode!.CareTeam)));
+
+        // Consent is about the client, not a clinical answer: the client, their care team and the practice admin may see it.
+        builder.Entity<Consent>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<Consent>(x => ViewerIsSystem
+            || ViewerIsAdmin
+            || x.ClientId == ViewerClientId
+            || Set<EpisodeMember>().Any(m => m.ClientId == x.ClientId && ViewerIsOnOrSupervises.Invoke(m.Episode!.CareTeam))));
+
+        // Transcripts are for the care team and their supervisors only: not the client portal, not the admin.
+        builder.Entity<SessionTranscript>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<SessionTranscript>(x => ViewerIsSystem
+            || ViewerIsOnOrSupervises.Invoke(x.Episode!.CareTeam)));
+
+        // A half-answered questionnaire is the client's own until they submit it.
+        builder.Entity<CheckInDraft>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId);
+
+        // Like the answers it comes from: the client's own and their care team's, never a partner's; no admin.
+        builder.Entity<RiskAlert>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<RiskAlert>(x => ViewerIsSystem
+            || x.ClientId == ViewerClientId
+            || ViewerIsOnOrSupervises.Invoke(x.Episode!.CareTeam)));
+
+        builder.Entity<ClientNote>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<ClientNote>(x => ViewerIsSystem
+            || x.ClientId == ViewerClientId
+            || ViewerIsOnOrSupervises.Invoke(x.Episode!.CareTeam)));
+
+        // Like the client's notes: their own and their care team's, never a partner's or group member's; no admin.
+        builder.Entity<ClientGoal>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<ClientGoal>(x => ViewerIsSystem
+            || x.ClientId == ViewerClientId
+            || ViewerIsOnOrSupervises.Invoke(x.Episode!.CareTeam)));
+
+        // The client's own requests; the practice admin handles them (no clinical content is in them beyond the client's reason).
+        builder.Entity<RightsRequest>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || ViewerIsAdmin || x.ClientId == ViewerClientId);
+
+        builder.Entity<CheckInReminder>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId);
+
+        // The member it is for (who redeems it) and the staff member who made it.
+        builder.Entity<InRoomPass>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId || x.StaffMemberId == ViewerStaffId);
     }
 
     // Model convention: every string property marked [Encrypted] is stored as AES-GCM ciphertext, in an unbounded

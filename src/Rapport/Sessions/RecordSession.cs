@@ -297,14 +297,15 @@ public sealed class RecordSession(RapportDb db, TimeProvider clock)
     // The care team, not supervisors: EpisodeTherapists is not filtered, so the viewer must also see the episode.
     private async Task<CareEpisode?> CareTeamEpisodeAsync(Guid episodeId, CancellationToken cancellationToken)
     {
-        if (db.Viewer.StaffMemberId is not { } staffId)
+        if (db.Viewer.StaffMemberId is null)
         {
             return null;
         }
 
         return await db.Episodes.AsNoTracking()
             .Include(e => e.Members).ThenInclude(m => m.Client)
-            .Where(e => e.Id == episodeId && e.CareTeam.Any(t => t.StaffMemberId == staffId))
+            .WhereViewerIsOnCareTeam(db.Viewer)
+            .Where(e => e.Id == episodeId)
             .FirstOrDefaultAsync(cancellationToken);
     }
 

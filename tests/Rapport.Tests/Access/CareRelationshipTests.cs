@@ -15,7 +15,7 @@ public sealed class CareRelationshipTests
     public async Task Therapist_CaseloadHoldsOnlyTheirOwnActiveClients(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
 
         var rows = await new GetCaseload(db, TimeProvider.System).HandleAsync();
 
@@ -29,9 +29,9 @@ public sealed class CareRelationshipTests
     public async Task Therapist_GetsNoRecordOfAClientTheyDoNotTreat_InTheirPracticeOrAnother(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var otherTherapistsClient = await database.ClientIdAsync("client13@harbour.example");
-        var northsideClient = await database.ClientIdAsync("client1@northside.example");
-        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        var otherTherapistsClient = await database.ClientIdAsync(Personas.Client13);
+        var northsideClient = await database.ClientIdAsync(Personas.NorthsideClient1);
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
 
         Assert.Null(await new GetClientRecord(db).HandleAsync(otherTherapistsClient));
         Assert.Null(await new GetClientRecord(db).HandleAsync(northsideClient));
@@ -45,8 +45,8 @@ public sealed class CareRelationshipTests
     public async Task Therapist_SeesTheirClientsWholeHistory_IncludingEarlierEpisodes(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var client2 = await database.ClientIdAsync("client2@harbour.example");
-        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        var client2 = await database.ClientIdAsync(Personas.Client2);
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
 
         var record = await new GetClientRecord(db).HandleAsync(client2);
 
@@ -61,8 +61,8 @@ public sealed class CareRelationshipTests
     public async Task Supervisor_SeesTheirSuperviseesClients(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var client13 = await database.ClientIdAsync("client13@harbour.example");
-        await using var db = database.Open(await database.ViewerForAsync("supervisor@harbour.example"));
+        var client13 = await database.ClientIdAsync(Personas.Client13);
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Supervisor));
 
         var rows = await new GetCaseload(db, TimeProvider.System).HandleAsync();
 
@@ -76,8 +76,8 @@ public sealed class CareRelationshipTests
     public async Task CoupleMember_SeesNoneOfTheirPartnersAnswersOrRecord(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var partner = await database.ClientIdAsync("client12@harbour.example");
-        var me = await database.ViewerForAsync("client11@harbour.example");
+        var partner = await database.ClientIdAsync(Personas.Client12);
+        var me = await database.ViewerForAsync(Personas.Client11);
         await using var db = database.Open(me);
 
         var answers = await db.MeasureResponses.ToListAsync();
@@ -95,7 +95,7 @@ public sealed class CareRelationshipTests
     public async Task GroupMember_SeesOnlyTheirOwnAnswers(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var me = await database.ViewerForAsync("client35@harbour.example");
+        var me = await database.ViewerForAsync(Personas.Client35);
         await using var db = database.Open(me);
 
         var owners = await db.MeasureResponses.Select(r => r.ClientId).Distinct().ToListAsync();
@@ -109,8 +109,8 @@ public sealed class CareRelationshipTests
     public async Task PracticeAdmin_ManagesAccountsButSeesNoClinicalData(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var client1 = await database.ClientIdAsync("client1@harbour.example");
-        await using var db = database.Open(await database.ViewerForAsync("admin@harbour.example"));
+        var client1 = await database.ClientIdAsync(Personas.Client1);
+        await using var db = database.Open(await database.ViewerForAsync(Personas.HarbourAdmin));
 
         Assert.Equal(40, await db.Clients.CountAsync());
         Assert.Equal(0, await db.MeasureResponses.CountAsync());
@@ -124,7 +124,7 @@ public sealed class CareRelationshipTests
     public async Task NorthsideTherapist_SeesNothingOfHarbour(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.Open(await database.ViewerForAsync("therapist@northside.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.NorthsideTherapist));
 
         Assert.Equal(5, await db.Clients.CountAsync());
         Assert.Equal(1, await db.StaffMembers.CountAsync());

@@ -23,7 +23,7 @@ public sealed class NistPasswordValidatorTests
 
     [Fact]
     public void PasswordContainingTheEmailName_IsRefused() =>
-        Assert.Contains("email", Assert.Single(NistPasswordValidator.Check("therapist1 is my name", "therapist1@harbour.example")), StringComparison.Ordinal);
+        Assert.Contains("email", Assert.Single(NistPasswordValidator.Check("therapist1 is my name", Personas.Therapist1)), StringComparison.Ordinal);
 
     [Fact]
     public void RepeatedCharacters_AreRefused() =>

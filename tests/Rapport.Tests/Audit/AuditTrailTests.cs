@@ -18,8 +18,8 @@ public sealed class AuditTrailTests
     public async Task ClientRecordRead_WritesExactlyOneAuditEntry(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var clientId = await database.ClientIdAsync("client1@harbour.example");
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var clientId = await database.ClientIdAsync(Personas.Client1);
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         await using (var db = database.Open(therapist))
         {
             Assert.NotNull(await new GetClientRecord(db).HandleAsync(clientId));
@@ -42,8 +42,8 @@ public sealed class AuditTrailTests
     public async Task ClientRecordRead_WithoutACareRelationship_WritesNoReadEntry_OnlyARefusedOneNamingNoClient(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var otherTherapistsClient = await database.ClientIdAsync("client13@harbour.example");
-        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        var otherTherapistsClient = await database.ClientIdAsync(Personas.Client13);
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             Assert.Null(await new GetClientRecord(db).HandleAsync(otherTherapistsClient));
         }
@@ -58,7 +58,7 @@ public sealed class AuditTrailTests
     public async Task ClinicalWrite_IsAuditedWithTheWrite_AndNotWhenTheWriteFails(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         await using var first = database.Open(therapist);
         await using var second = database.Open(therapist);
         var a = await first.Episodes.OrderBy(e => e.Id).FirstAsync();
@@ -81,7 +81,7 @@ public sealed class AuditTrailTests
     public async Task AuditEntries_CannotBeChangedOrDeletedThroughTheApp(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await ReadAsync(database, "therapist1@harbour.example", "client1@harbour.example");
+        await ReadAsync(database, Personas.Therapist1, Personas.Client1);
         await using var db = database.Open(Viewer.System);
         var entry = await db.AuditEntries.SingleAsync();
 
@@ -95,7 +95,7 @@ public sealed class AuditTrailTests
     public async Task Postgres_RefusesToUpdateOrDeleteAuditEntries_EvenOutsideTheApp()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
-        await ReadAsync(database, "therapist1@harbour.example", "client1@harbour.example");
+        await ReadAsync(database, Personas.Therapist1, Personas.Client1);
         await using var db = database.Open(Viewer.System);
 
         await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEntries" SET "ActorName" = 'Nobody'"""));
@@ -108,10 +108,10 @@ public sealed class AuditTrailTests
     public async Task AuditVerify_OnAnUntouchedTrail_IsIntact(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await ReadAsync(database, "therapist1@harbour.example", "client1@harbour.example");
-        await ReadAsync(database, "therapist1@harbour.example", "client2@harbour.example");
-        await ReadAsync(database, "therapist@northside.example", "client1@northside.example");
-        await ReadAsync(database, "client1@harbour.example", null);
+        await ReadAsync(database, Personas.Therapist1, Personas.Client1);
+        await ReadAsync(database, Personas.Therapist1, Personas.Client2);
+        await ReadAsync(database, Personas.NorthsideTherapist, Personas.NorthsideClient1);
+        await ReadAsync(database, Personas.Client1, null);
 
         await using var db = database.Open(Viewer.System);
         var result = await new VerifyAuditTrail(db).HandleAsync();
@@ -128,7 +128,7 @@ public sealed class AuditTrailTests
         await using var database = await TestDatabase.CreateAsync(provider);
         for (var i = 1; i <= 4; i++)
         {
-            await ReadAsync(database, "therapist1@harbour.example", $"client{i}@harbour.example");
+            await ReadAsync(database, Personas.Therapist1, $"client{i}@harbour.example");
         }
 
         await using var db = database.Open(Viewer.System);
@@ -151,7 +151,7 @@ public sealed class AuditTrailTests
         await using var database = await TestDatabase.CreateAsync(provider);
         for (var i = 1; i <= 3; i++)
         {
-            await ReadAsync(database, "therapist1@harbour.example", $"client{i}@harbour.example");
+            await ReadAsync(database, Personas.Therapist1, $"client{i}@harbour.example");
         }
 
         await using var db = database.Open(Viewer.System);
@@ -168,7 +168,7 @@ public sealed class AuditTrailTests
     public async Task ConcurrentReads_EachTakeTheirOwnPlaceInTheChain(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var reads = Enumerable.Range(1, 8).Select(i => ReadAsync(database, "therapist1@harbour.example", $"client{i}@harbour.example"));
+        var reads = Enumerable.Range(1, 8).Select(i => ReadAsync(database, Personas.Therapist1, $"client{i}@harbour.example"));
 
         await Task.WhenAll(reads);
 
@@ -183,12 +183,12 @@ public sealed class AuditTrailTests
     public async Task WhoLookedAtMyRecord_ListsStaffReads_NotTheClientsOwnOrOtherClients(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await ReadAsync(database, "therapist1@harbour.example", "client1@harbour.example");
-        await ReadAsync(database, "supervisor@harbour.example", "client1@harbour.example");
-        await ReadAsync(database, "therapist1@harbour.example", "client2@harbour.example");
-        await ReadAsync(database, "client1@harbour.example", null);
+        await ReadAsync(database, Personas.Therapist1, Personas.Client1);
+        await ReadAsync(database, Personas.Supervisor, Personas.Client1);
+        await ReadAsync(database, Personas.Therapist1, Personas.Client2);
+        await ReadAsync(database, Personas.Client1, null);
 
-        await using var db = database.Open(await database.ViewerForAsync("client1@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Client1));
         var rows = await new GetRecordAccess(db).HandleAsync();
 
         Assert.NotNull(rows);

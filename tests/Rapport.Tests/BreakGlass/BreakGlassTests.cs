@@ -19,8 +19,8 @@ public sealed class BreakGlassTests
     public async Task Admin_WithAReason_SeesTheRecord_TheReasonIsAudited_AndTheTherapistIsEmailed(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var clientId = await database.ClientIdAsync("client1@harbour.example");
-        var admin = await database.ViewerForAsync("admin@harbour.example");
+        var clientId = await database.ClientIdAsync(Personas.Client1);
+        var admin = await database.ViewerForAsync(Personas.HarbourAdmin);
         var mailer = new RecordingMailer();
         await using (var db = database.Open(admin))
         {
@@ -45,7 +45,7 @@ public sealed class BreakGlassTests
         Assert.Equal(Reason, entries[1].Reason);
         Assert.All(entries, e => Assert.Equal(admin.UserId, e.UserId));
         var mail = Assert.Single(mailer.Sent);
-        Assert.Equal("therapist1@harbour.example", mail.To);
+        Assert.Equal(Personas.Therapist1, mail.To);
         var name = await check.Clients.Where(c => c.Id == clientId).Select(c => c.DisplayName).SingleAsync();
         Assert.DoesNotContain(name, mail.TextBody, StringComparison.Ordinal);
         Assert.DoesNotContain(Reason, mail.TextBody, StringComparison.Ordinal);
@@ -56,9 +56,9 @@ public sealed class BreakGlassTests
     public async Task Admin_WithoutAReason_GetsNoAccessAndNoGrant(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var clientId = await database.ClientIdAsync("client1@harbour.example");
+        var clientId = await database.ClientIdAsync(Personas.Client1);
         var mailer = new RecordingMailer();
-        await using var db = database.Open(await database.ViewerForAsync("admin@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.HarbourAdmin));
 
         var outcome = await new OpenBreakGlass(db, mailer, TimeProvider.System).HandleAsync(clientId, "  need it\r\n ", "x");
 
@@ -73,8 +73,8 @@ public sealed class BreakGlassTests
     public async Task ExpiredGrant_NoLongerOpensTheRecord(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var clientId = await database.ClientIdAsync("client1@harbour.example");
-        var admin = await database.ViewerForAsync("admin@harbour.example");
+        var clientId = await database.ClientIdAsync(Personas.Client1);
+        var admin = await database.ViewerForAsync(Personas.HarbourAdmin);
         var twoHoursAgo = new ShiftedClock(TimeSpan.FromHours(-2));
         await using (var db = database.Open(admin))
         {
@@ -91,16 +91,16 @@ public sealed class BreakGlassTests
     public async Task BreakGlass_ByATherapist_OrForAnotherPracticesClient_IsNotFound(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var ownPracticeClient = await database.ClientIdAsync("client13@harbour.example");
-        var northsideClient = await database.ClientIdAsync("client1@northside.example");
+        var ownPracticeClient = await database.ClientIdAsync(Personas.Client13);
+        var northsideClient = await database.ClientIdAsync(Personas.NorthsideClient1);
         var mailer = new RecordingMailer();
 
-        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             Assert.True((await new OpenBreakGlass(db, mailer, TimeProvider.System).HandleAsync(ownPracticeClient, Reason, "x")).NotFound);
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync("admin@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.HarbourAdmin)))
         {
             Assert.True((await new OpenBreakGlass(db, mailer, TimeProvider.System).HandleAsync(northsideClient, Reason, "x")).NotFound);
             Assert.Null(await new GetClientRecord(db).HandleAsync(northsideClient));

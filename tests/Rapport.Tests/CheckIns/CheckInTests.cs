@@ -18,7 +18,7 @@ public sealed class CheckInTests
     public async Task Client_SeesWhatIsDue_PhqAndGadBeforeTheNextSession(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.Open(await database.ViewerForAsync("client3@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Client3));
 
         var view = await new GetCheckIn(db, TimeProvider.System).HandleAsync();
 
@@ -37,7 +37,7 @@ public sealed class CheckInTests
     public async Task Phq9_WithItem9Positive_StoresTheResponseAndRaisesARiskAlert(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var viewer = await database.ViewerForAsync("client3@harbour.example");
+        var viewer = await database.ViewerForAsync(Personas.Client3);
         await using (var db = database.Open(viewer))
         {
             var result = await AnswerPhq9Async(db, item9: 1);
@@ -66,7 +66,7 @@ public sealed class CheckInTests
     public async Task CrisisHelp_UsesThePracticesOwnWords(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using (var admin = database.Open(await database.ViewerForAsync("admin@harbour.example")))
+        await using (var admin = database.Open(await database.ViewerForAsync(Personas.HarbourAdmin)))
         {
             var saved = await new UpdateCrisisHelp(admin).HandleAsync(new UpdateCrisisHelp.Form { CrisisText = "Call Harbour crisis line 0800 000 000, or 999.", OnCallEmail = "not an email" });
             Assert.True(saved.Errors.ContainsKey(nameof(UpdateCrisisHelp.Form.OnCallEmail)));
@@ -74,7 +74,7 @@ public sealed class CheckInTests
             Assert.True(saved.Succeeded);
         }
 
-        await using var db = database.Open(await database.ViewerForAsync("client3@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Client3));
         await AnswerPhq9Async(db, item9: 3);
         var view = await new GetCheckIn(db, TimeProvider.System).HandleAsync();
 
@@ -87,7 +87,7 @@ public sealed class CheckInTests
     public async Task OutOfRangeOrUnknownAnswer_IsRejected_AndNothingIsSaved(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var viewer = await database.ViewerForAsync("client3@harbour.example");
+        var viewer = await database.ViewerForAsync(Personas.Client3);
         await using var system = database.Open(Viewer.System);
         var responsesBefore = await system.MeasureResponses.CountAsync();
         await using var db = database.Open(viewer);
@@ -109,7 +109,7 @@ public sealed class CheckInTests
     public async Task Answers_AreSavedAsTheyGo_SoTheCheckInResumesWhereItStopped(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var viewer = await database.ViewerForAsync("client3@harbour.example");
+        var viewer = await database.ViewerForAsync(Personas.Client3);
         await using (var db = database.Open(viewer))
         {
             var answer = new AnswerQuestion(db, TimeProvider.System);
@@ -129,7 +129,7 @@ public sealed class CheckInTests
     public async Task LastAnswer_SentTwiceAtOnce_StoresOneResponseAndOneAlert(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var viewer = await database.ViewerForAsync("client3@harbour.example");
+        var viewer = await database.ViewerForAsync(Personas.Client3);
         await using (var db = database.Open(viewer))
         {
             var answer = new AnswerQuestion(db, TimeProvider.System);
@@ -156,8 +156,8 @@ public sealed class CheckInTests
     public async Task CouplePartner_CannotSeeTheOthersAnswersAlertsNotesOrDrafts(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var partner = await database.ViewerForAsync("client11@harbour.example");
-        var other = await database.ViewerForAsync("client12@harbour.example");
+        var partner = await database.ViewerForAsync(Personas.Client11);
+        var other = await database.ViewerForAsync(Personas.Client12);
         await using (var db = database.Open(partner))
         {
             Assert.NotNull(await new GetCheckIn(db, TimeProvider.System).HandleAsync());
@@ -176,20 +176,20 @@ public sealed class CheckInTests
         }
 
         // The care team sees both; the practice admin sees neither.
-        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             Assert.True(await db.RiskAlerts.AnyAsync(a => a.ClientId == partner.ClientId));
             Assert.True(await db.ClientNotes.AnyAsync(n => n.ClientId == partner.ClientId));
             Assert.False(await db.CheckInDrafts.AnyAsync());
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync("admin@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.HarbourAdmin)))
         {
             Assert.False(await db.RiskAlerts.AnyAsync());
             Assert.False(await db.ClientNotes.AnyAsync());
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync("therapist2@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist2)))
         {
             Assert.False(await db.RiskAlerts.AnyAsync(a => a.ClientId == partner.ClientId));
             Assert.False(await db.ClientNotes.AnyAsync());
@@ -201,7 +201,7 @@ public sealed class CheckInTests
     public async Task Note_LongerThanTheLimit_IsRejected(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.Open(await database.ViewerForAsync("client3@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Client3));
 
         var outcome = await new LeaveNote(db, TimeProvider.System).HandleAsync(new string('a', ClientNote.MaxLength + 1));
 
@@ -214,14 +214,14 @@ public sealed class CheckInTests
     public async Task Dashboard_PutsANewRiskAlertFirst_AndAcknowledgingItRecordsWhoAndWhen(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var client = await database.ViewerForAsync("client3@harbour.example");
+        var client = await database.ViewerForAsync(Personas.Client3);
         await using (var db = database.Open(client))
         {
             await AnswerPhq9Async(db, item9: 1);
             Assert.True((await new LeaveNote(db, TimeProvider.System).HandleAsync("I start a new job on Monday.")).Value);
         }
 
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         await using (var db = database.Open(therapist))
         {
             var rows = await new GetCaseload(db, TimeProvider.System).HandleAsync();
@@ -267,8 +267,8 @@ public sealed class CheckInTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var system = database.Open(Viewer.System);
-        var alien = await system.RiskAlerts.Where(a => a.Episode!.CareTeam.All(t => t.StaffMember!.Email != "therapist2@harbour.example")).Select(a => a.Id).FirstAsync();
-        await using var db = database.Open(await database.ViewerForAsync("therapist2@harbour.example"));
+        var alien = await system.RiskAlerts.Where(a => a.Episode!.CareTeam.All(t => t.StaffMember!.Email != Personas.Therapist2)).Select(a => a.Id).FirstAsync();
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist2));
 
         var outcome = await new AcknowledgeRiskAlert(db, TimeProvider.System).HandleAsync(alien);
 
@@ -280,7 +280,7 @@ public sealed class CheckInTests
     public async Task DemoDashboard_ShowsARiskAlert_AnAllianceConcern_AndANotOnTrackClient(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
 
         var rows = await new GetCaseload(db, TimeProvider.System).HandleAsync();
 

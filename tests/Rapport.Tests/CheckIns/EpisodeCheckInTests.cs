@@ -22,8 +22,8 @@ public sealed class EpisodeCheckInTests
     public async Task TwoEpisodesWithSomethingDue_TheClientChoosesFirst_InPlainWords(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var (couple, individual) = await SecondEpisodeAsync(database, "client11@harbour.example");
-        await using var db = database.Open(await database.ViewerForAsync("client11@harbour.example"));
+        var (couple, individual) = await SecondEpisodeAsync(database, Personas.Client11);
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Client11));
 
         var view = await new GetCheckIn(db, TimeProvider.System).HandleAsync();
 
@@ -54,8 +54,8 @@ public sealed class EpisodeCheckInTests
     public async Task AnswersNotesGoalsAndRiskAlerts_LandOnTheChosenEpisode_AndOnlyItsTherapistSeesThem(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var (couple, individual) = await SecondEpisodeAsync(database, "client11@harbour.example");
-        var client = await database.ViewerForAsync("client11@harbour.example");
+        var (couple, individual) = await SecondEpisodeAsync(database, Personas.Client11);
+        var client = await database.ViewerForAsync(Personas.Client11);
         await using (var db = database.Open(client))
         {
             var answer = new AnswerQuestion(db, TimeProvider.System);
@@ -89,14 +89,14 @@ public sealed class EpisodeCheckInTests
             Assert.Equal(individual, goals.Single(g => g.Text == "Sleep through the night").EpisodeId);
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync("therapist2@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist2)))
         {
             var row = (await new GetCaseload(db, TimeProvider.System).HandleAsync()).Single(r => r.EpisodeId == individual);
             Assert.Contains(row.Attention, a => a.Kind == AttentionKind.Risk);
             Assert.Contains(row.Attention, a => a.Kind == AttentionKind.ClientNote);
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             var row = (await new GetCaseload(db, TimeProvider.System).HandleAsync()).Single(r => r.EpisodeId == couple && r.ClientId == client.ClientId);
             Assert.DoesNotContain(row.Attention, a => a.Kind is AttentionKind.Risk or AttentionKind.ClientNote);
@@ -110,17 +110,17 @@ public sealed class EpisodeCheckInTests
     public async Task AnotherClientsEpisode_IsNotFound_AndNothingIsSaved(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await SecondEpisodeAsync(database, "client11@harbour.example");
+        await SecondEpisodeAsync(database, Personas.Client11);
         Guid alien, ended;
         await using (var system = database.Open(Viewer.System))
         {
-            var client3 = await system.Clients.Where(c => c.Email == "client3@harbour.example").Select(c => c.Id).SingleAsync();
+            var client3 = await system.Clients.Where(c => c.Email == Personas.Client3).Select(c => c.Id).SingleAsync();
             alien = await system.EpisodeMembers.Where(m => m.ClientId == client3 && m.Episode!.Status != EpisodeStatus.Ended).Select(m => m.EpisodeId).FirstAsync();
-            var client11 = await system.Clients.Where(c => c.Email == "client11@harbour.example").Select(c => c.Id).SingleAsync();
+            var client11 = await system.Clients.Where(c => c.Email == Personas.Client11).Select(c => c.Id).SingleAsync();
             ended = await system.EpisodeMembers.Where(m => m.ClientId == client11 && m.Episode!.Status == EpisodeStatus.Ended).Select(m => m.EpisodeId).FirstOrDefaultAsync();
         }
 
-        await using var db = database.Open(await database.ViewerForAsync("client11@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Client11));
         foreach (var forged in new[] { alien, Guid.NewGuid(), ended }.Where(id => id != Guid.Empty))
         {
             Assert.Null(await new GetCheckIn(db, TimeProvider.System).HandleAsync(episodeId: forged));
@@ -141,8 +141,8 @@ public sealed class EpisodeCheckInTests
     public async Task OneEpisodeWithSomethingDue_GoesStraightToIt(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var (_, individual) = await SecondEpisodeAsync(database, "client11@harbour.example", scheduleNext: false);
-        await using var db = database.Open(await database.ViewerForAsync("client11@harbour.example"));
+        var (_, individual) = await SecondEpisodeAsync(database, Personas.Client11, scheduleNext: false);
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Client11));
 
         // The new individual episode has nothing due yet: only the couple check-in is waiting, so no question is asked.
         var view = await new GetCheckIn(db, TimeProvider.System).HandleAsync();
@@ -160,7 +160,7 @@ public sealed class EpisodeCheckInTests
         await using var db = database.Open(Viewer.System);
         var client = await db.Clients.SingleAsync(c => c.Email == email);
         var couple = await db.EpisodeMembers.Where(m => m.ClientId == client.Id && m.Episode!.Format == EpisodeFormat.Couple).Select(m => m.EpisodeId).SingleAsync();
-        var therapist2 = await db.StaffMembers.SingleAsync(s => s.Email == "therapist2@harbour.example");
+        var therapist2 = await db.StaffMembers.SingleAsync(s => s.Email == Personas.Therapist2);
         var started = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-7));
         var episode = new CareEpisode
         {

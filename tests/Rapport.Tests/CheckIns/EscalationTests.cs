@@ -27,7 +27,7 @@ public sealed class EscalationTests
         Assert.True(waiting > 0);
         Assert.True(escalated >= waiting);
         Assert.Equal(0, again);
-        Assert.Contains(mailer.Sent, m => m.To == "supervisor@harbour.example");
+        Assert.Contains(mailer.Sent, m => m.To == Personas.Supervisor);
         Assert.Contains(mailer.Sent, m => m.To == "oncall@harbour.example");
         var clientNames = await db.Clients.Select(c => c.DisplayName).ToListAsync();
         Assert.All(mailer.Sent, m =>

@@ -21,9 +21,9 @@ public sealed class EpisodeViewTests
     public async Task CareTeam_SeesBothPartners_AndTheSplitAllianceInWordsAndNumbers(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var couple = await EpisodeOfAsync(database, "client11@harbour.example", EpisodeFormat.Couple);
+        var couple = await EpisodeOfAsync(database, Personas.Client11, EpisodeFormat.Couple);
 
-        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
         var view = await new GetEpisodeView(db, TimeProvider.System).HandleAsync(couple);
 
         Assert.NotNull(view);
@@ -46,10 +46,10 @@ public sealed class EpisodeViewTests
     public async Task GroupView_ShowsEveryMember_WithAttendanceTrendAndWhatIsDue(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var group = await EpisodeOfAsync(database, "client35@harbour.example", EpisodeFormat.Group);
+        var group = await EpisodeOfAsync(database, Personas.Client35, EpisodeFormat.Group);
 
         // therapist3 co-leads; the supervisor supervises both leaders.
-        foreach (var email in new[] { "therapist3@harbour.example", "supervisor@harbour.example" })
+        foreach (var email in new[] { Personas.Therapist3, Personas.Supervisor })
         {
             await using var db = database.Open(await database.ViewerForAsync(email));
             var view = await new GetEpisodeView(db, TimeProvider.System).HandleAsync(group);
@@ -67,9 +67,9 @@ public sealed class EpisodeViewTests
     public async Task WhatIsDue_FollowsWhoCameAndThePracticePlan_AsTheCheckInDoes(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var couple = await EpisodeOfAsync(database, "client11@harbour.example", EpisodeFormat.Couple);
-        var client11 = await database.ClientIdAsync("client11@harbour.example");
-        var client12 = await database.ClientIdAsync("client12@harbour.example");
+        var couple = await EpisodeOfAsync(database, Personas.Client11, EpisodeFormat.Couple);
+        var client11 = await database.ClientIdAsync(Personas.Client11);
+        var client12 = await database.ClientIdAsync(Personas.Client12);
         await using (var system = database.Open(Viewer.System))
         {
             // The practice asks only PHQ-9 before sessions and the Session Check after them (no GAD-7, no C-NIP).
@@ -81,7 +81,7 @@ public sealed class EpisodeViewTests
 
         var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
         Rapport.Sessions.RecordSession.Saved session;
-        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             // An hour ago; only client11 came.
             var start = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow.AddHours(-1), london);
@@ -97,7 +97,7 @@ public sealed class EpisodeViewTests
             session = outcome.Value!;
         }
 
-        await using var therapist = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        await using var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1));
         var view = await new GetEpisodeView(therapist, TimeProvider.System).HandleAsync(couple);
 
         Assert.NotNull(view);
@@ -114,9 +114,9 @@ public sealed class EpisodeViewTests
     public async Task EveryoneElse_GetsNothing_NotEvenAMember(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var couple = await EpisodeOfAsync(database, "client11@harbour.example", EpisodeFormat.Couple);
+        var couple = await EpisodeOfAsync(database, Personas.Client11, EpisodeFormat.Couple);
 
-        foreach (var email in new[] { "therapist2@harbour.example", "admin@harbour.example", "therapist@northside.example", "client11@harbour.example", "client12@harbour.example" })
+        foreach (var email in new[] { Personas.Therapist2, Personas.HarbourAdmin, Personas.NorthsideTherapist, Personas.Client11, Personas.Client12 })
         {
             await using var db = database.Open(await database.ViewerForAsync(email));
             Assert.Null(await new GetEpisodeView(db, TimeProvider.System).HandleAsync(couple));

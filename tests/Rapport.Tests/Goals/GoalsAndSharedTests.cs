@@ -18,7 +18,7 @@ public sealed class GoalsAndSharedTests
     public async Task Client_SetsAGoal_EditsIt_AndMarksItAchieved(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var viewer = await database.ViewerForAsync("client5@harbour.example");
+        var viewer = await database.ViewerForAsync(Personas.Client5);
         await using (var db = database.Open(viewer))
         {
             var set = await new SetGoal(db, TimeProvider.System).HandleAsync("  Get back to running twice a week  ");
@@ -60,7 +60,7 @@ public sealed class GoalsAndSharedTests
     public async Task EditingSeveralGoals_WithOneBad_SavesNone_AndSaysWhichOne(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var viewer = await database.ViewerForAsync("client5@harbour.example");
+        var viewer = await database.ViewerForAsync(Personas.Client5);
         await using var db = database.Open(viewer);
         var first = (await new SetGoal(db, TimeProvider.System).HandleAsync("Sleep better")).Value!;
         var second = (await new SetGoal(db, TimeProvider.System).HandleAsync("Walk more")).Value!;
@@ -104,7 +104,7 @@ public sealed class GoalsAndSharedTests
     public async Task BadGoal_GetsAClearError_AndChangesNothing(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var viewer = await database.ViewerForAsync("client5@harbour.example");
+        var viewer = await database.ViewerForAsync(Personas.Client5);
         await using var db = database.Open(viewer);
         var set = new SetGoal(db, TimeProvider.System);
 
@@ -125,8 +125,8 @@ public sealed class GoalsAndSharedTests
     public async Task CouplePartner_NeverSeesTheOthersGoals_NorCanTheTherapistEditThem(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var me = await database.ViewerForAsync("client11@harbour.example");
-        var partner = await database.ViewerForAsync("client12@harbour.example");
+        var me = await database.ViewerForAsync(Personas.Client11);
+        var partner = await database.ViewerForAsync(Personas.Client12);
         Guid goalId;
         await using (var db = database.Open(me))
         {
@@ -142,18 +142,18 @@ public sealed class GoalsAndSharedTests
             Assert.DoesNotContain(shared!.Goals, g => g.Text.Contains("shouting", StringComparison.Ordinal));
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             Assert.Contains(await new GetClientGoals(db).HandleAsync(me.ClientId!.Value), g => g.Text == "Say what I need without shouting");
             Assert.True((await new EditGoal(db, TimeProvider.System).HandleAsync(goalId, "changed", GoalStatus.Dropped)).NotFound);
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync("therapist2@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist2)))
         {
             Assert.Empty(await new GetClientGoals(db).HandleAsync(me.ClientId!.Value));
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync("admin@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.HarbourAdmin)))
         {
             Assert.False(await db.ClientGoals.AnyAsync());
         }
@@ -164,7 +164,7 @@ public sealed class GoalsAndSharedTests
     public async Task ClientNote_ShowsNotYetRead_UntilTheTherapistMarksItRead(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var client = await database.ViewerForAsync("client3@harbour.example");
+        var client = await database.ViewerForAsync(Personas.Client3);
         await using (var db = database.Open(client))
         {
             Assert.True((await new LeaveNote(db, TimeProvider.System).HandleAsync("I found last week hard.")).Value);
@@ -172,7 +172,7 @@ public sealed class GoalsAndSharedTests
             Assert.Null(Assert.Single(before!.Notes).ReadAt);
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             Assert.Equal(1, await new MarkClientNotesRead(db, TimeProvider.System).HandleAsync(client.ClientId!.Value));
         }
@@ -191,9 +191,9 @@ public sealed class GoalsAndSharedTests
     public async Task DemoClient_HasAPreferenceProfile_ThatOnlyTheyAndTheirCareTeamSee(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var client11 = await database.ClientIdAsync("client11@harbour.example");
+        var client11 = await database.ClientIdAsync(Personas.Client11);
 
-        await using (var db = database.Open(await database.ViewerForAsync("client11@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Client11)))
         {
             var mine = await new GetPreferenceProfile(db).MineAsync();
             Assert.NotNull(mine);
@@ -201,17 +201,17 @@ public sealed class GoalsAndSharedTests
             Assert.All(mine.Scales, s => Assert.NotEqual(PreferenceLean.NotAnswered, s.Lean));
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync("client12@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Client12)))
         {
             Assert.Null(await new GetPreferenceProfile(db).HandleAsync(client11));
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             Assert.NotNull(await new GetPreferenceProfile(db).HandleAsync(client11));
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync("therapist2@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist2)))
         {
             Assert.Null(await new GetPreferenceProfile(db).HandleAsync(client11));
         }

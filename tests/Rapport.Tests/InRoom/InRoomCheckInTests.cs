@@ -24,10 +24,10 @@ public sealed class InRoomCheckInTests
     public async Task QrPass_ExpiresAfterFifteenMinutes(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var (episodeId, clientId) = await EpisodeOfAsync(database, "client3@harbour.example");
+        var (episodeId, clientId) = await EpisodeOfAsync(database, Personas.Client3);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         string token;
-        await using (var therapist = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             var pass = await new StartInRoomCheckIn(therapist, clock).CreatePassAsync(episodeId, clientId);
             Assert.True(pass.Succeeded, string.Join("; ", pass.Errors.Values));
@@ -35,7 +35,7 @@ public sealed class InRoomCheckInTests
         }
 
         clock.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
-        await using var client = database.Open(await database.ViewerForAsync("client3@harbour.example"));
+        await using var client = database.Open(await database.ViewerForAsync(Personas.Client3));
         var outcome = await new RedeemInRoomPass(client, clock).HandleAsync(token);
 
         Assert.Equal(RedeemInRoomPass.Unusable, outcome.Errors["Token"]);
@@ -49,14 +49,14 @@ public sealed class InRoomCheckInTests
     public async Task QrPass_OpenedTwiceAtOnce_WorksOnlyOnce(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var (episodeId, clientId) = await EpisodeOfAsync(database, "client3@harbour.example");
+        var (episodeId, clientId) = await EpisodeOfAsync(database, Personas.Client3);
         string token;
-        await using (var therapist = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             token = (await new StartInRoomCheckIn(therapist, TimeProvider.System).CreatePassAsync(episodeId, clientId)).Value!.Token;
         }
 
-        var viewer = await database.ViewerForAsync("client3@harbour.example");
+        var viewer = await database.ViewerForAsync(Personas.Client3);
         await using var first = database.Open(viewer);
         await using var second = database.Open(viewer);
         // The second request read the pass before the first one used it (both requests in flight at once).
@@ -76,17 +76,17 @@ public sealed class InRoomCheckInTests
     public async Task QrPass_ForSomeoneWhoIsNotAMember_OrByASupervisor_IsRefused(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var (episodeId, _) = await EpisodeOfAsync(database, "client3@harbour.example");
-        var stranger = await database.ClientIdAsync("client1@harbour.example");
-        var member = await database.ClientIdAsync("client3@harbour.example");
+        var (episodeId, _) = await EpisodeOfAsync(database, Personas.Client3);
+        var stranger = await database.ClientIdAsync(Personas.Client1);
+        var member = await database.ClientIdAsync(Personas.Client3);
 
-        await using (var therapist = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             var outcome = await new StartInRoomCheckIn(therapist, TimeProvider.System).CreatePassAsync(episodeId, stranger);
             Assert.Equal("Choose a member of this episode.", outcome.Errors["ClientId"]);
         }
 
-        await using (var supervisor = database.Open(await database.ViewerForAsync("supervisor@harbour.example")))
+        await using (var supervisor = database.Open(await database.ViewerForAsync(Personas.Supervisor)))
         {
             Assert.True((await new StartInRoomCheckIn(supervisor, TimeProvider.System).CreatePassAsync(episodeId, member)).NotFound);
             Assert.True((await new StartInRoomCheckIn(supervisor, TimeProvider.System).HandOverAsync(episodeId, member, (_, _) => Task.FromResult<string?>(null))).NotFound);
@@ -101,7 +101,7 @@ public sealed class InRoomCheckInTests
     public async Task QuietHours_AreSetByTheAdmin_AndAMissingTimeChangesNothing(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var admin = database.Open(await database.ViewerForAsync("admin@harbour.example"));
+        await using var admin = database.Open(await database.ViewerForAsync(Personas.HarbourAdmin));
         var update = new UpdateReminderHours(admin);
 
         var missing = await update.HandleAsync(new UpdateReminderHours.Form { QuietHoursStart = new TimeOnly(22, 0) });
@@ -113,7 +113,7 @@ public sealed class InRoomCheckInTests
         var harbour = await system.Practices.SingleAsync(p => p.Slug == "harbour");
         Assert.Equal((new TimeOnly(22, 0), new TimeOnly(7, 30)), (harbour.QuietHoursStart, harbour.QuietHoursEnd));
 
-        await using var therapist = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        await using var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1));
         Assert.True((await new UpdateReminderHours(therapist).HandleAsync(new UpdateReminderHours.Form { QuietHoursStart = new TimeOnly(1, 0), QuietHoursEnd = new TimeOnly(2, 0) })).NotFound);
     }
 }

@@ -18,7 +18,7 @@ public sealed class InvitationTests
     public async Task InvitedClient_ChoosesAPassword_AndCanSeeOnlyThemselves(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         var mailer = new RecordingMailer();
         Guid episodeId;
         await using (var db = database.Open(therapist))
@@ -56,7 +56,7 @@ public sealed class InvitationTests
     public async Task WeakPassword_IsRefusedWithAReason_AndNothingIsSaved(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var admin = await database.ViewerForAsync("admin@harbour.example");
+        var admin = await database.ViewerForAsync(Personas.HarbourAdmin);
         var mailer = new RecordingMailer();
         await using (var db = database.Open(admin))
         {
@@ -85,7 +85,7 @@ public sealed class InvitationTests
     public async Task InvalidStaffForm_GivesFieldErrors_AndSavesNothing(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var admin = await database.ViewerForAsync("admin@harbour.example");
+        var admin = await database.ViewerForAsync(Personas.HarbourAdmin);
         var mailer = new RecordingMailer();
         await using var db = database.Open(admin);
         var before = await db.StaffMembers.CountAsync();
@@ -106,11 +106,11 @@ public sealed class InvitationTests
         Guid othersEpisode;
         await using (var system = database.Open(Viewer.System))
         {
-            var client13 = await database.ClientIdAsync("client13@harbour.example");
+            var client13 = await database.ClientIdAsync(Personas.Client13);
             othersEpisode = await system.EpisodeMembers.Where(m => m.ClientId == client13).Select(m => m.EpisodeId).FirstAsync();
         }
 
-        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
         var outcome = await new InviteClient(db, new RecordingMailer(), TimeProvider.System)
             .HandleAsync(new InviteClient.Form { EpisodeId = othersEpisode, DisplayName = "X Y", Email = "xy@example.org" }, "http://app");
 

@@ -25,8 +25,8 @@ public sealed class TranscriptTests
     public async Task Upload_WithoutTheClientsConsent_IsRefused_AndNothingIsStored(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var sessionId = await FirstAttendedSessionAsync(database, "client3@harbour.example");
-        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        var sessionId = await FirstAttendedSessionAsync(database, Personas.Client3);
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
 
         var outcome = await Upload(db).HandleAsync(sessionId, "session.txt", Text(Session), null);
 
@@ -39,9 +39,9 @@ public sealed class TranscriptTests
     public async Task BrokenTranscript_IsRejectedWithLineNumbers_AndNothingIsStored(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var sessionId = await FirstAttendedSessionAsync(database, "client3@harbour.example");
-        await ConsentAsync(database, "client3@harbour.example");
-        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        var sessionId = await FirstAttendedSessionAsync(database, Personas.Client3);
+        await ConsentAsync(database, Personas.Client3);
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
 
         var outcome = await Upload(db).HandleAsync(sessionId, "../../etc/session.vtt", Text("WEBVTT\n\n00:00:01.000 --> garbage\n<v Therapist>Hello\n"), null);
 
@@ -54,10 +54,10 @@ public sealed class TranscriptTests
     public async Task ConsentedTranscript_IsAnalysed_SeenOnlyByTheCareTeamAndSupervisor_AndDeletingKeepsTheNumbers(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var sessionId = await FirstAttendedSessionAsync(database, "client3@harbour.example");
-        await ConsentAsync(database, "client3@harbour.example");
+        var sessionId = await FirstAttendedSessionAsync(database, Personas.Client3);
+        await ConsentAsync(database, Personas.Client3);
         Guid id;
-        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             var outcome = await Upload(db).HandleAsync(sessionId, "C:\\Users\\sam\\session.txt", Text(Session), null);
             Assert.True(outcome.Succeeded, string.Join(";", outcome.Errors.Values));
@@ -78,7 +78,7 @@ public sealed class TranscriptTests
             Assert.DoesNotContain("divorce", report, StringComparison.Ordinal);
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             var report = await new ListeningReviews(db, TimeProvider.System).ReportAsync(id);
             Assert.NotNull(report);
@@ -87,18 +87,18 @@ public sealed class TranscriptTests
             Assert.Equal(6, report.Report!.RootElement.GetProperty("utterances").GetArrayLength());
         }
 
-        foreach (var outsider in new[] { "therapist2@harbour.example", "admin@harbour.example", "client3@harbour.example", "therapist@northside.example" })
+        foreach (var outsider in new[] { Personas.Therapist2, Personas.HarbourAdmin, Personas.Client3, Personas.NorthsideTherapist })
         {
             await using var db = database.Open(await database.ViewerForAsync(outsider));
             Assert.False(await db.SessionTranscripts.AnyAsync(), outsider);
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync("supervisor@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Supervisor)))
         {
             Assert.Single(await new ListeningReviews(db, TimeProvider.System).TrendAsync());
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             var reviews = new ListeningReviews(db, TimeProvider.System);
             Assert.True(await reviews.DeleteWordsAsync(id));
@@ -119,16 +119,16 @@ public sealed class TranscriptTests
     public async Task WithdrawnConsent_StopsTheNextUpload(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var sessionId = await FirstAttendedSessionAsync(database, "client3@harbour.example");
-        await ConsentAsync(database, "client3@harbour.example");
-        await using (var client = database.Open(await database.ViewerForAsync("client3@harbour.example")))
+        var sessionId = await FirstAttendedSessionAsync(database, Personas.Client3);
+        await ConsentAsync(database, Personas.Client3);
+        await using (var client = database.Open(await database.ViewerForAsync(Personas.Client3)))
         {
             Assert.True(await new ConsentLedger(client, TimeProvider.System).WithdrawAsync(ConsentKind.TranscriptAnalysis));
             var history = await new ConsentLedger(client, TimeProvider.System).MineAsync();
             Assert.NotNull(Assert.Single(history).WithdrawnAt);
         }
 
-        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
         var outcome = await Upload(db).HandleAsync(sessionId, "session.txt", Text(Session), null);
 
         Assert.False(outcome.Succeeded);

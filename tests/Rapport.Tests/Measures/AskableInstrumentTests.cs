@@ -21,7 +21,7 @@ namespace Rapport.Tests.Measures;
 /// </summary>
 public sealed class AskableInstrumentTests : IDisposable
 {
-    private const string Client3 = "client3@harbour.example";
+    private const string Client3 = Personas.Client3;
     private readonly string _folder = Directory.CreateTempSubdirectory("rapport-askable-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -48,7 +48,7 @@ public sealed class AskableInstrumentTests : IDisposable
         TestDatabase database, Guid episodeId, TimeProvider clock, InstrumentSource instruments)
     {
         var client = await database.ClientIdAsync(Client3);
-        await using var therapist = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        await using var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1));
         var row = (await new GetCaseload(therapist, clock, instruments: instruments).HandleAsync()).Single(r => r.ClientId == client);
         var member = (await new GetEpisodeView(therapist, clock, instruments).HandleAsync(episodeId))!.Members.Single(m => m.ClientId == client);
 
@@ -100,7 +100,7 @@ public sealed class AskableInstrumentTests : IDisposable
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var (episodeId, _) = await OnlyTheCNipIsDueAsync(database);
-        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
 
         var before = (await new EditMeasurementPlan(db, new InstrumentSource(_folder)).LoadEpisodeAsync(episodeId))!;
         var after = (await new EditMeasurementPlan(db, ImportedInstruments.WithCNip(_folder)).LoadEpisodeAsync(episodeId))!;

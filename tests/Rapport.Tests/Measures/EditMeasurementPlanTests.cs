@@ -10,7 +10,7 @@ namespace Rapport.Tests.Measures;
 /// <summary>The practice's default plan and an episode's own plan change what a client is asked.</summary>
 public sealed class EditMeasurementPlanTests
 {
-    private const string Client3 = "client3@harbour.example";
+    private const string Client3 = Personas.Client3;
 
     private static EditMeasurementPlan.Form Only(EditMeasurementPlan.View view, string id, MeasureTiming timing)
     {
@@ -46,7 +46,7 @@ public sealed class EditMeasurementPlanTests
         var episodeId = await EpisodeOfAsync(database, Client3);
         Assert.Equal("phq-9", await FirstAskedAsync(database));
 
-        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             var edit = new EditMeasurementPlan(db);
             var view = (await edit.LoadEpisodeAsync(episodeId))!;
@@ -56,7 +56,7 @@ public sealed class EditMeasurementPlanTests
 
         Assert.Equal("gad-7", await FirstAskedAsync(database));
 
-        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             var edit = new EditMeasurementPlan(db);
             var form = (await edit.LoadEpisodeAsync(episodeId))!.Form;
@@ -73,7 +73,7 @@ public sealed class EditMeasurementPlanTests
     public async Task PracticeDefault_AppliesToEpisodesWithoutTheirOwnPlan(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using (var db = database.Open(await database.ViewerForAsync("admin@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.HarbourAdmin)))
         {
             var edit = new EditMeasurementPlan(db);
             var outcome = await edit.SavePracticeAsync(Only((await edit.LoadPracticeAsync())!, "gad-7", MeasureTiming.BeforeEachSession));
@@ -89,7 +89,7 @@ public sealed class EditMeasurementPlanTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var episodeId = await EpisodeOfAsync(database, Client3);
-        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
         var edit = new EditMeasurementPlan(db);
 
         var empty = (await edit.LoadEpisodeAsync(episodeId))!.Form;
@@ -119,7 +119,7 @@ public sealed class EditMeasurementPlanTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var episodeId = await EpisodeOfAsync(database, Client3);
-        foreach (var email in new[] { "supervisor@harbour.example", "therapist2@harbour.example", Client3 })
+        foreach (var email in new[] { Personas.Supervisor, Personas.Therapist2, Client3 })
         {
             await using var db = database.Open(await database.ViewerForAsync(email));
             Assert.Null(await new EditMeasurementPlan(db).LoadEpisodeAsync(episodeId));

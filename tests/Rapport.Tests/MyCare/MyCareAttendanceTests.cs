@@ -15,8 +15,8 @@ public sealed class MyCareAttendanceTests
     public async Task SessionAPartnerCameToAlone_IsNotCountedAsAttendedForTheOther(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var client11 = await database.ClientIdAsync("client11@harbour.example");
-        var client12 = await database.ClientIdAsync("client12@harbour.example");
+        var client11 = await database.ClientIdAsync(Personas.Client11);
+        var client12 = await database.ClientIdAsync(Personas.Client12);
         Guid episodeId;
         await using (var system = database.Open(Viewer.System))
         {
@@ -37,15 +37,15 @@ public sealed class MyCareAttendanceTests
 
         async Task<int?> JudgedByTherapistAsync()
         {
-            await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+            await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
             return (await new Rapport.Clients.GetClientRecord(db).HandleAsync(client12))!.Episodes.Single(e => e.Id == episodeId).Progress.Outcome?.AttendedSessions;
         }
 
-        var before = await AttendedAsync("client12@harbour.example");
+        var before = await AttendedAsync(Personas.Client12);
         var judgedBefore = await JudgedByTherapistAsync();
         var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
         var start = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow.AddHours(-1), london);
-        await using (var therapist = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             var outcome = await new RecordSession(therapist, TimeProvider.System).AddAsync(episodeId, new()
             {
@@ -59,9 +59,9 @@ public sealed class MyCareAttendanceTests
         }
 
         // client12 was not there: their page (and the NHS "finished treatment" count behind their progress) is unchanged.
-        Assert.Equal(before, await AttendedAsync("client12@harbour.example"));
+        Assert.Equal(before, await AttendedAsync(Personas.Client12));
         Assert.Equal(judgedBefore, await JudgedByTherapistAsync());
-        var came = await AttendedAsync("client11@harbour.example");
+        var came = await AttendedAsync(Personas.Client11);
         Assert.Equal(before.Listed + 1, came.Listed);
     }
 }

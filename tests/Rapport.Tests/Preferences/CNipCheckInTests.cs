@@ -25,7 +25,7 @@ public sealed class CNipCheckInTests : IDisposable
     public async Task WithoutImportedWording_TheCNipIsNotAsked(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.Open(await database.ViewerForAsync("client5@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Client5));
 
         var view = await new GetCheckIn(db, TimeProvider.System, new InstrumentSource(_folder)).HandleAsync();
 
@@ -37,7 +37,7 @@ public sealed class CNipCheckInTests : IDisposable
     public async Task WithImportedWording_TheCheckInAsksTheCNip_AndTheClientSeesTheirProfile(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.Open(await database.ViewerForAsync("client5@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Client5));
         var instruments = ImportedCNip();
         var started = DateTime.UtcNow.AddSeconds(-1);
         var get = new GetCheckIn(db, TimeProvider.System, instruments);

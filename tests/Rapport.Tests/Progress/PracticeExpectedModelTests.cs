@@ -29,7 +29,7 @@ public sealed class PracticeExpectedModelTests
     public async Task Refit_WithEnoughFinishedEpisodes_StoresAFittedModel_AndTheDashboardAndChartsUseIt(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         var practiceId = therapist.PracticeId!.Value;
         await using (var db = database.Open(Viewer.System))
         {
@@ -94,7 +94,7 @@ public sealed class PracticeExpectedModelTests
         }
 
         // The client's own progress page draws the same band.
-        await using (var db = database.Open(await database.ViewerForAsync("client1@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Client1)))
         {
             var mine = (await new GetMyCare(db).HandleAsync())!.Episodes.SelectMany(e => e.MyProgress.Outcomes).Where(o => o.InstrumentId == Phq9.Id).ToList();
             Assert.NotEmpty(mine);
@@ -107,7 +107,7 @@ public sealed class PracticeExpectedModelTests
     public async Task Refit_WithTooFewFinishedEpisodes_KeepsTheDefault(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         var practiceId = therapist.PracticeId!.Value;
         await using (var db = database.Open(Viewer.System))
         {

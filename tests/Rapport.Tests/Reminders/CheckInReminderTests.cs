@@ -12,7 +12,7 @@ namespace Rapport.Tests.Reminders;
 /// <summary>Emailed check-in reminders: once per due session, opt-out, quiet hours, no clinical content.</summary>
 public sealed class CheckInReminderTests
 {
-    private const string Client3 = "client3@harbour.example";
+    private const string Client3 = Personas.Client3;
 
     // Midday in London tomorrow: outside the default quiet hours whatever time the tests run.
     private static FakeTimeProvider Midday() => new(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1).AddHours(12), TimeSpan.Zero));

@@ -15,7 +15,7 @@ public sealed class RightsRequestTests
     public async Task ErasureWhileInCare_IsKeptUnderRetention_WithTheDateAndRestrictedProcessing(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var me = await database.ViewerForAsync("client1@harbour.example");
+        var me = await database.ViewerForAsync(Personas.Client1);
         await using var db = database.Open(me);
 
         var outcome = await new RequestErasureOrRestriction(db, TimeProvider.System).HandleAsync(RightsRequestKind.Erasure, "I want a fresh start.");
@@ -35,7 +35,7 @@ public sealed class RightsRequestTests
     public async Task ErasureAfterTheRetentionPeriod_ErasesAnswersNotesAndSignIn_AndKeepsTheDecision(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var clientId = await database.ClientIdAsync("client2@northside.example");
+        var clientId = await database.ClientIdAsync(Personas.NorthsideClient2);
         await using (var system = database.Open(Viewer.System))
         {
             // Care ended three years ago; this practice keeps records for one year after the last contact.
@@ -53,7 +53,7 @@ public sealed class RightsRequestTests
             await system.SaveChangesAsync();
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync("client2@northside.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.NorthsideClient2)))
         {
             var outcome = await new RequestErasureOrRestriction(db, TimeProvider.System).HandleAsync(RightsRequestKind.Erasure, null);
             Assert.Equal(RightsDecision.Erased, outcome.Value!.Decision);
@@ -222,14 +222,14 @@ public sealed class RightsRequestTests
     public async Task Restriction_IsGranted_AndStopsTranscriptAnalysis(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using (var db = database.Open(await database.ViewerForAsync("client5@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Client5)))
         {
             Assert.True((await new Rapport.Consents.ConsentLedger(db, TimeProvider.System).GiveAsync(Rapport.Consents.ConsentKind.TranscriptAnalysis)).Succeeded);
             var outcome = await new RequestErasureOrRestriction(db, TimeProvider.System).HandleAsync(RightsRequestKind.Restriction, null);
             Assert.Equal(RightsDecision.Restricted, outcome.Value!.Decision);
         }
 
-        var clientId = await database.ClientIdAsync("client5@harbour.example");
+        var clientId = await database.ClientIdAsync(Personas.Client5);
         Guid session;
         await using (var system = database.Open(Viewer.System))
         {
@@ -237,7 +237,7 @@ public sealed class RightsRequestTests
                 .Select(s => s.Id).FirstAsync();
         }
 
-        await using var therapist = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        await using var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1));
         var upload = new Rapport.Listening.UploadTranscript(therapist, new Rapport.Listening.TranscriptAnalysisQueue(),
             new Rapport.Consents.ConsentLedger(therapist, TimeProvider.System), TimeProvider.System);
         var choice = await upload.SessionAsync(session);
@@ -249,7 +249,7 @@ public sealed class RightsRequestTests
     public async Task TooLongAReason_IsRefused_AndNothingIsSaved()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await using var db = database.Open(await database.ViewerForAsync("client3@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Client3));
 
         var outcome = await new RequestErasureOrRestriction(db, TimeProvider.System).HandleAsync(RightsRequestKind.Erasure, new string('x', 2001));
 

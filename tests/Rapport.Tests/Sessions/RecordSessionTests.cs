@@ -13,8 +13,8 @@ public sealed class RecordSessionTests
 {
     private static async Task<(Guid EpisodeId, Guid Client11, Guid Client12)> CoupleAsync(TestDatabase database)
     {
-        var client11 = await database.ClientIdAsync("client11@harbour.example");
-        var client12 = await database.ClientIdAsync("client12@harbour.example");
+        var client11 = await database.ClientIdAsync(Personas.Client11);
+        var client12 = await database.ClientIdAsync(Personas.Client12);
         await using var db = database.Open(Viewer.System);
         var episodeId = await db.EpisodeMembers.Where(m => m.ClientId == client11 && m.Episode!.Members.Any(o => o.ClientId == client12))
             .Select(m => m.EpisodeId).SingleAsync();
@@ -54,7 +54,7 @@ public sealed class RecordSessionTests
         var start = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow.AddHours(-1), london);
 
         RecordSession.Saved session;
-        await using (var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
         {
             var outcome = await new RecordSession(db, TimeProvider.System).AddAsync(episodeId, Attended(start, client11));
             Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
@@ -79,7 +79,7 @@ public sealed class RecordSessionTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var (episodeId, client11, client12) = await CoupleAsync(database);
-        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
         var second = await db.Sessions.Where(s => s.EpisodeId == episodeId && s.Number == 2).Select(s => s.StartsAt).SingleAsync();
 
         var outcome = await new RecordSession(db, TimeProvider.System).AddAsync(episodeId, Attended(second.AddDays(-1), client11, client12));
@@ -104,7 +104,7 @@ public sealed class RecordSessionTests
             await system.SaveChangesAsync();
         }
 
-        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
         var record = new RecordSession(db, TimeProvider.System);
         var before = await db.Sessions.CountAsync(s => s.EpisodeId == episodeId);
 
@@ -126,7 +126,7 @@ public sealed class RecordSessionTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var (episodeId, client11, client12) = await CoupleAsync(database);
-        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
         var sessionId = await db.Sessions.Where(s => s.EpisodeId == episodeId).Select(s => s.Id).FirstAsync();
 
         await new RecordSession(db, TimeProvider.System).NewAsync(episodeId);
@@ -149,7 +149,7 @@ public sealed class RecordSessionTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var (episodeId, client11, client12) = await CoupleAsync(database);
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         await using var first = database.Open(therapist);
         var ran = false;
         // The second save happens while the first is saving, after the first read the episode's sessions.
@@ -184,9 +184,9 @@ public sealed class RecordSessionTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var (episodeId, client11, _) = await CoupleAsync(database);
-        var stranger = await database.ClientIdAsync("client1@harbour.example");
+        var stranger = await database.ClientIdAsync(Personas.Client1);
         var start = DateTime.UtcNow.AddHours(-2);
-        await using var db = database.Open(await database.ViewerForAsync("therapist1@harbour.example"));
+        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
         var record = new RecordSession(db, TimeProvider.System);
         var before = await db.Sessions.CountAsync(s => s.EpisodeId == episodeId);
 
@@ -214,7 +214,7 @@ public sealed class RecordSessionTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var (episodeId, _, _) = await CoupleAsync(database);
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         var (sessionId, stale) = await OpenScheduledSessionFormAsync(database, therapist, episodeId);
 
         await using (var first = database.Open(therapist))
@@ -240,7 +240,7 @@ public sealed class RecordSessionTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var (episodeId, client11, client12) = await CoupleAsync(database);
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         var (sessionId, stale) = await OpenScheduledSessionFormAsync(database, therapist, episodeId);
 
         await using (var first = database.Open(therapist))
@@ -267,7 +267,7 @@ public sealed class RecordSessionTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var (episodeId, client11, _) = await CoupleAsync(database);
-        foreach (var email in new[] { "supervisor@harbour.example", "therapist2@harbour.example", "client11@harbour.example", "admin@harbour.example" })
+        foreach (var email in new[] { Personas.Supervisor, Personas.Therapist2, Personas.Client11, Personas.HarbourAdmin })
         {
             await using var db = database.Open(await database.ViewerForAsync(email));
             var record = new RecordSession(db, TimeProvider.System);

@@ -13,7 +13,7 @@ public sealed class ApiAccessTests(SharedApp shared) : IClassFixture<SharedApp>
     [Fact]
     public async Task Therapist_GetsTheirOwnCaseload()
     {
-        using var client = await App.SignedInAsync("therapist1@harbour.example");
+        using var client = await App.SignedInAsync(Personas.Therapist1);
 
         var caseload = await client.GetFromJsonAsync<JsonElement>("/api/caseload");
 
@@ -21,12 +21,12 @@ public sealed class ApiAccessTests(SharedApp shared) : IClassFixture<SharedApp>
     }
 
     [Theory]
-    [InlineData("client1@northside.example")]
-    [InlineData("client13@harbour.example")]
+    [InlineData(Personas.NorthsideClient1)]
+    [InlineData(Personas.Client13)]
     public async Task Therapist_GetsNotFoundAndNoData_ForAClientTheyDoNotTreat(string email)
     {
         var id = await App.ClientIdAsync(email);
-        using var client = await App.SignedInAsync("therapist1@harbour.example");
+        using var client = await App.SignedInAsync(Personas.Therapist1);
 
         using var response = await client.GetAsync(new Uri($"/api/clients/{id}", UriKind.Relative));
 
@@ -37,8 +37,8 @@ public sealed class ApiAccessTests(SharedApp shared) : IClassFixture<SharedApp>
     [Fact]
     public async Task Therapist_GetsTheRecordOfTheirOwnClient()
     {
-        var id = await App.ClientIdAsync("client1@harbour.example");
-        using var client = await App.SignedInAsync("therapist1@harbour.example");
+        var id = await App.ClientIdAsync(Personas.Client1);
+        using var client = await App.SignedInAsync(Personas.Therapist1);
 
         var record = await client.GetFromJsonAsync<JsonElement>($"/api/clients/{id}");
 
@@ -49,8 +49,8 @@ public sealed class ApiAccessTests(SharedApp shared) : IClassFixture<SharedApp>
     [Fact]
     public async Task PracticeAdmin_GetsNoClinicalRecord()
     {
-        var id = await App.ClientIdAsync("client1@harbour.example");
-        using var client = await App.SignedInAsync("admin@harbour.example");
+        var id = await App.ClientIdAsync(Personas.Client1);
+        using var client = await App.SignedInAsync(Personas.HarbourAdmin);
 
         using var response = await client.GetAsync(new Uri($"/api/clients/{id}", UriKind.Relative));
 
@@ -60,8 +60,8 @@ public sealed class ApiAccessTests(SharedApp shared) : IClassFixture<SharedApp>
     [Fact]
     public async Task CoupleMember_GetsOnlyTheirOwnScores_AndNotTheirPartnersRecord()
     {
-        var partner = await App.ClientIdAsync("client12@harbour.example");
-        using var client = await App.SignedInAsync("client11@harbour.example");
+        var partner = await App.ClientIdAsync(Personas.Client12);
+        using var client = await App.SignedInAsync(Personas.Client11);
 
         var care = await client.GetFromJsonAsync<JsonElement>("/api/my/care");
         using var partnerRecord = await client.GetAsync(new Uri($"/api/clients/{partner}", UriKind.Relative));
@@ -69,7 +69,7 @@ public sealed class ApiAccessTests(SharedApp shared) : IClassFixture<SharedApp>
         var couple = care.GetProperty("episodes").EnumerateArray().Single(e => e.GetProperty("format").GetString() == "Couple");
         var myScores = couple.GetProperty("myScores").GetArrayLength();
         await using var db = App.SystemDb();
-        var me = await App.ClientIdAsync("client11@harbour.example");
+        var me = await App.ClientIdAsync(Personas.Client11);
         Assert.Equal(db.MeasureResponses.Count(r => r.ClientId == me), myScores);
         Assert.Equal(HttpStatusCode.Forbidden, partnerRecord.StatusCode);
         Assert.DoesNotContain(partner.ToString(), care.GetRawText(), StringComparison.OrdinalIgnoreCase);
@@ -78,8 +78,8 @@ public sealed class ApiAccessTests(SharedApp shared) : IClassFixture<SharedApp>
     [Fact]
     public async Task CoupleMember_Export_HoldsAllTheirOwnAnswers_AndNothingOfTheirPartner()
     {
-        var me = await App.ClientIdAsync("client11@harbour.example");
-        var partner = await App.ClientIdAsync("client12@harbour.example");
+        var me = await App.ClientIdAsync(Personas.Client11);
+        var partner = await App.ClientIdAsync(Personas.Client12);
         string partnerName;
         int myAnswers;
         await using (var db = App.SystemDb())
@@ -88,7 +88,7 @@ public sealed class ApiAccessTests(SharedApp shared) : IClassFixture<SharedApp>
             myAnswers = db.MeasureResponses.Count(r => r.ClientId == me);
         }
 
-        using var client = await App.SignedInAsync("client11@harbour.example");
+        using var client = await App.SignedInAsync(Personas.Client11);
         using var response = await client.GetAsync(new Uri("/api/my/export/download", UriKind.Relative));
         var text = await response.Content.ReadAsStringAsync();
         using var export = JsonDocument.Parse(text);
@@ -127,7 +127,7 @@ public sealed class ApiAccessTests(SharedApp shared) : IClassFixture<SharedApp>
     {
         using var client = App.Anonymous();
 
-        using var response = await client.PostAsJsonAsync("/api/identity/login", new { email = "therapist2@harbour.example", password = "not the password at all" });
+        using var response = await client.PostAsJsonAsync("/api/identity/login", new { email = Personas.Therapist2, password = "not the password at all" });
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }

@@ -10,8 +10,8 @@ public sealed class AuditTrailWebTests(SharedApp shared) : IClassFixture<SharedA
     [Fact]
     public async Task ApiClientRecordRead_WritesExactlyOneAuditEntry_WithWhereItCameFrom()
     {
-        var id = await shared.App.ClientIdAsync("client5@harbour.example");
-        using var client = await shared.App.SignedInAsync("therapist1@harbour.example");
+        var id = await shared.App.ClientIdAsync(Personas.Client5);
+        using var client = await shared.App.SignedInAsync(Personas.Therapist1);
         client.DefaultRequestHeaders.UserAgent.ParseAdd("RapportAuditTest/1.0");
 
         using var response = await client.GetAsync(new Uri($"/api/clients/{id}", UriKind.Relative));
@@ -26,22 +26,22 @@ public sealed class AuditTrailWebTests(SharedApp shared) : IClassFixture<SharedA
     [Fact]
     public async Task WhoHasLookedAtMyRecord_ShowsTheTherapistWhoOpenedIt_ButNotToAnotherClient()
     {
-        var id = await shared.App.ClientIdAsync("client6@harbour.example");
+        var id = await shared.App.ClientIdAsync(Personas.Client6);
         string therapistName;
         await using (var db = shared.App.SystemDb())
         {
-            therapistName = await db.StaffMembers.Where(s => s.Email == "therapist1@harbour.example").Select(s => s.DisplayName).SingleAsync();
+            therapistName = await db.StaffMembers.Where(s => s.Email == Personas.Therapist1).Select(s => s.DisplayName).SingleAsync();
         }
 
-        using (var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example"))
+        using (var therapist = await shared.App.SignedInWithCookieAsync(Personas.Therapist1))
         {
             using var page = await therapist.GetAsync(new Uri($"/clients/{id}", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         }
 
-        using var me = await shared.App.SignedInWithCookieAsync("client6@harbour.example");
+        using var me = await shared.App.SignedInWithCookieAsync(Personas.Client6);
         var html = await me.GetStringAsync(new Uri("/me/access", UriKind.Relative));
-        using var other = await shared.App.SignedInWithCookieAsync("client7@harbour.example");
+        using var other = await shared.App.SignedInWithCookieAsync(Personas.Client7);
         var otherHtml = await other.GetStringAsync(new Uri("/me/access", UriKind.Relative));
 
         Assert.Contains(therapistName, html, StringComparison.Ordinal);
@@ -94,7 +94,7 @@ public sealed class AuditTrailWebTests(SharedApp shared) : IClassFixture<SharedA
     [Fact]
     public async Task ClientNav_LinksToWhoHasLookedAtMyRecord()
     {
-        using var me = await shared.App.SignedInWithCookieAsync("client8@harbour.example");
+        using var me = await shared.App.SignedInWithCookieAsync(Personas.Client8);
 
         var html = await me.GetStringAsync(new Uri("/me", UriKind.Relative));
 
@@ -104,7 +104,7 @@ public sealed class AuditTrailWebTests(SharedApp shared) : IClassFixture<SharedA
     [Fact]
     public async Task WhoHasLookedAtMyRecord_IsForClientsOnly()
     {
-        using var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var therapist = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
 
         using var response = await therapist.GetAsync(new Uri("/me/access", UriKind.Relative));
 

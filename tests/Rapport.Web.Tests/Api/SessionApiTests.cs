@@ -10,8 +10,8 @@ public sealed class SessionApiTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     private async Task<(Guid EpisodeId, Guid Client11)> CoupleAsync()
     {
-        var client11 = await shared.App.ClientIdAsync("client11@harbour.example");
-        var client12 = await shared.App.ClientIdAsync("client12@harbour.example");
+        var client11 = await shared.App.ClientIdAsync(Personas.Client11);
+        var client12 = await shared.App.ClientIdAsync(Personas.Client12);
         await using var db = shared.App.SystemDb();
         var episodeId = await db.EpisodeMembers.Where(m => m.ClientId == client11 && m.Episode!.Members.Any(o => o.ClientId == client12)).Select(m => m.EpisodeId).SingleAsync();
         return (episodeId, client11);
@@ -32,7 +32,7 @@ public sealed class SessionApiTests(SharedApp shared) : IClassFixture<SharedApp>
     public async Task Therapist_RecordsAndUpdatesASession_AndAStaleVersionIsAConflict()
     {
         var (episodeId, client11) = await CoupleAsync();
-        using var therapist = await shared.App.SignedInAsync("therapist1@harbour.example");
+        using var therapist = await shared.App.SignedInAsync(Personas.Therapist1);
 
         using var created = await therapist.PostAsJsonAsync($"/api/episodes/{episodeId}/sessions", Body(client11));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -55,9 +55,9 @@ public sealed class SessionApiTests(SharedApp shared) : IClassFixture<SharedApp>
     public async Task BadInput_IsA400WithTheReason_AndOthersCannotRecord()
     {
         var (episodeId, client11) = await CoupleAsync();
-        using var therapist = await shared.App.SignedInAsync("therapist1@harbour.example");
-        using var supervisor = await shared.App.SignedInAsync("supervisor@harbour.example");
-        using var client = await shared.App.SignedInAsync("client11@harbour.example");
+        using var therapist = await shared.App.SignedInAsync(Personas.Therapist1);
+        using var supervisor = await shared.App.SignedInAsync(Personas.Supervisor);
+        using var client = await shared.App.SignedInAsync(Personas.Client11);
 
         using var nobody = await therapist.PostAsJsonAsync($"/api/episodes/{episodeId}/sessions", Body(Guid.Empty));
         using var tooLong = await therapist.PostAsJsonAsync($"/api/episodes/{episodeId}/sessions", Body(client11, 500));

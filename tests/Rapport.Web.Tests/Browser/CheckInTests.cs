@@ -12,7 +12,7 @@ public sealed class CheckInTests(BrowserFixture browser)
     [Fact]
     public async Task Client_ChecksInOnAPhone_WithARiskAnswer_AndTheTherapistSeesAndAcknowledgesItFirst()
     {
-        const string clientEmail = "client3@harbour.example";
+        const string clientEmail = Personas.Client3;
         var phone = await browser.NewPageAsync(BrowserFixture.Phone);
         await BrowserFixture.SignInAsync(phone, clientEmail);
         await Expect(phone).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/me$"));
@@ -73,7 +73,7 @@ public sealed class CheckInTests(BrowserFixture browser)
         }
 
         var desktop = await browser.NewPageAsync(BrowserFixture.Desktop);
-        await BrowserFixture.SignInAsync(desktop, "therapist1@harbour.example");
+        await BrowserFixture.SignInAsync(desktop, Personas.Therapist1);
         await Expect(desktop.GetByRole(AriaRole.Heading, new() { Name = "Your caseload" })).ToBeVisibleAsync();
         var first = desktop.Locator("table.table-caseload tbody tr").First;
         await Expect(first).ToContainTextAsync(clientName);
@@ -111,7 +111,7 @@ public sealed class CheckInTests(BrowserFixture browser)
     public async Task Dashboard_OnAPhone_HasNoSeriousAccessibilityViolations()
     {
         var page = await browser.NewPageAsync(BrowserFixture.Phone);
-        await BrowserFixture.SignInAsync(page, "therapist2@harbour.example");
+        await BrowserFixture.SignInAsync(page, Personas.Therapist2);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your caseload" })).ToBeVisibleAsync();
         Assert.Empty(await BrowserFixture.AccessibilityViolationsAsync(page));
     }

@@ -15,16 +15,16 @@ public sealed class EpisodeChooserTests(BrowserFixture browser)
     [Fact]
     public async Task ClientInTwoTherapies_ChoosesWhichTheCheckInIsFor_OnAPhoneAndADesktop()
     {
-        var (couple, _) = await SecondEpisode.AddAsync(browser.App, "client22@harbour.example", "therapist3@harbour.example");
+        var (couple, _) = await SecondEpisode.AddAsync(browser.App, Personas.Client22, Personas.Therapist3);
 
         var desktop = await browser.NewPageAsync(BrowserFixture.Desktop);
-        await BrowserFixture.SignInAsync(desktop, "client22@harbour.example");
+        await BrowserFixture.SignInAsync(desktop, Personas.Client22);
         await desktop.GotoAsync("/check-in");
         await Expect(desktop.GetByRole(AriaRole.Heading, new() { Name = "Which therapy is this check-in for?" })).ToBeVisibleAsync();
         Assert.Empty(await BrowserFixture.AccessibilityViolationsAsync(desktop));
 
         var phone = await browser.NewPageAsync(BrowserFixture.Phone);
-        await BrowserFixture.SignInAsync(phone, "client22@harbour.example");
+        await BrowserFixture.SignInAsync(phone, Personas.Client22);
         await phone.GotoAsync("/check-in");
         var choices = phone.GetByRole(AriaRole.List, new() { Name = "Which therapy is this check-in for?" }).GetByRole(AriaRole.Link);
         await Expect(choices).ToHaveCountAsync(2);

@@ -12,7 +12,7 @@ public sealed class JourneyTests(BrowserFixture browser)
     {
         var page = await browser.NewPageAsync(BrowserFixture.Desktop);
 
-        await BrowserFixture.SignInAsync(page, "therapist1@harbour.example");
+        await BrowserFixture.SignInAsync(page, Personas.Therapist1);
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your caseload" })).ToBeVisibleAsync();
         await Expect(page.Locator("table.table-caseload tbody tr")).ToHaveCountAsync(12);
@@ -52,7 +52,7 @@ public sealed class JourneyTests(BrowserFixture browser)
     {
         var page = await browser.NewPageAsync(BrowserFixture.Phone);
 
-        await BrowserFixture.SignInAsync(page, "client1@harbour.example");
+        await BrowserFixture.SignInAsync(page, Personas.Client1);
 
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/me$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your therapy now" })).ToBeVisibleAsync();
@@ -82,7 +82,7 @@ public sealed class JourneyTests(BrowserFixture browser)
     public async Task Admin_InvitesATherapist_WhoChoosesAPassword_AndSignsIn()
     {
         var admin = await browser.NewPageAsync(BrowserFixture.Desktop);
-        await BrowserFixture.SignInAsync(admin, "admin@harbour.example");
+        await BrowserFixture.SignInAsync(admin, Personas.HarbourAdmin);
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Harbour Street Counselling" })).ToBeVisibleAsync();
         Assert.Empty(await BrowserFixture.AccessibilityViolationsAsync(admin));
 

@@ -12,14 +12,14 @@ public sealed class ListeningTests(BrowserFixture browser)
     public async Task ClientConsents_TherapistUploadsATranscript_AndReadsTheListeningReport()
     {
         var client = await browser.NewPageAsync(BrowserFixture.Phone);
-        await BrowserFixture.SignInAsync(client, "client4@harbour.example");
+        await BrowserFixture.SignInAsync(client, Personas.Client4);
         await client.GotoAsync("/me/consents");
         await client.Locator("section", new() { HasText = "Session transcripts for listening feedback" }).GetByRole(AriaRole.Button, new() { Name = "I agree" }).ClickAsync();
         await Expect(client.GetByText("You agreed").First).ToBeVisibleAsync();
         Assert.Empty(await BrowserFixture.AccessibilityViolationsAsync(client));
 
         Guid sessionId;
-        var clientId = await browser.App.ClientIdAsync("client4@harbour.example");
+        var clientId = await browser.App.ClientIdAsync(Personas.Client4);
         await using (var db = browser.App.SystemDb())
         {
             sessionId = await db.Sessions
@@ -28,7 +28,7 @@ public sealed class ListeningTests(BrowserFixture browser)
         }
 
         var therapist = await browser.NewPageAsync(BrowserFixture.Desktop);
-        await BrowserFixture.SignInAsync(therapist, "therapist1@harbour.example");
+        await BrowserFixture.SignInAsync(therapist, Personas.Therapist1);
         await therapist.GotoAsync($"/sessions/{sessionId}/transcript");
         var file = Path.Combine(Path.GetTempPath(), $"session-{Guid.NewGuid():N}.txt");
         await File.WriteAllTextAsync(file,

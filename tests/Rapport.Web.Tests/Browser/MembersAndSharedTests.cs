@@ -13,7 +13,7 @@ public sealed class MembersAndSharedTests(BrowserFixture browser)
     public async Task Client_OpensWhatTheyHaveShared_FromMyCare_OnAPhone()
     {
         var phone = await browser.NewPageAsync(BrowserFixture.Phone);
-        await BrowserFixture.SignInAsync(phone, "client11@harbour.example");
+        await BrowserFixture.SignInAsync(phone, Personas.Client11);
         await phone.GetByRole(AriaRole.Link, new() { Name = "What you have shared" }).ClickAsync();
 
         await Expect(phone.GetByRole(AriaRole.Heading, new() { Name = "What you have shared", Level = 1 })).ToBeVisibleAsync();
@@ -25,8 +25,8 @@ public sealed class MembersAndSharedTests(BrowserFixture browser)
     }
 
     [Theory]
-    [InlineData("client11@harbour.example", "therapist1@harbour.example", "couple-view")]
-    [InlineData("client35@harbour.example", "therapist2@harbour.example", "group-view")]
+    [InlineData(Personas.Client11, Personas.Therapist1, "couple-view")]
+    [InlineData(Personas.Client35, Personas.Therapist2, "group-view")]
     public async Task CareTeam_SeesEveryMemberSideBySide_Accessibly(string memberEmail, string therapistEmail, string screenshot)
     {
         Guid episode;

@@ -12,7 +12,7 @@ public sealed class ProgressTests(BrowserFixture browser)
     public async Task Client_WithHistory_OpensMyProgressOnAPhone_AndSeesTheirChartsExplained()
     {
         var page = await browser.NewPageAsync(BrowserFixture.Phone);
-        await BrowserFixture.SignInAsync(page, "client2@harbour.example");
+        await BrowserFixture.SignInAsync(page, Personas.Client2);
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/me$"));
 
         await page.GetByRole(AriaRole.Link, new() { Name = "See my progress" }).ClickAsync();
@@ -36,7 +36,7 @@ public sealed class ProgressTests(BrowserFixture browser)
     public async Task Client_OpensMyProgressOnADesktop_WithoutAccessibilityViolations()
     {
         var page = await browser.NewPageAsync(BrowserFixture.Desktop);
-        await BrowserFixture.SignInAsync(page, "client11@harbour.example");
+        await BrowserFixture.SignInAsync(page, Personas.Client11);
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/me$"));
 
         await page.GotoAsync("/me/progress");
@@ -49,9 +49,9 @@ public sealed class ProgressTests(BrowserFixture browser)
     [Fact]
     public async Task Therapist_OpensThePrintableReport_WhichPrintsWithoutNavigation()
     {
-        var id = await browser.App.ClientIdAsync("client2@harbour.example");
+        var id = await browser.App.ClientIdAsync(Personas.Client2);
         var page = await browser.NewPageAsync(BrowserFixture.Desktop);
-        await BrowserFixture.SignInAsync(page, "therapist1@harbour.example");
+        await BrowserFixture.SignInAsync(page, Personas.Therapist1);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your caseload" })).ToBeVisibleAsync();
 
         await page.GotoAsync($"/clients/{id}");
@@ -71,9 +71,9 @@ public sealed class ProgressTests(BrowserFixture browser)
     [Fact]
     public async Task Therapist_OpensTheClientPageOnAPhone_WithChartsTimelineAndItems_WithoutAccessibilityViolations()
     {
-        var id = await browser.App.ClientIdAsync("client2@harbour.example");
+        var id = await browser.App.ClientIdAsync(Personas.Client2);
         var page = await browser.NewPageAsync(BrowserFixture.Phone);
-        await BrowserFixture.SignInAsync(page, "therapist1@harbour.example");
+        await BrowserFixture.SignInAsync(page, Personas.Therapist1);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your caseload" })).ToBeVisibleAsync();
 
         await page.GotoAsync($"/clients/{id}");

@@ -12,7 +12,7 @@ public sealed class SessionsAndInRoomTests(BrowserFixture browser)
     public async Task Therapist_RecordsASession_EditsThePlan_AndShowsAQrCode_Accessibly()
     {
         var page = await browser.NewPageAsync(BrowserFixture.Desktop);
-        await BrowserFixture.SignInAsync(page, "therapist1@harbour.example");
+        await BrowserFixture.SignInAsync(page, Personas.Therapist1);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your caseload" })).ToBeVisibleAsync();
         await page.Locator("table.table-caseload tbody tr a").First.ClickAsync();
 
@@ -45,7 +45,7 @@ public sealed class SessionsAndInRoomTests(BrowserFixture browser)
     public async Task HandedOverTablet_ShowsOnlyTheCheckIn_AndHandingBackNeedsTheTherapistsPassword()
     {
         var page = await browser.NewPageAsync(BrowserFixture.Phone);
-        await BrowserFixture.SignInAsync(page, "therapist1@harbour.example");
+        await BrowserFixture.SignInAsync(page, Personas.Therapist1);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your caseload" })).ToBeVisibleAsync();
         await page.Locator("table.table-caseload tbody tr a").First.ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Check-in in the room" }).First.ClickAsync();
@@ -72,7 +72,7 @@ public sealed class SessionsAndInRoomTests(BrowserFixture browser)
     public async Task Client_TurnsRemindersOffAndOnAgain_OnAPhone()
     {
         var page = await browser.NewPageAsync(BrowserFixture.Phone);
-        await BrowserFixture.SignInAsync(page, "client5@harbour.example");
+        await BrowserFixture.SignInAsync(page, Personas.Client5);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Reminders" })).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Turn reminders off" }).ClickAsync();
@@ -86,7 +86,7 @@ public sealed class SessionsAndInRoomTests(BrowserFixture browser)
     public async Task Admin_SetsQuietHours_AndSeesTheDefaultPlan()
     {
         var page = await browser.NewPageAsync(BrowserFixture.Desktop);
-        await BrowserFixture.SignInAsync(page, "admin@harbour.example");
+        await BrowserFixture.SignInAsync(page, Personas.HarbourAdmin);
         await page.GotoAsync("/admin");
         await page.GetByRole(AriaRole.Link, new() { Name = "Check-ins and reminders" }).ClickAsync();
 

@@ -11,8 +11,8 @@ public sealed partial class BreakGlassPageTests(SharedApp shared) : IClassFixtur
     [Fact]
     public async Task Admin_GivingAReason_IsTakenToTheRecord_WhichNowShowsTheEpisodes()
     {
-        var id = await shared.App.ClientIdAsync("client3@harbour.example");
-        using var admin = await shared.App.SignedInWithCookieAsync("admin@harbour.example");
+        var id = await shared.App.ClientIdAsync(Personas.Client3);
+        using var admin = await shared.App.SignedInWithCookieAsync(Personas.HarbourAdmin);
         using (var before = await admin.GetAsync(new Uri($"/clients/{id}", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);
@@ -89,8 +89,8 @@ public sealed partial class BreakGlassPageTests(SharedApp shared) : IClassFixtur
     [Fact]
     public async Task Therapist_CannotOpenTheBreakGlassPage()
     {
-        var id = await shared.App.ClientIdAsync("client3@harbour.example");
-        using var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        var id = await shared.App.ClientIdAsync(Personas.Client3);
+        using var therapist = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
 
         using var response = await therapist.GetAsync(new Uri($"/clients/{id}/break-glass", UriKind.Relative));
 

@@ -31,7 +31,7 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
             partnerAnswersJson = await db.MeasureResponses.Where(r => r.ClientId == partner).OrderBy(r => r.Id).Select(r => r.Id.ToString()).FirstAsync();
         }
 
-        using var client = await shared.App.SignedInWithCookieAsync("client11@harbour.example");
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Client11);
         foreach (var url in ClientPages)
         {
             using var response = await client.GetAsync(new Uri(url, UriKind.Relative));
@@ -44,7 +44,7 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
         }
 
         // The partner's own copy does hold their words: the test would see a leak if there were one.
-        using var other = await shared.App.SignedInWithCookieAsync("client12@harbour.example");
+        using var other = await shared.App.SignedInWithCookieAsync(Personas.Client12);
         var own = await other.GetStringAsync(new Uri("/api/my/export/download", UriKind.Relative));
         Assert.Contains(PartnerGoal, own, StringComparison.Ordinal);
         Assert.Contains(PartnerNote, own, StringComparison.Ordinal);
@@ -56,7 +56,7 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
     public async Task Client_CanNeverOpenTheEpisodeView_NotEvenTheirOwnCouples()
     {
         var (_, _, episode) = await CoupleAsync();
-        foreach (var email in new[] { "client11@harbour.example", "client12@harbour.example", "client35@harbour.example" })
+        foreach (var email in new[] { Personas.Client11, Personas.Client12, Personas.Client35 })
         {
             using var client = await shared.App.SignedInWithCookieAsync(email);
             using var response = await client.GetAsync(new Uri($"/episodes/{episode}", UriKind.Relative));
@@ -69,8 +69,8 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
     {
         var (_, partner, episode) = await CoupleAsync();
         await WriteAsync(partner, episode);
-        using var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
-        using var other = await shared.App.SignedInWithCookieAsync("therapist2@harbour.example");
+        using var therapist = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
+        using var other = await shared.App.SignedInWithCookieAsync(Personas.Therapist2);
 
         var page = await therapist.GetStringAsync(new Uri($"/episodes/{episode}", UriKind.Relative));
         using var denied = await other.GetAsync(new Uri($"/episodes/{episode}", UriKind.Relative));
@@ -91,7 +91,7 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
     [Fact]
     public async Task ClientNote_NotYetRead_ThenTheTherapistMarksItRead_AndTheClientSeesTheyWereHeard()
     {
-        var client3 = await shared.App.ClientIdAsync("client3@harbour.example");
+        var client3 = await shared.App.ClientIdAsync(Personas.Client3);
         await using (var db = shared.App.SystemDb())
         {
             var episode = await db.EpisodeMembers.Where(m => m.ClientId == client3 && m.Episode!.Status != Rapport.Episodes.EpisodeStatus.Ended).Select(m => m.Episode!).FirstAsync();
@@ -99,13 +99,13 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
             await db.SaveChangesAsync();
         }
 
-        using var client = await shared.App.SignedInWithCookieAsync("client3@harbour.example");
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Client3);
         var before = await client.GetStringAsync(new Uri("/me/shared", UriKind.Relative));
         Assert.Contains("Work has been awful this week.", before, StringComparison.Ordinal);
         Assert.Contains("Not read yet", before, StringComparison.Ordinal);
         Assert.DoesNotContain("Your therapist has read this", before, StringComparison.Ordinal);
 
-        using var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var therapist = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
         var form = await therapist.GetStringAsync(new Uri($"/clients/{client3}", UriKind.Relative));
         using var content = new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -123,8 +123,8 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
     [Fact]
     public async Task Client_AddsAGoalOnTheSharedPage_AndATooLongOneChangesNothing()
     {
-        var client4 = await shared.App.ClientIdAsync("client4@harbour.example");
-        using var client = await shared.App.SignedInWithCookieAsync("client4@harbour.example");
+        var client4 = await shared.App.ClientIdAsync(Personas.Client4);
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Client4);
 
         async Task<HttpResponseMessage> AddAsync(string text)
         {
@@ -189,8 +189,8 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
     [Fact]
     public async Task GoalsForm_WithACraftedStatusOnALaterGoal_SavesNoGoal_AndShowsTheError()
     {
-        var client5 = await shared.App.ClientIdAsync("client5@harbour.example");
-        using var client = await shared.App.SignedInWithCookieAsync("client5@harbour.example");
+        var client5 = await shared.App.ClientIdAsync(Personas.Client5);
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Client5);
 
         async Task<HttpResponseMessage> PostAsync(Dictionary<string, string> fields)
         {
@@ -318,7 +318,7 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
     public async Task CheckInEnd_WithATooLongGoal_StoresNeitherGoalNorNote_AndAGoodOneStoresBoth()
     {
         // Everything due answered just now, so client6's check-in is at its last step: the note and the goal.
-        var client6 = await shared.App.ClientIdAsync("client6@harbour.example");
+        var client6 = await shared.App.ClientIdAsync(Personas.Client6);
         await using (var db = shared.App.SystemDb())
         {
             var episode = await db.Episodes.Where(e => e.Status != Rapport.Episodes.EpisodeStatus.Ended && e.Members.Any(m => m.ClientId == client6)).SingleAsync();
@@ -330,7 +330,7 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
             await db.SaveChangesAsync();
         }
 
-        using var client = await shared.App.SignedInWithCookieAsync("client6@harbour.example");
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Client6);
         async Task<HttpResponseMessage> FinishAsync(string note, string goal)
         {
             var page = await client.GetStringAsync(new Uri("/check-in", UriKind.Relative));
@@ -379,8 +379,8 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
 
     private async Task<(Guid Me, Guid Partner, Guid Episode)> CoupleAsync()
     {
-        var me = await shared.App.ClientIdAsync("client11@harbour.example");
-        var partner = await shared.App.ClientIdAsync("client12@harbour.example");
+        var me = await shared.App.ClientIdAsync(Personas.Client11);
+        var partner = await shared.App.ClientIdAsync(Personas.Client12);
         await using var db = shared.App.SystemDb();
         var episode = await db.EpisodeMembers.Where(m => m.ClientId == me).Select(m => m.EpisodeId).SingleAsync();
         return (me, partner, episode);

@@ -13,7 +13,7 @@ namespace Rapport.Web.Tests.Pages;
 /// </summary>
 public sealed partial class EpisodeCheckInPageTests(SharedApp shared) : IClassFixture<SharedApp>, IAsyncLifetime
 {
-    private const string Client = "client11@harbour.example";
+    private const string Client = Personas.Client11;
     private Guid _couple, _individual;
 
     public async Task InitializeAsync()
@@ -28,7 +28,7 @@ public sealed partial class EpisodeCheckInPageTests(SharedApp shared) : IClassFi
         // One app for the class: the second episode is added once.
         if (_individual == Guid.Empty)
         {
-            (_couple, _individual) = await SecondEpisode.AddAsync(shared.App, Client, "therapist2@harbour.example");
+            (_couple, _individual) = await SecondEpisode.AddAsync(shared.App, Client, Personas.Therapist2);
         }
     }
 
@@ -75,7 +75,7 @@ public sealed partial class EpisodeCheckInPageTests(SharedApp shared) : IClassFi
         Guid alien;
         await using (var db = shared.App.SystemDb())
         {
-            var client3 = await shared.App.ClientIdAsync("client3@harbour.example");
+            var client3 = await shared.App.ClientIdAsync(Personas.Client3);
             alien = await db.EpisodeMembers.Where(m => m.ClientId == client3 && m.Episode!.Status != EpisodeStatus.Ended).Select(m => m.EpisodeId).FirstAsync();
         }
 
@@ -113,7 +113,7 @@ public sealed partial class EpisodeCheckInPageTests(SharedApp shared) : IClassFi
     public async Task InRoomQrCode_ForTheCoupleEpisode_LeadsToTheCoupleCheckIn()
     {
         var client11 = await shared.App.ClientIdAsync(Client);
-        using var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var therapist = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
         var inRoom = $"/episodes/{_couple}/in-room";
         using var shown = await PostAsync(therapist, inRoom, await therapist.GetStringAsync(new Uri(inRoom, UriKind.Relative)), [new("_handler", $"qr-{client11}")]);
         var link = new Uri(PassLink().Match(await shown.Content.ReadAsStringAsync()).Value).PathAndQuery;
@@ -132,7 +132,7 @@ public sealed partial class EpisodeCheckInPageTests(SharedApp shared) : IClassFi
     public async Task HandOver_ForTheCoupleEpisode_OpensTheCoupleCheckIn()
     {
         var client11 = await shared.App.ClientIdAsync(Client);
-        using var device = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var device = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
         var inRoom = $"/episodes/{_couple}/in-room";
 
         using var handed = await PostAsync(device, inRoom, await device.GetStringAsync(new Uri(inRoom, UriKind.Relative)), [new("_handler", $"handover-{client11}")]);

@@ -15,8 +15,8 @@ public sealed class ExpectedModelPageTests
     public async Task ClientPage_SaysTheBandIsAssumed_UntilThePracticeHasAFittedModel_ThenSaysWhatItWasFittedOn()
     {
         using var app = new RapportApp();
-        var clientId = await app.ClientIdAsync("client2@harbour.example");
-        using var therapist = await app.SignedInWithCookieAsync("therapist1@harbour.example");
+        var clientId = await app.ClientIdAsync(Personas.Client2);
+        using var therapist = await app.SignedInWithCookieAsync(Personas.Therapist1);
         var page = new Uri($"/clients/{clientId}", UriKind.Relative);
 
         var before = await therapist.GetStringAsync(page);

@@ -12,7 +12,7 @@ public sealed class IdleSignOutTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var app = new RapportApp(clock: clock);
-        using var client = await app.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var client = await app.SignedInWithCookieAsync(Personas.Therapist1);
 
         clock.Advance(TimeSpan.FromMinutes(10));
         using var active = await client.GetAsync(new Uri("/caseload", UriKind.Relative));
@@ -32,7 +32,7 @@ public sealed class IdleSignOutTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var app = new RapportApp(clock: clock);
-        using var client = await app.SignedInWithCookieAsync("client2@harbour.example");
+        using var client = await app.SignedInWithCookieAsync(Personas.Client2);
 
         clock.Advance(TimeSpan.FromMinutes(25));
         using var withinThirty = await client.GetAsync(new Uri("/me", UriKind.Relative));

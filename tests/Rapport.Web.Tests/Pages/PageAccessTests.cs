@@ -9,14 +9,14 @@ public sealed class PageAccessTests(SharedApp shared) : IClassFixture<SharedApp>
     [Fact]
     public async Task ClientPage_OfAClientTheTherapistDoesNotTreat_IsNotFound_AndShowsNoName()
     {
-        var id = await shared.App.ClientIdAsync("client1@northside.example");
+        var id = await shared.App.ClientIdAsync(Personas.NorthsideClient1);
         string name;
         await using (var db = shared.App.SystemDb())
         {
             name = db.Clients.Single(c => c.Id == id).DisplayName;
         }
 
-        using var client = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
         using var response = await client.GetAsync(new Uri($"/clients/{id}", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
@@ -26,8 +26,8 @@ public sealed class PageAccessTests(SharedApp shared) : IClassFixture<SharedApp>
     [Fact]
     public async Task ClientPage_OfTheirOwnClient_ShowsTheClient()
     {
-        var id = await shared.App.ClientIdAsync("client1@harbour.example");
-        using var client = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        var id = await shared.App.ClientIdAsync(Personas.Client1);
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
 
         using var response = await client.GetAsync(new Uri($"/clients/{id}", UriKind.Relative));
 
@@ -38,7 +38,7 @@ public sealed class PageAccessTests(SharedApp shared) : IClassFixture<SharedApp>
     [Fact]
     public async Task UnknownClientId_IsNotFound()
     {
-        using var client = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
 
         using var response = await client.GetAsync(new Uri($"/clients/{Guid.NewGuid()}", UriKind.Relative));
 
@@ -48,7 +48,7 @@ public sealed class PageAccessTests(SharedApp shared) : IClassFixture<SharedApp>
     [Fact]
     public async Task Client_OpeningTheCaseload_IsRefused()
     {
-        using var client = await shared.App.SignedInWithCookieAsync("client1@harbour.example");
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Client1);
 
         using var response = await client.GetAsync(new Uri("/caseload", UriKind.Relative));
 
@@ -79,8 +79,8 @@ public sealed class PageAccessTests(SharedApp shared) : IClassFixture<SharedApp>
     }
 
     [Theory]
-    [InlineData("client3@harbour.example")]
-    [InlineData("therapist2@harbour.example")]
+    [InlineData(Personas.Client3)]
+    [InlineData(Personas.Therapist2)]
     public async Task EveryoneCanSetUpAnAuthenticatorAppAndPasskeys(string email)
     {
         using var client = await shared.App.SignedInWithCookieAsync(email);

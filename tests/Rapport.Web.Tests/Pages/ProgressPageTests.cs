@@ -38,8 +38,8 @@ public sealed partial class ProgressPageTests(SharedApp shared) : IClassFixture<
     [Fact]
     public async Task ClientPage_ShowsOutcomeAndAllianceCharts_WhoseTablesHoldTheClientsScores()
     {
-        var (id, episode, phq9, alliance) = await CurrentEpisodeAsync("client2@harbour.example");
-        using var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        var (id, episode, phq9, alliance) = await CurrentEpisodeAsync(Personas.Client2);
+        using var therapist = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
 
         var html = await therapist.GetStringAsync(new Uri($"/clients/{id}", UriKind.Relative));
 
@@ -57,8 +57,8 @@ public sealed partial class ProgressPageTests(SharedApp shared) : IClassFixture<
     [Fact]
     public async Task ClientPage_ShowsTheTimelineAcrossEpisodes_AndTheItemAnswersWithTheirWording()
     {
-        var id = await shared.App.ClientIdAsync("client2@harbour.example");
-        using var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        var id = await shared.App.ClientIdAsync(Personas.Client2);
+        using var therapist = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
 
         var html = WebUtility.HtmlDecode(await therapist.GetStringAsync(new Uri($"/clients/{id}", UriKind.Relative)));
 
@@ -72,14 +72,14 @@ public sealed partial class ProgressPageTests(SharedApp shared) : IClassFixture<
     [Fact]
     public async Task Report_RendersForTheCareTeam_WithEveryTableOpen_AndIsAudited()
     {
-        var (id, _, phq9, _) = await CurrentEpisodeAsync("client2@harbour.example");
+        var (id, _, phq9, _) = await CurrentEpisodeAsync(Personas.Client2);
         int before;
         await using (var db = shared.App.SystemDb())
         {
             before = await db.AuditEntries.CountAsync(e => e.ClientId == id && e.Action == AuditAction.Read);
         }
 
-        foreach (var email in new[] { "therapist1@harbour.example", "supervisor@harbour.example" })
+        foreach (var email in new[] { Personas.Therapist1, Personas.Supervisor })
         {
             using var staff = await shared.App.SignedInWithCookieAsync(email);
             using var response = await staff.GetAsync(new Uri($"/clients/{id}/report", UriKind.Relative));
@@ -101,14 +101,14 @@ public sealed partial class ProgressPageTests(SharedApp shared) : IClassFixture<
     [Fact]
     public async Task Report_ForATherapistWithoutTheRelationship_IsNotFound_AndShowsNoName()
     {
-        var id = await shared.App.ClientIdAsync("client2@harbour.example");
+        var id = await shared.App.ClientIdAsync(Personas.Client2);
         string name;
         await using (var db = shared.App.SystemDb())
         {
             name = await db.Clients.Where(c => c.Id == id).Select(c => c.DisplayName).SingleAsync();
         }
 
-        using var other = await shared.App.SignedInWithCookieAsync("therapist2@harbour.example");
+        using var other = await shared.App.SignedInWithCookieAsync(Personas.Therapist2);
         using var response = await other.GetAsync(new Uri($"/clients/{id}/report", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
@@ -118,8 +118,8 @@ public sealed partial class ProgressPageTests(SharedApp shared) : IClassFixture<
     [Fact]
     public async Task MyProgress_ShowsTheClientsOwnScores_AcrossTheirEpisodes_InPlainWords()
     {
-        var (_, episode, phq9, alliance) = await CurrentEpisodeAsync("client2@harbour.example");
-        using var client = await shared.App.SignedInWithCookieAsync("client2@harbour.example");
+        var (_, episode, phq9, alliance) = await CurrentEpisodeAsync(Personas.Client2);
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Client2);
 
         var html = await client.GetStringAsync(new Uri("/me/progress", UriKind.Relative));
 
@@ -137,7 +137,7 @@ public sealed partial class ProgressPageTests(SharedApp shared) : IClassFixture<
     public async Task MyProgress_InACouple_ShowsOnlyTheMembersOwnAnswers()
     {
         // A distinctive answer from client12 (client11's partner), dated where no answer of client11's is.
-        var partner = await shared.App.ClientIdAsync("client12@harbour.example");
+        var partner = await shared.App.ClientIdAsync(Personas.Client12);
         await using (var db = shared.App.SystemDb())
         {
             var episode = await db.Episodes.Where(e => e.Members.Any(m => m.ClientId == partner)).SingleAsync();
@@ -155,19 +155,19 @@ public sealed partial class ProgressPageTests(SharedApp shared) : IClassFixture<
             await db.SaveChangesAsync();
         }
 
-        using var client11 = await shared.App.SignedInWithCookieAsync("client11@harbour.example");
-        using var client12 = await shared.App.SignedInWithCookieAsync("client12@harbour.example");
+        using var client11 = await shared.App.SignedInWithCookieAsync(Personas.Client11);
+        using var client12 = await shared.App.SignedInWithCookieAsync(Personas.Client12);
         var mine = await client11.GetStringAsync(new Uri("/me/progress", UriKind.Relative));
         var theirs = await client12.GetStringAsync(new Uri("/me/progress", UriKind.Relative));
 
         Assert.Contains("29 Feb 2020", theirs, StringComparison.Ordinal);
         Assert.DoesNotContain("29 Feb 2020", mine, StringComparison.Ordinal);
         Assert.Contains("Only your own answers are shown here", mine, StringComparison.Ordinal);
-        var own = await CurrentEpisodeAsync("client11@harbour.example");
+        var own = await CurrentEpisodeAsync(Personas.Client11);
         Assert.Equal(own.Phq9, ScoresInTable(mine, "PHQ-9 score at each check-in"));
 
         // The therapist's page for one member is that member's answers too (the group view is elsewhere).
-        using var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var therapist = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
         Assert.DoesNotContain("29 Feb 2020", await therapist.GetStringAsync(new Uri($"/clients/{own.Client}", UriKind.Relative)), StringComparison.Ordinal);
         Assert.Contains("29 Feb 2020", await therapist.GetStringAsync(new Uri($"/clients/{partner}", UriKind.Relative)), StringComparison.Ordinal);
     }

@@ -12,8 +12,8 @@ public sealed partial class SessionsAndInRoomPageTests(SharedApp shared) : IClas
 {
     private async Task<(Guid EpisodeId, Guid Client11, Guid Client12)> CoupleAsync()
     {
-        var client11 = await shared.App.ClientIdAsync("client11@harbour.example");
-        var client12 = await shared.App.ClientIdAsync("client12@harbour.example");
+        var client11 = await shared.App.ClientIdAsync(Personas.Client11);
+        var client12 = await shared.App.ClientIdAsync(Personas.Client12);
         await using var db = shared.App.SystemDb();
         var episodeId = await db.EpisodeMembers.Where(m => m.ClientId == client11 && m.Episode!.Members.Any(o => o.ClientId == client12)).Select(m => m.EpisodeId).SingleAsync();
         return (episodeId, client11, client12);
@@ -31,7 +31,7 @@ public sealed partial class SessionsAndInRoomPageTests(SharedApp shared) : IClas
     public async Task Therapist_RecordsAnAttendedSession_WithWhoCame_AndBadInputShowsAnError()
     {
         var (episodeId, client11, _) = await CoupleAsync();
-        using var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var therapist = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
         var url = $"/episodes/{episodeId}/sessions/new";
         var date = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         KeyValuePair<string, string>[] fields =
@@ -55,7 +55,7 @@ public sealed partial class SessionsAndInRoomPageTests(SharedApp shared) : IClas
     public async Task Supervisor_ReadsTheRecordButCannotRecordSessionsOrStartAnInRoomCheckIn()
     {
         var (episodeId, _, _) = await CoupleAsync();
-        using var supervisor = await shared.App.SignedInWithCookieAsync("supervisor@harbour.example");
+        using var supervisor = await shared.App.SignedInWithCookieAsync(Personas.Supervisor);
 
         foreach (var url in new[] { $"/episodes/{episodeId}/sessions/new", $"/episodes/{episodeId}/in-room", $"/episodes/{episodeId}/plan" })
         {
@@ -68,7 +68,7 @@ public sealed partial class SessionsAndInRoomPageTests(SharedApp shared) : IClas
     public async Task QrCode_IsASingleUsePointer_ForThatMemberOnly_AfterSigningIn()
     {
         var (episodeId, client11, _) = await CoupleAsync();
-        using var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var therapist = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
         using var shown = await PostFormAsync(therapist, $"/episodes/{episodeId}/in-room", $"qr-{client11}", []);
         var html = await shown.Content.ReadAsStringAsync();
         Assert.Contains("<svg class=\"qr-code\"", html, StringComparison.Ordinal);
@@ -82,13 +82,13 @@ public sealed partial class SessionsAndInRoomPageTests(SharedApp shared) : IClas
             Assert.Contains("/Account/Login", response.Headers.Location!.ToString(), StringComparison.Ordinal);
         }
 
-        using var partner = await shared.App.SignedInWithCookieAsync("client12@harbour.example");
+        using var partner = await shared.App.SignedInWithCookieAsync(Personas.Client12);
         using (var response = await partner.GetAsync(new Uri(link, UriKind.Relative)))
         {
             Assert.Contains("expired or was already used", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        using var member = await shared.App.SignedInWithCookieAsync("client11@harbour.example");
+        using var member = await shared.App.SignedInWithCookieAsync(Personas.Client11);
         using (var first = await member.GetAsync(new Uri(link, UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
@@ -108,7 +108,7 @@ public sealed partial class SessionsAndInRoomPageTests(SharedApp shared) : IClas
     public async Task HandOver_EndsTheTherapistsSignIn_AndTheDeviceReachesOnlyTheCheckIn()
     {
         var (episodeId, client11, _) = await CoupleAsync();
-        using var device = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var device = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
 
         using var handed = await PostFormAsync(device, $"/episodes/{episodeId}/in-room", $"handover-{client11}", []);
         Assert.Equal(HttpStatusCode.Redirect, handed.StatusCode);
@@ -161,7 +161,7 @@ public sealed partial class SessionsAndInRoomPageTests(SharedApp shared) : IClas
     public async Task HandOver_ToAMemberWhoCouldNotSignIn_IsRefused_AndTheTherapistStaysSignedIn()
     {
         var (episodeId, _, client12) = await CoupleAsync();
-        using var device = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var device = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
 
         async Task AssertRefusedAsync(string because)
         {

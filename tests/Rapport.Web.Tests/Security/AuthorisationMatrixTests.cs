@@ -38,14 +38,14 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
 
     private static readonly Dictionary<Persona, string> Emails = new()
     {
-        [Persona.ClientThemself] = "client11@harbour.example",
-        [Persona.CouplePartner] = "client12@harbour.example",
-        [Persona.GroupMember] = "client35@harbour.example",
-        [Persona.TreatingTherapist] = "therapist1@harbour.example",
-        [Persona.OtherTherapist] = "therapist2@harbour.example",
-        [Persona.OtherPracticeTherapist] = "therapist@northside.example",
-        [Persona.Supervisor] = "supervisor@harbour.example",
-        [Persona.AdminWithoutBreakGlass] = "admin@harbour.example",
+        [Persona.ClientThemself] = Personas.Client11,
+        [Persona.CouplePartner] = Personas.Client12,
+        [Persona.GroupMember] = Personas.Client35,
+        [Persona.TreatingTherapist] = Personas.Therapist1,
+        [Persona.OtherTherapist] = Personas.Therapist2,
+        [Persona.OtherPracticeTherapist] = Personas.NorthsideTherapist,
+        [Persona.Supervisor] = Personas.Supervisor,
+        [Persona.AdminWithoutBreakGlass] = Personas.HarbourAdmin,
     };
 
     private static readonly Persona[] Clients = [Persona.ClientThemself, Persona.CouplePartner, Persona.GroupMember];
@@ -258,7 +258,7 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
 
         public async Task<string> UrlAsync(string pattern)
         {
-            var client11 = await _app.ClientIdAsync("client11@harbour.example");
+            var client11 = await _app.ClientIdAsync(Personas.Client11);
             Guid session, couple;
             await using (var db = _app.SystemDb())
             {

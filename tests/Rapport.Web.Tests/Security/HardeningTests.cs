@@ -54,11 +54,11 @@ public sealed class RateLimitTests : IDisposable
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
         {
-            using var attempt = await client.PostAsJsonAsync("/api/identity/login", new { email = "therapist1@harbour.example", password = "wrong-password-guess-" + i });
+            using var attempt = await client.PostAsJsonAsync("/api/identity/login", new { email = Personas.Therapist1, password = "wrong-password-guess-" + i });
             statuses.Add(attempt.StatusCode);
         }
 
-        using var response = await client.PostAsJsonAsync("/api/identity/login", new { email = "therapist1@harbour.example", password = RapportApp.Password });
+        using var response = await client.PostAsJsonAsync("/api/identity/login", new { email = Personas.Therapist1, password = RapportApp.Password });
 
         Assert.DoesNotContain(HttpStatusCode.TooManyRequests, statuses.Take(3));
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[3]);
@@ -78,7 +78,7 @@ public sealed class StaffSecondFactorTests : IDisposable
     [Fact]
     public async Task StaffWithoutSecondFactor_InAPracticeThatRequiresIt_IsSentToSetOneUp()
     {
-        using var before = await _app.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var before = await _app.SignedInWithCookieAsync(Personas.Therapist1);
         using (var ok = await before.GetAsync(new Uri("/caseload", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
@@ -86,9 +86,9 @@ public sealed class StaffSecondFactorTests : IDisposable
 
         await RequireSecondFactorAsync();
         using var page = await before.GetAsync(new Uri("/caseload", UriKind.Relative));
-        using var api = await _app.SignedInAsync("therapist1@harbour.example");
+        using var api = await _app.SignedInAsync(Personas.Therapist1);
         using var apiResponse = await api.GetAsync(new Uri("/api/caseload", UriKind.Relative));
-        using var client = await _app.SignedInWithCookieAsync("client1@harbour.example");
+        using var client = await _app.SignedInWithCookieAsync(Personas.Client1);
         using var clientPage = await client.GetAsync(new Uri("/me", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
@@ -102,7 +102,7 @@ public sealed class StaffSecondFactorTests : IDisposable
     public async Task StaffWithSecondFactor_InAPracticeThatRequiresIt_GetsIn()
     {
         // A cookie issued before the authenticator was set up stands in for a completed two-step sign-in.
-        using var session = await _app.SignedInWithCookieAsync("therapist2@harbour.example");
+        using var session = await _app.SignedInWithCookieAsync(Personas.Therapist2);
         await RequireSecondFactorAsync();
         await using (var db = _app.SystemDb())
         {

@@ -40,7 +40,7 @@ public sealed class HostileInputTests(SharedApp shared) : IClassFixture<SharedAp
     [InlineData("/api/clients/" + "1234567890123456789012345678901234567890")]
     public async Task MalformedIds_AreNotFound(string url)
     {
-        using var client = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
 
         using var response = await client.GetAsync(new Uri(url, UriKind.Relative));
 
@@ -50,7 +50,7 @@ public sealed class HostileInputTests(SharedApp shared) : IClassFixture<SharedAp
     [Fact]
     public async Task OversizedBody_IsRefusedBeforeAnyHandlerReadsIt()
     {
-        using var client = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
         // Just over the bound (6 MB): larger than any transcript the upload accepts.
         using var content = new ByteArrayContent(new byte[(6 * 1024 * 1024) + 1]);
         content.Headers.ContentType = new("application/octet-stream");
@@ -94,7 +94,7 @@ public sealed class HostileInputTests(SharedApp shared) : IClassFixture<SharedAp
     public async Task FormPost_WithoutAntiforgeryToken_IsRefused()
     {
         using var client = shared.App.Anonymous();
-        using var content = new FormUrlEncodedContent(new Dictionary<string, string> { ["Input.Email"] = "therapist1@harbour.example", ["Input.Password"] = "x", ["_handler"] = "login" });
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string> { ["Input.Email"] = Personas.Therapist1, ["Input.Password"] = "x", ["_handler"] = "login" });
 
         using var response = await client.PostAsync(new Uri("/Account/Login", UriKind.Relative), content);
 
@@ -104,10 +104,10 @@ public sealed class HostileInputTests(SharedApp shared) : IClassFixture<SharedAp
     [Fact]
     public async Task ScriptInABreakGlassReason_IsShownToTheClientAsText()
     {
-        var id = await shared.App.ClientIdAsync("client9@harbour.example");
+        var id = await shared.App.ClientIdAsync(Personas.Client9);
         using (var scope = shared.App.Services.CreateScope())
         {
-            var viewer = await ViewerAsync("admin@harbour.example");
+            var viewer = await ViewerAsync(Personas.HarbourAdmin);
             await using var db = new Rapport.Persistence.RapportDb(
                 scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.DbContextOptions<Rapport.Persistence.RapportDb>>(),
                 new Rapport.Access.FixedViewerSource(viewer));
@@ -116,7 +116,7 @@ public sealed class HostileInputTests(SharedApp shared) : IClassFixture<SharedAp
             Assert.True(outcome.Succeeded);
         }
 
-        using var me = await shared.App.SignedInWithCookieAsync("client9@harbour.example");
+        using var me = await shared.App.SignedInWithCookieAsync(Personas.Client9);
         var html = await me.GetStringAsync(new Uri("/me/access", UriKind.Relative));
 
         Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);

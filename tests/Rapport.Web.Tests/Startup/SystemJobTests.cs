@@ -5,7 +5,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Rapport.Access;
 using Rapport.Persistence;
-using Rapport.Web.Startup;
+using Rapport.Alerts;
+using Rapport.Progress;
+using Rapport.Reminders;
+using Rapport.Web.Access;
+using Rapport.Web.Jobs;
+using Rapport.Web.Tests.Support;
 
 namespace Rapport.Web.Tests.Startup;
 
@@ -58,8 +63,28 @@ public sealed class SystemJobTests : IDisposable
 
     public void Dispose() => _timeout.Dispose();
 
+    [Fact]
+    public async Task EachJobsFeature_ResolvesFromTheAppsContainer_AndSeesTheSystemViewer()
+    {
+        await using var app = new RapportApp();
+        _ = app.Server;
+        await using var scope = app.Services.CreateViewerScope(Viewer.System);
+        var scoped = scope.ServiceProvider;
+
+        // No 30-second timeout here: a real round over the demo practices (the refit reads every finished episode).
+        Assert.True(scoped.GetRequiredService<RapportDb>().Viewer.IsSystem);
+        await scoped.GetRequiredService<EscalateRiskAlerts>().HandleAsync();
+        await scoped.GetRequiredService<SendCheckInReminders>().HandleAsync();
+        await scoped.GetRequiredService<RefitExpectedModels>().HandleAsync(TimeSpan.FromHours(24));
+    }
+
+    // The host's own viewer source, so the test sees what a job's round sees in production.
     private static ServiceProvider Services() => new ServiceCollection()
         .AddSingleton(new DbContextOptionsBuilder<RapportDb>().UseSqlite("Data Source=:memory:").Options)
+        .AddHttpContextAccessor()
+        .AddScoped<ScopeViewer>()
+        .AddScoped<IViewerSource, HttpViewerSource>()
+        .AddScoped<RapportDb>()
         .BuildServiceProvider();
 
     private sealed class CountingJob(IServiceProvider services, TimeProvider clock, bool failFirst, TimeSpan? firstRoundAfter)
@@ -85,10 +110,10 @@ public sealed class SystemJobTests : IDisposable
             }
         }
 
-        protected override Task RunRoundAsync(RapportDb db, IServiceProvider scoped, CancellationToken cancellationToken)
+        protected override Task RunRoundAsync(IServiceProvider scoped, CancellationToken cancellationToken)
         {
             var round = ++_round;
-            SawSystemViewer = db.Viewer.IsSystem;
+            SawSystemViewer = scoped.GetRequiredService<RapportDb>().Viewer.IsSystem;
             Rounds.Writer.TryWrite(round);
             return failFirst && round == 1 ? throw new InvalidOperationException("database down") : Task.CompletedTask;
         }

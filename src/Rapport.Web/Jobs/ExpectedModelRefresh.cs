@@ -1,7 +1,7 @@
 using Rapport.Persistence;
 using Rapport.Progress;
 
-namespace Rapport.Web.Startup;
+namespace Rapport.Web.Jobs;
 
 /// <summary>
 /// Keeps each practice's expected-response models current in the background (<see cref="RefitExpectedModels"/>), so no
@@ -21,9 +21,9 @@ internal sealed partial class ExpectedModelRefresh(IServiceProvider services, IC
 
     protected override TimeSpan? FirstRoundAfter => TimeSpan.FromMinutes(1);
 
-    protected override async Task RunRoundAsync(RapportDb db, IServiceProvider scoped, CancellationToken cancellationToken)
+    protected override async Task RunRoundAsync(IServiceProvider scoped, CancellationToken cancellationToken)
     {
-        var result = await new RefitExpectedModels(db, Clock, scoped.GetRequiredService<ExpectedModelCache>()).HandleAsync(RefreshAfter!.Value, cancellationToken);
+        var result = await scoped.GetRequiredService<RefitExpectedModels>().HandleAsync(RefreshAfter!.Value, cancellationToken);
         if (result.Fitted + result.Default > 0)
         {
             LogRefitted(Logger, result.Fitted, result.Default);

@@ -3,7 +3,7 @@ using Rapport.Measures;
 using Rapport.Persistence;
 using Rapport.Reminders;
 
-namespace Rapport.Web.Startup;
+namespace Rapport.Web.Jobs;
 
 /// <summary>
 /// Runs <see cref="SendCheckInReminders"/> every few minutes (Reminders:CheckMinutes, default 15; 0 turns reminders off).
@@ -15,11 +15,9 @@ internal sealed partial class CheckInReminderService(IServiceProvider services, 
     protected override TimeSpan? Interval =>
         configuration.GetValue("Reminders:CheckMinutes", 15) is > 0 and var minutes ? TimeSpan.FromMinutes(minutes) : null;
 
-    protected override async Task RunRoundAsync(RapportDb db, IServiceProvider scoped, CancellationToken cancellationToken)
+    protected override async Task RunRoundAsync(IServiceProvider scoped, CancellationToken cancellationToken)
     {
-        var sent = await new SendCheckInReminders(db, scoped.GetRequiredService<IMailer>(), Clock, scoped.GetRequiredService<EmailOptions>(),
-                scoped.GetRequiredService<InstrumentSource>())
-            .HandleAsync(cancellationToken);
+        var sent = await scoped.GetRequiredService<SendCheckInReminders>().HandleAsync(cancellationToken);
         if (sent > 0)
         {
             LogSent(Logger, sent);

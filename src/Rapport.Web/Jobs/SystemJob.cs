@@ -1,8 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
-using Rapport.Persistence;
 
-namespace Rapport.Web.Startup;
+namespace Rapport.Web.Jobs;
 
 /// <summary>
 /// Background work done in rounds, as the system viewer, on the app's clock: risk-alert escalation, check-in reminders,
@@ -22,8 +20,8 @@ internal abstract partial class SystemJob(IServiceProvider services, TimeProvide
     /// <summary>An earlier first round, for work that should not wait a whole interval after start.</summary>
     protected virtual TimeSpan? FirstRoundAfter => null;
 
-    /// <summary>One round; <paramref name="scoped"/> resolves the round's services.</summary>
-    protected abstract Task RunRoundAsync(RapportDb db, IServiceProvider scoped, CancellationToken cancellationToken);
+    /// <summary>One round; <paramref name="scoped"/> resolves the round's features, which see the system viewer.</summary>
+    protected abstract Task RunRoundAsync(IServiceProvider scoped, CancellationToken cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -49,9 +47,8 @@ internal abstract partial class SystemJob(IServiceProvider services, TimeProvide
     {
         try
         {
-            await using var scope = services.CreateAsyncScope();
-            await using var db = new RapportDb(scope.ServiceProvider.GetRequiredService<DbContextOptions<RapportDb>>(), new FixedViewerSource(Viewer.System));
-            await RunRoundAsync(db, scope.ServiceProvider, stoppingToken);
+            await using var scope = services.CreateViewerScope(Viewer.System);
+            await RunRoundAsync(scope.ServiceProvider, stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

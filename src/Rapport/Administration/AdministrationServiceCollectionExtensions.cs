@@ -1,0 +1,15 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Rapport.Administration;
+
+public static class AdministrationServiceCollectionExtensions
+{
+    /// <summary>The features of the practice admin's settings.</summary>
+    public static IServiceCollection AddAdministration(this IServiceCollection services)
+    {
+        services.AddScoped<GetPracticeOverview>();
+        services.AddScoped<UpdateCrisisHelp>();
+        services.AddScoped<UpdateReminderHours>();
+        return services;
+    }
+}
