@@ -99,6 +99,7 @@ builder.Services.AddAuthorization(Policies.Configure);
 builder.Services.AddSingleton<IEmailSender<RapportUser>, IdentityMailSender>();
 builder.Services.AddHostedService<FirstRun>();
 builder.Services.AddHostedService<RevokeCompromisedSignInKeys>();
+builder.Services.AddHostedService<AuditCheckpointJob>();
 builder.Services.AddRapportRateLimits(builder.Configuration);
 builder.Services.AddHostedService<RiskAlertEscalation>();
 builder.Services.AddHostedService<CheckInReminderService>();
