@@ -6,7 +6,8 @@ namespace Rapport.Audit;
 /// <summary>
 /// Walks every practice's chain from its first entry and reports the first entry that does not fit: a gap or
 /// repeat in the sequence (an entry removed or inserted), a previous-hash that is not the previous entry's hash,
-/// or a hash that does not match the entry's content (an entry edited). HIPAA 164.312(c)(2): a mechanism to
+/// or a hash that does not match the entry's content (an entry edited). With checkpoints (<see cref="AuditCheckpointLog"/>)
+/// it also reports a chain that ends before, or differs at, the latest anchored head (newest entries removed). HIPAA 164.312(c)(2): a mechanism to
 /// corroborate that the record of access has not been altered.
 /// </summary>
 [NotAudited("Operator check of the chain (CLI, system viewer); reads only hashes")]
@@ -21,9 +22,14 @@ public sealed class VerifyAuditTrail(RapportDb db)
 
     private const int BatchSize = 1000;
 
-    public async Task<Result> HandleAsync(CancellationToken cancellationToken = default)
+    public async Task<Result> HandleAsync(CancellationToken cancellationToken = default) => await HandleAsync(null, cancellationToken);
+
+    /// <param name="checkpoints">The latest anchored head per practice; a practice with a checkpoint but no entries left is reported too.</param>
+    public async Task<Result> HandleAsync(IReadOnlyDictionary<Guid, AuditCheckpoint>? checkpoints, CancellationToken cancellationToken = default)
     {
+        checkpoints ??= new Dictionary<Guid, AuditCheckpoint>();
         var practices = await db.AuditEntries.IgnoreQueryFilters().Select(e => e.PracticeId).Distinct().ToListAsync(cancellationToken);
+        practices = [.. practices.Union(checkpoints.Keys)];
         practices.Sort();
         var breaks = new List<Break>();
         long total = 0;
@@ -49,6 +55,12 @@ public sealed class VerifyAuditTrail(RapportDb db)
                 {
                     total++;
                     found = Check(entry, expected, previous);
+                    if (found is null && checkpoints.TryGetValue(practiceId, out var anchor) && anchor.Sequence == entry.Sequence
+                        && !string.Equals(anchor.Hash, entry.Hash, StringComparison.Ordinal))
+                    {
+                        found = new Break(practiceId, entry.Sequence, entry.Id, $"its hash differs from the checkpoint of {anchor.At:u} (the chain was rewritten from here)");
+                    }
+
                     if (found is not null)
                     {
                         break;
@@ -57,6 +69,12 @@ public sealed class VerifyAuditTrail(RapportDb db)
                     previous = entry.Hash;
                     expected++;
                 }
+            }
+
+            if (found is null && checkpoints.TryGetValue(practiceId, out var head) && expected - 1 < head.Sequence)
+            {
+                found = new Break(practiceId, head.Sequence, Guid.Empty,
+                    $"the chain ends at entry {expected - 1}, but the checkpoint of {head.At:u} anchored entry {head.Sequence}: the newest entries were removed");
             }
 
             if (found is not null)
