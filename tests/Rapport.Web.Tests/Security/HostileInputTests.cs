@@ -60,6 +60,36 @@ public sealed class HostileInputTests(SharedApp shared) : IClassFixture<SharedAp
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/api/identity/login")]
+    [InlineData("/Account/Login")]
+    [InlineData("/check-in")]
+    public async Task BodyOverTheOrdinaryBound_IsRefused_WhereTheEndpointTakesOnlySmallBodies(string url)
+    {
+        using var client = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        // Far below the transcript bound (6 MB), far above any form or JSON body a person sends (256 KB).
+        using var content = new ByteArrayContent(new byte[(256 * 1024) + 1]);
+        content.Headers.ContentType = new("application/x-www-form-urlencoded");
+
+        using var response = await client.PostAsync(new Uri(url, UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task TranscriptUpload_TakesABodyOverTheOrdinaryBound()
+    {
+        using var client = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var content = new ByteArrayContent(new byte[(256 * 1024) + 1]);
+        content.Headers.ContentType = new("multipart/form-data", "boundary=x");
+
+        using var response = await client.PostAsync(new Uri($"/sessions/{Guid.NewGuid()}/transcript", UriKind.Relative), content);
+
+        // Refused for other reasons (no antiforgery token, no such session), but not for its size.
+        Assert.NotEqual(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode}");
+    }
+
     [Fact]
     public async Task FormPost_WithoutAntiforgeryToken_IsRefused()
     {
