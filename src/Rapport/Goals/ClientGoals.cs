@@ -206,8 +206,9 @@ public sealed class GetClientGoals(RapportDb db)
 
     /// <summary>The signed-in client's own goals they are still working on (the check-in's goal step); none for anyone else.</summary>
     public async Task<IReadOnlyList<GoalView>> MineInProgressAsync(CancellationToken cancellationToken = default) =>
+        // Filtered after reading: the query projects through GoalView's constructor, which EF cannot filter on.
         db.Viewer.ClientId is { } me
-            ? await GoalQueries.Query(db, me, null).Where(g => g.Status == GoalStatus.WorkingOnIt).ToListAsync(cancellationToken)
+            ? [.. (await GoalQueries.Query(db, me, null).ToListAsync(cancellationToken)).Where(g => g.Status == GoalStatus.WorkingOnIt)]
             : [];
 }
 
