@@ -5,11 +5,15 @@
 namespace Rapport.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
-    public partial class KeysDataProtectionKeys : Migration
+    public partial class SecurityHardening : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // Issue 10: the sign-in key ring moves into the database (each key encrypted by a certificate kept outside
+            // it), and episode titles, break-glass reasons and transcript file names become [Encrypted]. Rows already
+            // stored as plaintext are encrypted after the migrations by Privacy.EncryptPlaintextFields, which has the key
+            // ring a migration must not have.
             migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new

@@ -12,8 +12,8 @@ using Rapport.Persistence;
 namespace Rapport.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(RapportDb))]
-    [Migration("20261201214243_KeysDataProtectionKeys")]
-    partial class KeysDataProtectionKeys
+    [Migration("20261201230032_SecurityHardening")]
+    partial class SecurityHardening
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -443,8 +443,7 @@ namespace Rapport.Migrations.Postgres.Migrations
 
                     b.Property<string>("Reason")
                         .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
+                        .HasColumnType("text");
 
                     b.Property<Guid>("StaffMemberId")
                         .HasColumnType("uuid");
@@ -661,8 +660,7 @@ namespace Rapport.Migrations.Postgres.Migrations
 
                     b.Property<string>("Title")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasColumnType("text");
 
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
@@ -895,8 +893,7 @@ namespace Rapport.Migrations.Postgres.Migrations
 
                     b.Property<string>("FileName")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasColumnType("text");
 
                     b.Property<string>("Format")
                         .IsRequired()
