@@ -102,7 +102,6 @@ builder.Services.AddAuthorization(Policies.Configure);
 builder.Services.AddSingleton<IEmailSender<RapportUser>, IdentityMailSender>();
 builder.Services.AddHostedService<FirstRun>();
 builder.Services.AddHostedService<RevokeCompromisedSignInKeys>();
-builder.Services.AddHostedService<AuditCheckpointJob>();
 builder.Services.AddRapportRateLimits(builder.Configuration);
 builder.Services.AddRapportJobs();
 builder.Services.AddHealthChecks().AddDbContextCheck<RapportDb>("database", tags: ["ready"]);

@@ -11,6 +11,7 @@ internal static class Jobs
         services.AddHostedService<RiskAlertEscalation>();
         services.AddHostedService<CheckInReminderService>();
         services.AddHostedService<ExpectedModelRefresh>();
+        services.AddHostedService<AuditCheckpointJob>();
         return services;
     }
 }

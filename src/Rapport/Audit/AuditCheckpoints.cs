@@ -127,6 +127,7 @@ public sealed class AuditCheckpointLog(string path, string keyPath)
 }
 
 /// <summary>Writes each practice's current chain head to the checkpoint log when it moved since the last checkpoint.</summary>
+[NotAudited("a system job reading only each practice's chain head (sequence and hash), no clinical data")]
 public sealed class PublishAuditCheckpoints(RapportDb db, AuditCheckpointLog log, TimeProvider clock)
 {
     public async Task<IReadOnlyList<AuditCheckpoint>> HandleAsync(CancellationToken cancellationToken = default)

@@ -1,7 +1,7 @@
 using Rapport.Audit;
 using Rapport.Persistence;
 
-namespace Rapport.Web.Startup;
+namespace Rapport.Web.Jobs;
 
 /// <summary>
 /// Publishes every practice's audit chain head to the checkpoint log (outside the database) and to the app log, every
@@ -14,9 +14,10 @@ internal sealed partial class AuditCheckpointJob(IServiceProvider services, ICon
 
     protected override TimeSpan? FirstRoundAfter => TimeSpan.FromMinutes(1);
 
-    protected override async Task RunRoundAsync(RapportDb db, IServiceProvider scoped, CancellationToken cancellationToken)
+    protected override async Task RunRoundAsync(IServiceProvider scoped, CancellationToken cancellationToken)
     {
         var log = AuditCheckpointLog.From(configuration, scoped.GetRequiredService<DatabaseOptions>());
+        var db = scoped.GetRequiredService<RapportDb>();
         foreach (var checkpoint in await new PublishAuditCheckpoints(db, log, Clock).HandleAsync(cancellationToken))
         {
             LogCheckpoint(Logger, checkpoint.PracticeId, checkpoint.Sequence, checkpoint.Hash);
