@@ -38,7 +38,7 @@ public static class AuditCommands
 
             if (!File.Exists(log.Path))
             {
-                await context.Output.WriteLineAsync($"No checkpoints at {log.Path}: removal of the newest entries is not checked.");
+                await context.Error.WriteLineAsync($"No checkpoints at {log.Path}: removal of the newest entries is not checked.");
             }
 
             var result = await new VerifyAuditTrail(db).HandleAsync(anchors, ct);

@@ -39,7 +39,19 @@ internal static class RefreshTokens
                 return await next(context); // not a token of ours: Identity refuses it
             }
 
-            if (!await ClaimAsync(http.RequestServices.GetRequiredService<RapportDb>(), http.RequestServices.GetRequiredService<TimeProvider>(), userId, request.RefreshToken, expires, http.RequestAborted))
+            var claimed = await ClaimAsync(http.RequestServices.GetRequiredService<RapportDb>(), http.RequestServices.GetRequiredService<TimeProvider>(), userId, request.RefreshToken, expires, http.RequestAborted);
+            if (claimed == Claim.Reused)
+            {
+                // A spent refresh token presented again means two holders of one chain: one of them stole it. End every
+                // sign-in of the person (RFC 9700 4.14.2); they sign in again, the thief cannot.
+                var users = http.RequestServices.GetRequiredService<UserManager<RapportUser>>();
+                if (await users.FindByIdAsync(userId) is { } user)
+                {
+                    await users.UpdateSecurityStampAsync(user);
+                }
+            }
+
+            if (claimed != Claim.Claimed)
             {
                 return TypedResults.Unauthorized();
             }
@@ -48,14 +60,21 @@ internal static class RefreshTokens
         });
     }
 
-    private static async Task<bool> ClaimAsync(RapportDb db, TimeProvider clock, string userId, string token, DateTimeOffset expires, CancellationToken cancellationToken)
+    private enum Claim
+    {
+        Claimed,
+        Reused,
+        Raced,
+    }
+
+    private static async Task<Claim> ClaimAsync(RapportDb db, TimeProvider clock, string userId, string token, DateTimeOffset expires, CancellationToken cancellationToken)
     {
         var name = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
         var now = clock.GetUtcNow();
         var spent = await db.UserTokens.Where(t => t.UserId == userId && t.LoginProvider == SpentProvider).ToListAsync(cancellationToken);
         if (spent.Any(t => t.Name == name))
         {
-            return false;
+            return Claim.Reused;
         }
 
         db.UserTokens.RemoveRange(spent.Where(t => !DateTimeOffset.TryParse(t.Value, System.Globalization.CultureInfo.InvariantCulture, out var until) || until < now));
@@ -63,12 +82,12 @@ internal static class RefreshTokens
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            return true;
+            return Claim.Claimed;
         }
         catch (DbUpdateException)
         {
             // The same token claimed at the same moment by another request (or the account is gone).
-            return false;
+            return Claim.Raced;
         }
     }
 

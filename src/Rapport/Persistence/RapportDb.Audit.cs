@@ -70,10 +70,15 @@ public sealed partial class RapportDb
             return generated;
         }
 
+        // A feature that wrote its own entry for a record in this save (with a reason, e.g. a staff deactivation) has
+        // said what happened to it: that record gets no second, reasonless entry.
+        var declared = ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added)
+            .Select(e => (e.Entity.RecordType, e.Entity.RecordId)).ToHashSet();
         var changes = ChangeTracker.Entries()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             .Select(Describe)
             .OfType<(AuditAction, string, string, Guid, Guid?)>()
+            .Where(c => !declared.Contains((c.Item2, c.Item3)))
             .ToList();
         if (changes.Count == 0)
         {

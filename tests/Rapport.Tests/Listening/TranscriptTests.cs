@@ -143,6 +143,10 @@ public sealed class TranscriptTests
     {
         var services = new ServiceCollection();
         services.AddSingleton(RapportDatabase.StandaloneOptions(database.Options));
+        // As the host does: the worker's scope is made for the system viewer, and the database sees that viewer.
+        services.AddScoped<ScopeViewer>();
+        services.AddScoped<IViewerSource>(sp => new FixedViewerSource(sp.GetRequiredService<ScopeViewer>().Viewer ?? Viewer.Anonymous));
+        services.AddScoped<RapportDb>();
         var provider = services.BuildServiceProvider();
         return new TranscriptAnalysisWorker(provider.GetRequiredService<IServiceScopeFactory>(), new TranscriptAnalysisQueue(), new ListeningCoder(), TimeProvider.System, NullLogger<TranscriptAnalysisWorker>.Instance);
     }

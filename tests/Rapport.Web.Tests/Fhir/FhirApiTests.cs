@@ -25,6 +25,35 @@ public sealed class FhirApiTests(SharedApp shared) : IClassFixture<SharedApp>
         return (Questionnaire)Assert.Single(found!.Entry).Resource;
     }
 
+    [Theory]
+    [InlineData("/fhir/Patient")]
+    [InlineData("/fhir/Observation?code=http://loinc.org|44261-6")]
+    [InlineData("/fhir/Patient/$everything")]
+    [InlineData("/fhir/Flag")]
+    public async Task Anonymous_GetsUnauthorized_WithNoResource(string url)
+    {
+        using var client = App.Anonymous();
+
+        using var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.DoesNotContain("\"resourceType\":\"Bundle\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/fhir/Encounter?date=9999-12")]
+    [InlineData("/fhir/Encounter?date=9999-12-31")]
+    [InlineData("/fhir/Observation?date=9999-12-31T23:59:59.9999999Z")]
+    public async Task DateAtTheEndOfTheCalendar_IsABadRequest_NotAServerError(string url)
+    {
+        using var api = await App.SignedInAsync("therapist1@harbour.example");
+
+        using var response = await api.GetAsync(new Uri(url, UriKind.Relative));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("OperationOutcome", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task StandardClient_CompletesACheckIn_FromMetadataToTheRiskFlag_AndTheDashboardShowsIt()
     {

@@ -81,6 +81,19 @@ public sealed partial class BreakGlassPageTests(SharedApp shared) : IClassFixtur
             Assert.DoesNotContain(partnerName, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
+        // Nor through FHIR: the grant opens no episode, session or partner there (the record page is where a grant is read).
+        foreach (var url in new[] { $"/fhir/CareTeam?patient={client12}", $"/fhir/Encounter?patient={client12}", $"/fhir/CareTeam?patient={client11}",
+            $"/fhir/Encounter?patient={client11}", $"/fhir/CareTeam/{couple}" })
+        {
+            using var response = await admin.GetAsync(new Uri(url, UriKind.Relative));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True((int)response.StatusCode is 200 or 404, $"{url}: {(int)response.StatusCode}");
+            Assert.DoesNotContain($"\"reference\":\"Patient/{client12}\"", body, StringComparison.Ordinal);
+            Assert.DoesNotContain(partnerName, body, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"resourceType\":\"CareTeam\"", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"resourceType\":\"Encounter\"", body, StringComparison.Ordinal);
+        }
+
         // The client sees the look and its reason in "who has looked at my record".
         using var client = await shared.App.SignedInWithCookieAsync("client11@harbour.example");
         Assert.Contains("emergency contact called about a safety concern tonight", await client.GetStringAsync(new Uri("/me/access", UriKind.Relative)), StringComparison.Ordinal);

@@ -116,6 +116,16 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         ["/_framework/opaque-redirect"] = "Blazor framework plumbing",
         ["/api/episodes/{episodeId:guid}/sessions"] = "POST only: W/Api/SessionApiTests.cs",
         ["/api/sessions/{sessionId:guid}"] = "PUT only: W/Api/SessionApiTests.cs",
+        ["/fhir/metadata"] = "FHIR R4 (resource type and id in the route): W/Fhir/FhirApiTests.cs probes it through Firely's FhirClient (another practice, a couple partner, a client for someone else: 404; anonymous: 401, Anonymous_GetsUnauthorized_WithNoResource)",
+        ["/fhir/Patient/{id}/$everything"] = "FHIR R4 (resource type and id in the route): W/Fhir/FhirApiTests.cs probes it through Firely's FhirClient (another practice, a couple partner, a client for someone else: 404; anonymous: 401, Anonymous_GetsUnauthorized_WithNoResource)",
+        ["/fhir/Patient/$everything"] = "FHIR R4 (resource type and id in the route): W/Fhir/FhirApiTests.cs probes it through Firely's FhirClient (another practice, a couple partner, a client for someone else: 404; anonymous: 401, Anonymous_GetsUnauthorized_WithNoResource)",
+        ["/fhir/{type}"] = "FHIR R4 (resource type and id in the route): W/Fhir/FhirApiTests.cs probes it through Firely's FhirClient (another practice, a couple partner, a client for someone else: 404; anonymous: 401, Anonymous_GetsUnauthorized_WithNoResource)",
+        ["/fhir/{type}/_search"] = "FHIR R4 (resource type and id in the route): W/Fhir/FhirApiTests.cs probes it through Firely's FhirClient (another practice, a couple partner, a client for someone else: 404; anonymous: 401, Anonymous_GetsUnauthorized_WithNoResource)",
+        ["/fhir/{type}/{id}"] = "FHIR R4 (resource type and id in the route): W/Fhir/FhirApiTests.cs probes it through Firely's FhirClient (another practice, a couple partner, a client for someone else: 404; anonymous: 401, Anonymous_GetsUnauthorized_WithNoResource)",
+        ["/fhir/QuestionnaireResponse"] = "FHIR R4 (resource type and id in the route): W/Fhir/FhirApiTests.cs probes it through Firely's FhirClient (another practice, a couple partner, a client for someone else: 404; anonymous: 401, Anonymous_GetsUnauthorized_WithNoResource)",
+        ["/fhir/Flag/{id}"] = "FHIR R4 (resource type and id in the route): W/Fhir/FhirApiTests.cs probes it through Firely's FhirClient (another practice, a couple partner, a client for someone else: 404; anonymous: 401, Anonymous_GetsUnauthorized_WithNoResource)",
+        ["/fhir/{type}/{id}/{**rest}"] = "FHIR R4 (resource type and id in the route): W/Fhir/FhirApiTests.cs probes it through Firely's FhirClient (another practice, a couple partner, a client for someone else: 404; anonymous: 401, Anonymous_GetsUnauthorized_WithNoResource)",
+        ["/fhir/{*path:nonfile}"] = "FHIR R4 (resource type and id in the route): W/Fhir/FhirApiTests.cs probes it through Firely's FhirClient (another practice, a couple partner, a client for someone else: 404; anonymous: 401, Anonymous_GetsUnauthorized_WithNoResource)",
     };
 
     // ASP.NET Core Identity's own pages and endpoints: anonymous must never get a 200 from the Manage pages; the rest

@@ -68,7 +68,7 @@ public sealed partial class SignInValidityTests : IDisposable
     }
 
     [Fact]
-    public async Task AccessToken_LastsTheIdleWindow_AndARefreshTokenWorksOnce()
+    public async Task AccessToken_LastsTheIdleWindow_ARefreshTokenWorksOnce_AndAReplayEndsTheWholeChain()
     {
         using var client = _app.Anonymous();
         using var login = await client.PostAsJsonAsync("/api/identity/login", new { email = "client3@harbour.example", password = RapportApp.Password });
@@ -77,13 +77,17 @@ public sealed partial class SignInValidityTests : IDisposable
         var refreshToken = first.GetProperty("refreshToken").GetString();
 
         using var refreshed = await client.PostAsJsonAsync("/api/identity/refresh", new { refreshToken });
-        using var replayed = await client.PostAsJsonAsync("/api/identity/refresh", new { refreshToken });
         var next = (await refreshed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refreshToken").GetString();
         using var rotated = await client.PostAsJsonAsync("/api/identity/refresh", new { refreshToken = next });
+        var latest = (await rotated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refreshToken").GetString();
+        // Someone presents the first (spent) token again: one chain has two holders, so every token of the person ends.
+        using var replayed = await client.PostAsJsonAsync("/api/identity/refresh", new { refreshToken });
+        using var afterReplay = await client.PostAsJsonAsync("/api/identity/refresh", new { refreshToken = latest });
 
         Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, replayed.StatusCode);
         Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, replayed.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterReplay.StatusCode);
     }
 
     [Fact]
@@ -159,6 +163,7 @@ public sealed partial class SignInValidityTests : IDisposable
     [InlineData("https:evil.example")]
     [InlineData("javascript:alert(1)")]
     [InlineData("/\t/evil.example")]
+    [InlineData("http://localhost///evil.example/")]
     public async Task SignIn_WithAReturnUrlThatIsNotLocal_GoesHome_WithoutAnError(string returnUrl)
     {
         using var browser = _app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });

@@ -30,7 +30,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
 
             await signInManager.SignOutAsync();
             // Only a local path: an open redirect after sign-out would be a phishing aid.
-            return TypedResults.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? $"~{returnUrl}" : "~/");
+            return TypedResults.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && Rapport.Web.Components.Account.IdentityRedirectManager.IsLocal(returnUrl) ? $"~{returnUrl}" : "~/");
         });
 
         accountGroup.MapPost("/PasskeyCreationOptions", async (

@@ -25,6 +25,11 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         if (uri.StartsWith(navigationManager.BaseUri, StringComparison.OrdinalIgnoreCase))
         {
             uri = navigationManager.ToBaseRelativePath(uri);
+            // "https://this.app///evil.example/" leaves "//evil.example/": as plainly local only, or home.
+            if (!IsLocal("/" + uri))
+            {
+                uri = "";
+            }
         }
         else if (!IsLocal(uri))
         {

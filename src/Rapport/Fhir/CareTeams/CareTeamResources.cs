@@ -33,7 +33,13 @@ public sealed class CareTeamResources(RapportDb db) : IFhirResources
 
     private async Task<IReadOnlyList<FhirItem>> LoadAsync(Guid? patientId, CancellationToken cancellationToken, Guid? episodeId)
     {
-        var query = db.Episodes.AsNoTracking();
+        // Through FHIR only a care team (or a supervisor) or a member reads an episode: a break-glass grant is for one
+        // person's record (the record page), and a shared episode names and concerns every member.
+        var me = db.Viewer.ClientId;
+        var system = db.Viewer.IsSystem;
+        var inCare = db.EpisodeIdsInViewersCare;
+        var query = db.Episodes.AsNoTracking()
+            .Where(e => system || inCare.Contains(e.Id) || e.Members.Any(m => m.ClientId == me));
         if (patientId is { } p)
         {
             query = query.Where(e => e.Members.Any(m => m.ClientId == p));
@@ -68,7 +74,8 @@ public sealed class CareTeamResources(RapportDb db) : IFhirResources
                     EpisodeStatus.Ended => CareTeam.CareTeamStatus.Inactive,
                     _ => CareTeam.CareTeamStatus.Active,
                 },
-                Name = e.Episode.Title,
+                // The title is the care team's own words (it often names the members): never shown to a client.
+                Name = db.Viewer.IsClient ? null : e.Episode.Title,
                 Category = [new CodeableConcept(FhirCodes.CanonicalBase + "/CodeSystem/episode-format", e.Episode.Format.ToString(), e.Episode.Format.ToString())],
                 Subject = e.Episode.Format == EpisodeFormat.Individual && members.Count == 1 ? FhirCodes.Ref("Patient", members[0].ClientId) : null,
                 Period = new Period(new FhirDateTime(e.Episode.StartedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),

@@ -36,7 +36,12 @@ public sealed class EncounterResources(RapportDb db) : IFhirResources
 
     private async Task<IReadOnlyList<FhirItem>> LoadAsync(Guid? patientId, CancellationToken cancellationToken, Guid? sessionId)
     {
-        var query = db.Sessions.AsNoTracking();
+        // As for CareTeam: the care team or a member, never through a break-glass grant for another member.
+        var me = db.Viewer.ClientId;
+        var system = db.Viewer.IsSystem;
+        var inCare = db.EpisodeIdsInViewersCare;
+        var query = db.Sessions.AsNoTracking()
+            .Where(s => system || inCare.Contains(s.EpisodeId) || s.Episode!.Members.Any(m => m.ClientId == me));
         if (patientId is { } p)
         {
             query = query.Where(s => s.Episode!.Members.Any(m => m.ClientId == p));
@@ -51,6 +56,8 @@ public sealed class EncounterResources(RapportDb db) : IFhirResources
         {
             Session = s,
             Members = s.Episode!.Members.Select(m => m.ClientId).ToList(),
+            Recorded = s.Attendees.Any(),
+            WasThere = s.Attendees.Any(a => a.ClientId == me),
             Team = s.Episode.CareTeam.Select(t => new { t.StaffMemberId, t.StaffMember!.DisplayName }).ToList(),
         }).ToListAsync(cancellationToken);
         var memberIds = sessions.SelectMany(s => s.Members).Distinct().ToList();
@@ -61,18 +68,20 @@ public sealed class EncounterResources(RapportDb db) : IFhirResources
             var s = x.Session;
             var members = x.Members.Where(visible.Contains).ToList();
             var subject = members.Count == 1 ? members[0] : (Guid?)null;
+            // A client sees the session as they lived it (a couple session they missed did not happen for them).
+            var status = db.Viewer.IsClient ? MemberAttendance.StatusFor(s.Status, x.Recorded, x.WasThere) : s.Status;
             var encounter = new Encounter
             {
                 Id = s.Id.ToString(),
                 Meta = FhirCodes.Meta(FhirCodes.Version(s.Version), null),
-                Status = s.Status switch
+                Status = status switch
                 {
                     SessionStatus.Attended => Encounter.EncounterStatus.Finished,
                     SessionStatus.Cancelled or SessionStatus.DidNotAttend => Encounter.EncounterStatus.Cancelled,
                     _ => Encounter.EncounterStatus.Planned,
                 },
                 Class = s.Setting == SessionSetting.InPerson ? new Coding(ActCode, "AMB", "ambulatory") : new Coding(ActCode, "VR", "virtual"),
-                Type = [new CodeableConcept(FhirCodes.CanonicalBase + "/CodeSystem/session", $"session-{s.Status}".ToLowerInvariant(), $"Session {s.Number}: {s.Status}")],
+                Type = [new CodeableConcept(FhirCodes.CanonicalBase + "/CodeSystem/session", $"session-{status}".ToLowerInvariant(), $"Session {s.Number}: {status}")],
                 Subject = subject is { } one ? FhirCodes.Ref("Patient", one) : null,
                 Participant = [.. x.Team.Select(t => new Encounter.ParticipantComponent { Individual = FhirCodes.Ref("Practitioner", t.StaffMemberId, t.DisplayName) })],
                 Period = new Period(new FhirDateTime(FhirCodes.Utc(s.StartsAt)), new FhirDateTime(FhirCodes.Utc(s.StartsAt.AddMinutes(s.DurationMinutes)))),

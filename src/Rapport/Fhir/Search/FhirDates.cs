@@ -7,6 +7,21 @@ public static class FhirDates
 {
     public static bool TryParse(string value, out DateTimeOffset start, out DateTimeOffset end)
     {
+        // A date at the very end of the calendar ("9999-12-31") has no end to its range: refused as unparsable (400),
+        // never an overflow (500).
+        try
+        {
+            return TryParseRange(value, out start, out end);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            start = end = default;
+            return false;
+        }
+    }
+
+    private static bool TryParseRange(string value, out DateTimeOffset start, out DateTimeOffset end)
+    {
         start = end = default;
         if (string.IsNullOrWhiteSpace(value))
         {

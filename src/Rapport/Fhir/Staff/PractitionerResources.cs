@@ -48,6 +48,8 @@ public sealed class PractitionerResources(RapportDb db) : IFhirResources
 }
 
 /// <summary>PractitionerRole: what a staff member does at the practice (therapist, supervisor, practice admin). Same id as the Practitioner.</summary>
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+[Audits(AuditedAs.PartOfClientRecord)]
 public sealed class PractitionerRoleResources(RapportDb db) : IFhirResources
 {
     public FhirResourceRegistration Registration { get; } = new("PractitionerRole", [TypeRestfulInteraction.Read], [], [], [], []);
