@@ -94,7 +94,7 @@ public sealed class EditGoal(RapportDb db, TimeProvider clock)
     /// <summary>
     /// Saves every goal on the form, or none: all are checked first (errors keyed by <see cref="TextField"/> and
     /// <see cref="StatusField"/>), then saved in one SaveChanges, so one bad goal never leaves the others half-saved.
-    /// Goals that are not the client's own are skipped, as a single edit reports them missing.
+    /// A goal that is not the client's own is an error next to it (nothing saved); reopening counts against <see cref="ClientGoal.MaxOpen"/>.
     /// </summary>
     public async Task<Outcome<IReadOnlyList<GoalView>>> HandleAllAsync(IReadOnlyList<Change> changes, CancellationToken cancellationToken = default)
     {
@@ -126,13 +126,40 @@ public sealed class EditGoal(RapportDb db, TimeProvider clock)
         var ids = changes.Select(c => c.GoalId).ToList();
         // The explicit ClientId keeps a care team member (who may read the goal) from editing the client's words.
         var goals = await db.ClientGoals.Where(g => ids.Contains(g.Id) && g.ClientId == clientId).ToDictionaryAsync(g => g.Id, cancellationToken);
+        // All or nothing: a goal that is not this client's (or not there) is an error next to it, not skipped.
+        for (var i = 0; i < changes.Count; i++)
+        {
+            if (!goals.ContainsKey(changes[i].GoalId))
+            {
+                errors[StatusField(i)] = "This goal is not one of yours any more. Reload the page and try again.";
+            }
+        }
+
+        // Reopening goals counts against the same limit as adding one: at most MaxOpen in work per episode.
+        var reopening = changes.Where(c => goals.TryGetValue(c.GoalId, out var g) && g.Status != GoalStatus.WorkingOnIt && c.Status == GoalStatus.WorkingOnIt)
+            .Select(c => goals[c.GoalId]).ToList();
+        var closing = changes.Where(c => goals.TryGetValue(c.GoalId, out var g) && g.Status == GoalStatus.WorkingOnIt && c.Status != GoalStatus.WorkingOnIt)
+            .Select(c => goals[c.GoalId]).ToList();
+        foreach (var episode in reopening.Select(g => g.EpisodeId).Distinct())
+        {
+            var open = await db.ClientGoals.CountAsync(g => g.ClientId == clientId && g.EpisodeId == episode && g.Status == GoalStatus.WorkingOnIt, cancellationToken);
+            var after = open + reopening.Count(g => g.EpisodeId == episode) - closing.Count(g => g.EpisodeId == episode);
+            if (after > ClientGoal.MaxOpen)
+            {
+                var index = changes.ToList().FindIndex(c => c.Status == GoalStatus.WorkingOnIt && reopening.Any(g => g.Id == c.GoalId && g.EpisodeId == episode));
+                errors[StatusField(index)] = $"You can work on at most {ClientGoal.MaxOpen} goals at once. Mark one as achieved or no longer a goal first.";
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Outcome<IReadOnlyList<GoalView>>.Invalid(errors);
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var change in changes)
         {
-            if (goals.TryGetValue(change.GoalId, out var goal))
-            {
-                Apply(goal, change.Text!.Trim(), change.Status!.Value, now);
-            }
+            Apply(goals[change.GoalId], change.Text!.Trim(), change.Status!.Value, now);
         }
 
         await db.SaveChangesAsync(cancellationToken);

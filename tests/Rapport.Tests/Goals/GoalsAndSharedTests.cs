@@ -101,6 +101,44 @@ public sealed class GoalsAndSharedTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task EditingGoals_WithSomeoneElsesGoalOrTooManyReopened_SavesNone(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        Guid othersGoal;
+        await using (var other = database.Open(await database.ViewerForAsync(Personas.Client3)))
+        {
+            othersGoal = (await new SetGoal(other, TimeProvider.System).HandleAsync("Someone else's goal")).Value!.Id;
+        }
+
+        var viewer = await database.ViewerForAsync(Personas.Client5);
+        await using var db = database.Open(viewer);
+        var set = new SetGoal(db, TimeProvider.System);
+        var goals = new List<Guid>();
+        for (var i = 0; i < ClientGoal.MaxOpen; i++)
+        {
+            goals.Add((await set.HandleAsync($"Goal {i}")).Value!.Id);
+        }
+
+        var edit = new EditGoal(db, TimeProvider.System);
+        Assert.True((await edit.HandleAllAsync([new(goals[0], "Goal 0", GoalStatus.Achieved)])).Succeeded);
+        goals.Add((await set.HandleAsync("A new goal in its place")).Value!.Id);
+
+        var foreign = await edit.HandleAllAsync([new(goals[1], "Goal 1 changed", GoalStatus.Dropped), new(othersGoal, "Mine now", GoalStatus.Dropped)]);
+        var reopened = await edit.HandleAllAsync([new(goals[0], "Goal 0", GoalStatus.WorkingOnIt), new(goals[1], "Goal 1 changed", GoalStatus.WorkingOnIt)]);
+
+        Assert.False(foreign.Succeeded);
+        Assert.True(foreign.Errors.ContainsKey(EditGoal.StatusField(1)));
+        Assert.False(reopened.Succeeded);
+        Assert.True(reopened.Errors.ContainsKey(EditGoal.StatusField(0)));
+        var stored = await db.ClientGoals.AsNoTracking().Where(g => g.ClientId == viewer.ClientId).ToDictionaryAsync(g => g.Id, g => (g.Text, g.Status));
+        Assert.Equal(("Goal 0", GoalStatus.Achieved), stored[goals[0]]);
+        Assert.Equal(("Goal 1", GoalStatus.WorkingOnIt), stored[goals[1]]);
+        await using var system = database.Open(Rapport.Access.Viewer.System);
+        Assert.Equal("Someone else's goal", (await system.ClientGoals.SingleAsync(g => g.Id == othersGoal)).Text);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task BadGoal_GetsAClearError_AndChangesNothing(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
