@@ -79,6 +79,10 @@ internal static class RateLimits
 
     // The form field ("Input.Email", "Form.Email") or the JSON property ("email") the endpoint will read; the body stays
     // readable for it (forms are cached by ASP.NET Core, JSON is buffered and rewound).
+    // A body naming two addresses (a decoy the limiter would read, and the one the endpoint binds) shares one small
+    // budget with every other such body: no real client sends two, so rotating decoys never escapes the per-account limit.
+    private const string Ambiguous = "\u0000two addresses in one body";
+
     private static async Task<string?> SubmittedEmailAsync(HttpContext context)
     {
         var request = context.Request;
@@ -92,8 +96,9 @@ internal static class RateLimits
             if (request.HasFormContentType)
             {
                 var form = await request.ReadFormAsync(context.RequestAborted);
-                return form.FirstOrDefault(f => f.Key.Equals("email", StringComparison.OrdinalIgnoreCase)
-                    || f.Key.EndsWith(".Email", StringComparison.OrdinalIgnoreCase)).Value.ToString();
+                var fields = form.Where(f => f.Key.Equals("email", StringComparison.OrdinalIgnoreCase)
+                    || f.Key.EndsWith(".Email", StringComparison.OrdinalIgnoreCase)).SelectMany(f => f.Value).ToList();
+                return fields.Count > 1 ? Ambiguous : fields.FirstOrDefault();
             }
 
             if (request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
@@ -104,13 +109,10 @@ internal static class RateLimits
                     using var document = await JsonDocument.ParseAsync(request.Body, default, context.RequestAborted);
                     if (document.RootElement.ValueKind == JsonValueKind.Object)
                     {
-                        foreach (var property in document.RootElement.EnumerateObject())
-                        {
-                            if (property.Name.Equals("email", StringComparison.OrdinalIgnoreCase) && property.Value.ValueKind == JsonValueKind.String)
-                            {
-                                return property.Value.GetString();
-                            }
-                        }
+                        var emails = document.RootElement.EnumerateObject()
+                            .Where(p => p.Name.Equals("email", StringComparison.OrdinalIgnoreCase)).ToList();
+                        return emails.Count > 1 ? Ambiguous
+                            : emails is [{ Value.ValueKind: JsonValueKind.String } only] ? only.Value.GetString() : null;
                     }
                 }
                 finally

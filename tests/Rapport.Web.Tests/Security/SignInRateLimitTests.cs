@@ -91,6 +91,33 @@ public sealed class SignInRateLimitTests
         Assert.Equal(HttpStatusCode.TooManyRequests, oneAccount[Limit]);
     }
 
+    [Fact]
+    public async Task ADecoyAddressBesideTheRealOne_DoesNotEscapeTheAccountLimit()
+    {
+        using var app = new RapportApp(realServer: true, settings: new Dictionary<string, string>
+        {
+            ["RateLimits:SignInPerMinute"] = "3",
+            ["ReverseProxy:KnownProxies"] = "127.0.0.1",
+        });
+        using var client = new HttpClient { BaseAddress = app.ServerAddress };
+
+        // The limiter once read the first "email" and the endpoint bound the last: a new decoy each time escaped the limit.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i <= Limit; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/login")
+            {
+                Content = new StringContent($"{{\"email\":\"decoy{i}@example.org\",\"Email\":\"therapist1@harbour.example\",\"password\":\"wrong-password-guess\"}}", System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("X-Forwarded-For", $"203.0.113.{i + 1}");
+            using var response = await client.SendAsync(request);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.DoesNotContain(HttpStatusCode.TooManyRequests, statuses.Take(Limit));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[Limit]);
+    }
+
     private static async Task<HttpStatusCode> SignInAsync(HttpClient client, string email, string forwardedFor)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/login") { Content = JsonContent.Create(new { email, password = "wrong-password-guess" }) };
