@@ -14,7 +14,7 @@ namespace Rapport.Web.Startup;
 /// It lives in the database, so every instance shares it, and each key's XML is encrypted with an X.509 certificate
 /// that is NOT in the database (<c>DataProtection:CertificatePath</c>, <c>DataProtection:CertificatePassword</c>):
 /// a stolen database or backup cannot forge a sign-in. In Development the certificate is made on first run under the
-/// user's profile, never inside the repository. See docs/decisions/0012-sign-in-key-ring.md.
+/// user's profile, never inside the repository. See docs/decisions/0014-sign-in-key-ring.md.
 /// </summary>
 internal static class SignInKeyRing
 {

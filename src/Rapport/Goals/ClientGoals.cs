@@ -135,19 +135,21 @@ public sealed class EditGoal(RapportDb db, TimeProvider clock)
             }
         }
 
-        // Reopening goals counts against the same limit as adding one: at most MaxOpen in work per episode.
-        var reopening = changes.Where(c => goals.TryGetValue(c.GoalId, out var g) && g.Status != GoalStatus.WorkingOnIt && c.Status == GoalStatus.WorkingOnIt)
-            .Select(c => goals[c.GoalId]).ToList();
-        var closing = changes.Where(c => goals.TryGetValue(c.GoalId, out var g) && g.Status == GoalStatus.WorkingOnIt && c.Status != GoalStatus.WorkingOnIt)
-            .Select(c => goals[c.GoalId]).ToList();
-        foreach (var episode in reopening.Select(g => g.EpisodeId).Distinct())
+        if (errors.Count > 0)
         {
-            var open = await db.ClientGoals.CountAsync(g => g.ClientId == clientId && g.EpisodeId == episode && g.Status == GoalStatus.WorkingOnIt, cancellationToken);
-            var after = open + reopening.Count(g => g.EpisodeId == episode) - closing.Count(g => g.EpisodeId == episode);
-            if (after > ClientGoal.MaxOpen)
+            return Outcome<IReadOnlyList<GoalView>>.Invalid(errors);
+        }
+
+        // Reopening goals counts against the same limit as adding one: at most MaxOpen in work per episode.
+        var statusChanges = changes.Select((c, i) => (Goal: goals[c.GoalId], Index: i, c.Status))
+            .Where(c => (c.Goal.Status == GoalStatus.WorkingOnIt) != (c.Status == GoalStatus.WorkingOnIt)).ToList();
+        foreach (var episode in statusChanges.Where(c => c.Status == GoalStatus.WorkingOnIt).GroupBy(c => c.Goal.EpisodeId))
+        {
+            var open = await db.ClientGoals.CountAsync(g => g.ClientId == clientId && g.EpisodeId == episode.Key && g.Status == GoalStatus.WorkingOnIt, cancellationToken);
+            var closing = statusChanges.Count(c => c.Goal.EpisodeId == episode.Key && c.Status != GoalStatus.WorkingOnIt);
+            if (open + episode.Count() - closing > ClientGoal.MaxOpen)
             {
-                var index = changes.ToList().FindIndex(c => c.Status == GoalStatus.WorkingOnIt && reopening.Any(g => g.Id == c.GoalId && g.EpisodeId == episode));
-                errors[StatusField(index)] = $"You can work on at most {ClientGoal.MaxOpen} goals at once. Mark one as achieved or no longer a goal first.";
+                errors[StatusField(episode.First().Index)] = $"You can work on at most {ClientGoal.MaxOpen} goals at once. Mark one as achieved or no longer a goal first.";
             }
         }
 

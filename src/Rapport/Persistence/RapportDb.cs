@@ -70,7 +70,7 @@ public sealed partial class RapportDb(
     public DbSet<InRoomPass> InRoomPasses => Set<InRoomPass>();
     public DbSet<PracticeExpectedModel> PracticeExpectedModels => Set<PracticeExpectedModel>();
 
-    /// <summary>The sign-in key ring (ASP.NET Core Data Protection), shared by every instance; each key's XML is encrypted by a certificate kept outside the database (docs/decisions/0012).</summary>
+    /// <summary>The sign-in key ring (ASP.NET Core Data Protection), shared by every instance; each key's XML is encrypted by a certificate kept outside the database (docs/decisions/0014).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public Viewer Viewer => viewerSource.Current;
@@ -97,11 +97,14 @@ public sealed partial class RapportDb(
             || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId))
         .Select(t => t.EpisodeId);
 
-    /// <summary>The episodes of <paramref name="clientId"/>'s record the viewer may read: by care, or by a live grant for this client.</summary>
+    /// <summary>Episodes the viewer reaches by care (on or supervising the team) or as a member: never through break-glass.</summary>
+    public IQueryable<CareEpisode> EpisodesByCareOrMembership => Episodes.Where(e => ViewerIsSystem
+        || e.Members.Any(m => m.ClientId == ViewerClientId)
+        || EpisodeIdsInViewersCare.Contains(e.Id));
+
+    /// <summary>The episodes of <paramref name="clientId"/>'s record the viewer may read: by care or membership, or by a live grant for this client.</summary>
     public IQueryable<CareEpisode> EpisodesInRecordOf(Guid clientId) => Episodes.Where(e => e.Members.Any(m => m.ClientId == clientId)
-        && (ViewerIsSystem
-            || e.Members.Any(m => m.ClientId == ViewerClientId)
-            || EpisodeIdsInViewersCare.Contains(e.Id)
+        && (EpisodesByCareOrMembership.Any(c => c.Id == e.Id)
             || (ViewerIsAdmin && BreakGlassGrants.Any(g => g.StaffMemberId == ViewerStaffId && g.ClientId == clientId && g.ExpiresAt > ViewerNow))));
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -35,11 +35,7 @@ public sealed class CareTeamResources(RapportDb db) : IFhirResources
     {
         // Through FHIR only a care team (or a supervisor) or a member reads an episode: a break-glass grant is for one
         // person's record (the record page), and a shared episode names and concerns every member.
-        var me = db.Viewer.ClientId;
-        var system = db.Viewer.IsSystem;
-        var inCare = db.EpisodeIdsInViewersCare;
-        var query = db.Episodes.AsNoTracking()
-            .Where(e => system || inCare.Contains(e.Id) || e.Members.Any(m => m.ClientId == me));
+        var query = db.EpisodesByCareOrMembership.AsNoTracking();
         if (patientId is { } p)
         {
             query = query.Where(e => e.Members.Any(m => m.ClientId == p));

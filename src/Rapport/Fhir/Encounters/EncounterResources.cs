@@ -38,10 +38,8 @@ public sealed class EncounterResources(RapportDb db) : IFhirResources
     {
         // As for CareTeam: the care team or a member, never through a break-glass grant for another member.
         var me = db.Viewer.ClientId;
-        var system = db.Viewer.IsSystem;
-        var inCare = db.EpisodeIdsInViewersCare;
-        var query = db.Sessions.AsNoTracking()
-            .Where(s => system || inCare.Contains(s.EpisodeId) || s.Episode!.Members.Any(m => m.ClientId == me));
+        var reachable = db.EpisodesByCareOrMembership.Select(e => e.Id);
+        var query = db.Sessions.AsNoTracking().Where(s => reachable.Contains(s.EpisodeId));
         if (patientId is { } p)
         {
             query = query.Where(s => s.Episode!.Members.Any(m => m.ClientId == p));
