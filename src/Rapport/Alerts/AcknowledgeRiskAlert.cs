@@ -30,7 +30,7 @@ public sealed class AcknowledgeRiskAlert(RapportDb db, TimeProvider clock)
         {
             if (alert.Version != expected)
             {
-                return Outcome<RiskAlert>.Invalid(VersionField, "The alert has changed since you read it.");
+                return Outcome<RiskAlert>.Conflict(VersionField, "The alert has changed since you read it.");
             }
 
             // Checked again by the save itself: a change in between fails the update instead of being overwritten.

@@ -15,6 +15,9 @@ namespace Rapport.BreakGlass;
 [Audits(AuditedAs.Writes)]
 public sealed class OpenBreakGlass(RapportDb db, IMailer mailer, TimeProvider clock)
 {
+    /// <summary>What the admin is told: the grant, not the row (its reason stays in the audit trail).</summary>
+    public sealed record Opened(Guid Id, Guid ClientId, DateTime ExpiresAt);
+
     public static readonly TimeSpan Duration = TimeSpan.FromMinutes(60);
     public const int MinimumReasonLength = 20;
     public const int MaximumReasonLength = 1000;
@@ -23,30 +26,30 @@ public sealed class OpenBreakGlass(RapportDb db, IMailer mailer, TimeProvider cl
     public async Task<bool> CanOpenAsync(Guid clientId, CancellationToken cancellationToken = default) =>
         db.Viewer.Has(StaffRoles.PracticeAdmin) && await db.Clients.AnyAsync(c => c.Id == clientId, cancellationToken);
 
-    public async Task<Outcome<BreakGlassGrant>> HandleAsync(Guid clientId, string? reason, string recordUrl, CancellationToken cancellationToken = default)
+    public async Task<Outcome<OpenBreakGlass.Opened>> HandleAsync(Guid clientId, string? reason, string recordUrl, CancellationToken cancellationToken = default)
     {
         var viewer = db.Viewer;
         if (!viewer.Has(StaffRoles.PracticeAdmin) || viewer.StaffMemberId is not { } staffId || viewer.PracticeId is not { } practiceId)
         {
-            return Outcome<BreakGlassGrant>.Missing();
+            return Outcome<OpenBreakGlass.Opened>.Missing();
         }
 
         // The admin may see the client's account (not their care), so this also keeps other practices out.
         var client = await db.Clients.AsNoTracking().Where(c => c.Id == clientId).Select(c => new { c.Id, c.PracticeId }).FirstOrDefaultAsync(cancellationToken);
         if (client is null)
         {
-            return Outcome<BreakGlassGrant>.Missing();
+            return Outcome<OpenBreakGlass.Opened>.Missing();
         }
 
         var cleaned = AuditContext.Clean(reason, MaximumReasonLength + 1);
         if (cleaned is null || cleaned.Length < MinimumReasonLength)
         {
-            return Outcome<BreakGlassGrant>.Invalid("Reason", $"Say why you need emergency access, in at least {MinimumReasonLength} characters. The client's therapist will be told.");
+            return Outcome<OpenBreakGlass.Opened>.Invalid("Reason", $"Say why you need emergency access, in at least {MinimumReasonLength} characters. The client's therapist will be told.");
         }
 
         if (cleaned.Length > MaximumReasonLength)
         {
-            return Outcome<BreakGlassGrant>.Invalid("Reason", $"Use at most {MaximumReasonLength} characters.");
+            return Outcome<OpenBreakGlass.Opened>.Invalid("Reason", $"Use at most {MaximumReasonLength} characters.");
         }
 
         var now = AuditHash.Truncate(clock.GetUtcNow());
@@ -76,6 +79,6 @@ public sealed class OpenBreakGlass(RapportDb db, IMailer mailer, TimeProvider cl
                 "If you did not expect this, speak to your practice's privacy lead."), cancellationToken);
         }
 
-        return Outcome<BreakGlassGrant>.Ok(grant);
+        return Outcome<Opened>.Ok(new Opened(grant.Id, grant.ClientId, grant.ExpiresAt));
     }
 }

@@ -26,17 +26,17 @@ public sealed class ConsentLedger(RapportDb db, TimeProvider clock)
     }
 
     /// <summary>The signed-in client gives a consent with the current wording.</summary>
-    public async Task<Outcome<Consent>> GiveAsync(ConsentKind kind, CancellationToken cancellationToken = default)
+    public async Task<Outcome<Entry>> GiveAsync(ConsentKind kind, CancellationToken cancellationToken = default)
     {
         var viewer = db.Viewer;
         if (viewer.ClientId is not { } clientId || viewer.PracticeId is not { } practiceId || viewer.UserId is null)
         {
-            return Outcome<Consent>.Missing();
+            return Outcome<Entry>.Missing();
         }
 
         if (await HasAsync(clientId, kind, cancellationToken))
         {
-            return Outcome<Consent>.Invalid("Kind", "You have already given this consent.");
+            return Outcome<Entry>.Invalid("Kind", "You have already given this consent.");
         }
 
         var (version, wording) = ConsentWording.Current(kind);
@@ -52,7 +52,7 @@ public sealed class ConsentLedger(RapportDb db, TimeProvider clock)
         };
         db.Consents.Add(consent);
         await db.SaveChangesAsync(cancellationToken);
-        return Outcome<Consent>.Ok(consent);
+        return Outcome<Entry>.Ok(new Entry(consent.Kind, consent.WordingVersion, consent.Wording, consent.GivenAt, consent.WithdrawnAt));
     }
 
     /// <summary>The signed-in client withdraws a consent. Takes effect at once for every later use.</summary>

@@ -12,6 +12,9 @@ namespace Rapport.Invitations;
 [Audits(AuditedAs.Writes)]
 public sealed class AcceptInvitation(RapportDb db, UserManager<RapportUser> users, TimeProvider clock)
 {
+    /// <summary>The sign-in that now exists; the person signs in with it on the next page.</summary>
+    public sealed record Accepted(string UserId, Guid PracticeId, Guid? StaffMemberId, Guid? ClientId);
+
     public sealed class Form
     {
         [Required]
@@ -39,19 +42,19 @@ public sealed class AcceptInvitation(RapportDb db, UserManager<RapportUser> user
             .FirstOrDefaultAsync(i => i.TokenHash == hash && i.AcceptedAt == null && i.ExpiresAt > now, cancellationToken);
     }
 
-    public async Task<Outcome<RapportUser>> HandleAsync(Form form, CancellationToken cancellationToken = default)
+    public async Task<Outcome<AcceptInvitation.Accepted>> HandleAsync(Form form, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(form);
         var invitation = await FindAsync(form.Token, cancellationToken);
         if (invitation is null)
         {
-            return Outcome<RapportUser>.Missing();
+            return Outcome<AcceptInvitation.Accepted>.Missing();
         }
 
         var errors = FormValidation.Validate(form);
         if (errors.Count > 0)
         {
-            return Outcome<RapportUser>.Invalid(errors);
+            return Outcome<AcceptInvitation.Accepted>.Invalid(errors);
         }
 
         // One transaction: the account, the link and the used invitation are saved together or not at all.
@@ -69,7 +72,7 @@ public sealed class AcceptInvitation(RapportDb db, UserManager<RapportUser> user
         if (!created.Succeeded)
         {
             await transaction.RollbackAsync(cancellationToken);
-            return Outcome<RapportUser>.Invalid(new Dictionary<string, string>
+            return Outcome<AcceptInvitation.Accepted>.Invalid(new Dictionary<string, string>
             {
                 [nameof(Form.Password)] = string.Join(" ", created.Errors.Select(e => e.Description)),
             });
@@ -78,6 +81,6 @@ public sealed class AcceptInvitation(RapportDb db, UserManager<RapportUser> user
         invitation.AcceptedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return Outcome<RapportUser>.Ok(user);
+        return Outcome<Accepted>.Ok(new Accepted(user.Id, user.PracticeId, user.StaffMemberId, user.ClientId));
     }
 }

@@ -49,13 +49,13 @@ public sealed class InviteClient(RapportDb db, IMailer mailer, TimeProvider cloc
         return [.. choices.OrderBy(e => e.Title, StringComparer.CurrentCulture)];
     }
 
-    public async Task<Outcome<Invitation>> HandleAsync(Form form, string acceptUrlBase, CancellationToken cancellationToken = default)
+    public async Task<Outcome<InvitationSent>> HandleAsync(Form form, string acceptUrlBase, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(form);
         var viewer = db.Viewer;
         if (!viewer.Has(StaffRoles.Therapist) || viewer.StaffMemberId is not { } staffId || viewer.PracticeId is not { } practiceId || viewer.UserId is null)
         {
-            return Outcome<Invitation>.Missing();
+            return Outcome<InvitationSent>.Missing();
         }
 
         var errors = FormValidation.Validate(form);
@@ -77,7 +77,7 @@ public sealed class InviteClient(RapportDb db, IMailer mailer, TimeProvider cloc
         var email = form.Email.Trim().ToLowerInvariant();
         if (errors.Count > 0 || episode is null)
         {
-            return Outcome<Invitation>.Invalid(errors);
+            return Outcome<InvitationSent>.Invalid(errors);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -111,12 +111,12 @@ public sealed class InviteClient(RapportDb db, IMailer mailer, TimeProvider cloc
         if (await ExistingSignIn.ExistsAsync(db, email, cancellationToken))
         {
             await mailer.SendAsync(ExistingSignIn.Notice(email, "Your therapist has invited you to Rapport."), cancellationToken);
-            return Outcome<Invitation>.Ok(invitation);
+            return Outcome<InvitationSent>.Ok(InvitationSent.Of(invitation));
         }
 
         // No clinical content in the email: only that an invitation exists and the link.
         await mailer.SendAsync(new OutgoingMail(email, "Your invitation to Rapport",
             $"Hello {client.DisplayName},\n\nYour therapist has invited you to Rapport, where you can tell them how you are doing between sessions.\nChoose your password here (the link works for 7 days):\n\n{acceptUrlBase}?token={token}\n"), cancellationToken);
-        return Outcome<Invitation>.Ok(invitation);
+        return Outcome<InvitationSent>.Ok(InvitationSent.Of(invitation));
     }
 }

@@ -28,13 +28,13 @@ public sealed class InviteStaff(RapportDb db, IMailer mailer, TimeProvider clock
         public bool PracticeAdmin { get; set; }
     }
 
-    public async Task<Outcome<Invitation>> HandleAsync(Form form, string acceptUrlBase, CancellationToken cancellationToken = default)
+    public async Task<Outcome<InvitationSent>> HandleAsync(Form form, string acceptUrlBase, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(form);
         var viewer = db.Viewer;
         if (!viewer.Has(StaffRoles.PracticeAdmin) || viewer.PracticeId is not { } practiceId || viewer.UserId is null)
         {
-            return Outcome<Invitation>.Missing();
+            return Outcome<InvitationSent>.Missing();
         }
 
         var errors = FormValidation.Validate(form);
@@ -52,7 +52,7 @@ public sealed class InviteStaff(RapportDb db, IMailer mailer, TimeProvider clock
 
         if (errors.Count > 0)
         {
-            return Outcome<Invitation>.Invalid(errors);
+            return Outcome<InvitationSent>.Invalid(errors);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -84,12 +84,12 @@ public sealed class InviteStaff(RapportDb db, IMailer mailer, TimeProvider clock
         if (await ExistingSignIn.ExistsAsync(db, email, cancellationToken))
         {
             await mailer.SendAsync(ExistingSignIn.Notice(email, "A practice has invited you to join it on Rapport as a member of staff."), cancellationToken);
-            return Outcome<Invitation>.Ok(invitation);
+            return Outcome<InvitationSent>.Ok(InvitationSent.Of(invitation));
         }
 
         await mailer.SendAsync(new OutgoingMail(email, "You are invited to Rapport",
             $"Hello {staff.DisplayName},\n\nYou have been invited to join your practice on Rapport.\nChoose your password here (the link works for 7 days):\n\n{acceptUrlBase}?token={token}\n"), cancellationToken);
-        return Outcome<Invitation>.Ok(invitation);
+        return Outcome<InvitationSent>.Ok(InvitationSent.Of(invitation));
     }
 }
 

@@ -18,6 +18,9 @@ namespace Rapport.Listening;
 [Audits(AuditedAs.Writes)]
 public sealed class UploadTranscript(RapportDb db, TranscriptAnalysisQueue queue, ConsentLedger consents, TimeProvider clock)
 {
+    /// <summary>The upload, queued for analysis.</summary>
+    public sealed record Uploaded(Guid Id, string FileName, TranscriptStatus Status);
+
     public sealed record SessionChoice(Guid SessionId, Guid EpisodeId, string EpisodeTitle, int Number, DateTime StartsAt, IReadOnlyList<string> ClientsWithoutConsent);
 
     /// <summary>The session, if the viewer treats it, with the clients who have not consented.</summary>
@@ -53,18 +56,18 @@ public sealed class UploadTranscript(RapportDb db, TranscriptAnalysisQueue queue
         return new SessionChoice(session.Id, session.EpisodeId, session.Title, session.Number, session.StartsAt, missing);
     }
 
-    public async Task<Outcome<SessionTranscript>> HandleAsync(Guid sessionId, string fileName, Stream content, string? therapistSpeaker, CancellationToken cancellationToken = default)
+    public async Task<Outcome<UploadTranscript.Uploaded>> HandleAsync(Guid sessionId, string fileName, Stream content, string? therapistSpeaker, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         var session = await SessionAsync(sessionId, cancellationToken);
         if (session is null || db.Viewer.PracticeId is not { } practiceId || db.Viewer.StaffMemberId is not { } staffId)
         {
-            return Outcome<SessionTranscript>.Missing();
+            return Outcome<UploadTranscript.Uploaded>.Missing();
         }
 
         if (session.ClientsWithoutConsent.Count > 0)
         {
-            return Outcome<SessionTranscript>.Invalid("File", $"Analysis needs the consent of everyone in the session. Not yet given by: {string.Join(", ", session.ClientsWithoutConsent)}.");
+            return Outcome<UploadTranscript.Uploaded>.Invalid("File", $"Analysis needs the consent of everyone in the session. Not yet given by: {string.Join(", ", session.ClientsWithoutConsent)}.");
         }
 
         // Only the base name, never a client-supplied path.
@@ -75,20 +78,20 @@ public sealed class UploadTranscript(RapportDb db, TranscriptAnalysisQueue queue
         await content.CopyToAsync(buffer, cancellationToken);
         if (buffer.Length > limits.MaxBytes)
         {
-            return Outcome<SessionTranscript>.Invalid("File", $"The file is larger than {limits.MaxBytes / (1024 * 1024)} MB.");
+            return Outcome<UploadTranscript.Uploaded>.Invalid("File", $"The file is larger than {limits.MaxBytes / (1024 * 1024)} MB.");
         }
 
         var (text, decodeError) = TextDecoding.Decode(buffer.ToArray());
         if (text is null)
         {
-            return Outcome<SessionTranscript>.Invalid("File", $"Line {decodeError!.Line}: {decodeError.Message}");
+            return Outcome<UploadTranscript.Uploaded>.Invalid("File", $"Line {decodeError!.Line}: {decodeError.Message}");
         }
 
         var speaker = string.IsNullOrWhiteSpace(therapistSpeaker) ? null : therapistSpeaker.Trim();
         var parsed = TranscriptParser.Parse(text, format, new SpeakerMapping(speaker), limits);
         if (!parsed.Succeeded)
         {
-            return Outcome<SessionTranscript>.Invalid("File", string.Join(" ", parsed.Errors.Take(5).Select(e => $"Line {e.Line}: {e.Message}")));
+            return Outcome<UploadTranscript.Uploaded>.Invalid("File", string.Join(" ", parsed.Errors.Take(5).Select(e => $"Line {e.Line}: {e.Message}")));
         }
 
         var transcript = new SessionTranscript
@@ -109,6 +112,6 @@ public sealed class UploadTranscript(RapportDb db, TranscriptAnalysisQueue queue
             await ListeningReviews.TranscriptSubjectsAsync(db, transcript.Id, transcript.EpisodeId, cancellationToken), "Transcript uploaded", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         queue.Enqueue(transcript.Id);
-        return Outcome<SessionTranscript>.Ok(transcript);
+        return Outcome<Uploaded>.Ok(new Uploaded(transcript.Id, transcript.FileName, transcript.Status));
     }
 }

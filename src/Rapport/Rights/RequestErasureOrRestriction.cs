@@ -40,16 +40,16 @@ public sealed class RequestErasureOrRestriction(RapportDb db, TimeProvider clock
             .ToListAsync(cancellationToken);
     }
 
-    public async Task<Outcome<RightsRequest>> HandleAsync(RightsRequestKind kind, string? reason, CancellationToken cancellationToken = default)
+    public async Task<Outcome<History>> HandleAsync(RightsRequestKind kind, string? reason, CancellationToken cancellationToken = default)
     {
         if (db.Viewer.ClientId is not { } clientId || db.Viewer.PracticeId is not { } practiceId)
         {
-            return Outcome<RightsRequest>.Missing();
+            return Outcome<History>.Missing();
         }
 
         if (reason is { Length: > MaxReasonLength })
         {
-            return Outcome<RightsRequest>.Invalid("Reason", $"Use at most {MaxReasonLength} characters.");
+            return Outcome<History>.Invalid("Reason", $"Use at most {MaxReasonLength} characters.");
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -110,7 +110,7 @@ public sealed class RequestErasureOrRestriction(RapportDb db, TimeProvider clock
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return Outcome<RightsRequest>.Ok(request);
+        return Outcome<History>.Ok(new History(request.Kind, request.RequestedAt, request.Decision, request.DecisionExplanation, request.RetainUntil));
     }
 
     /// <summary>What an erased member is called in a shared transcript that the remaining members keep.</summary>

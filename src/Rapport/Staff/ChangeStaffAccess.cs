@@ -14,32 +14,34 @@ namespace Rapport.Staff;
 [Audits(AuditedAs.Writes)]
 public sealed class ChangeStaffAccess(RapportDb db)
 {
+    public sealed record Changed(Guid Id, string DisplayName, bool Active);
+
     public const string Deactivated = "Access ended: deactivated by a practice admin";
     public const string Reactivated = "Access restored: reactivated by a practice admin";
 
-    public async Task<Outcome<StaffMember>> HandleAsync(Guid staffMemberId, bool active, CancellationToken cancellationToken = default)
+    public async Task<Outcome<ChangeStaffAccess.Changed>> HandleAsync(Guid staffMemberId, bool active, CancellationToken cancellationToken = default)
     {
         var viewer = db.Viewer;
         if (!viewer.Has(StaffRoles.PracticeAdmin) || viewer.PracticeId is not { } practiceId)
         {
-            return Outcome<StaffMember>.Missing();
+            return Outcome<ChangeStaffAccess.Changed>.Missing();
         }
 
         // The tenant filter keeps another practice's staff out of reach (not found, as for an unknown id).
         var staff = await db.StaffMembers.FirstOrDefaultAsync(s => s.Id == staffMemberId, cancellationToken);
         if (staff is null)
         {
-            return Outcome<StaffMember>.Missing();
+            return Outcome<ChangeStaffAccess.Changed>.Missing();
         }
 
         if (!active && staff.Id == viewer.StaffMemberId)
         {
-            return Outcome<StaffMember>.Invalid("StaffMember", "You cannot deactivate yourself; ask another practice admin.");
+            return Outcome<ChangeStaffAccess.Changed>.Invalid("StaffMember", "You cannot deactivate yourself; ask another practice admin.");
         }
 
         if (staff.Active == active)
         {
-            return Outcome<StaffMember>.Ok(staff);
+            return Outcome<Changed>.Ok(new Changed(staff.Id, staff.DisplayName, staff.Active));
         }
 
         staff.Active = active;
@@ -55,6 +57,6 @@ public sealed class ChangeStaffAccess(RapportDb db)
         await db.AddAuditEntryAsync(AuditAction.Update, nameof(StaffMember), staff.Id.ToString(), practiceId, null,
             active ? Reactivated : Deactivated, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        return Outcome<StaffMember>.Ok(staff);
+        return Outcome<Changed>.Ok(new Changed(staff.Id, staff.DisplayName, staff.Active));
     }
 }

@@ -126,7 +126,7 @@ public sealed class InvitationTests
         var northside = await database.ViewerForAsync("therapist@northside.example");
         var harbourClient = await database.ClientIdAsync("client7@harbour.example");
         var mailer = new RecordingMailer();
-        Outcome<Invitation> existing, fresh;
+        Outcome<InvitationSent> existing, fresh;
         TimeSpan existingTook, freshTook;
         await using (var db = database.Open(northside))
         {

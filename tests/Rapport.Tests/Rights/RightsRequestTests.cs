@@ -22,7 +22,7 @@ public sealed class RightsRequestTests
 
         Assert.True(outcome.Succeeded);
         Assert.Equal(RightsDecision.KeptUnderRetention, outcome.Value!.Decision);
-        Assert.Contains("20 years", outcome.Value.DecisionExplanation, StringComparison.Ordinal);
+        Assert.Contains("20 years", outcome.Value.Explanation, StringComparison.Ordinal);
         Assert.True(outcome.Value.RetainUntil > DateOnly.FromDateTime(DateTime.UtcNow.AddYears(19)));
         await using var check = database.Open(Viewer.System);
         Assert.True((await check.Clients.SingleAsync(c => c.Id == me.ClientId)).ProcessingRestricted);
