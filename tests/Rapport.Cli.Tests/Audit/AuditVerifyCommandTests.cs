@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Cli.Tests.Clinical;
+using Rapport.Audit;
 using Rapport.Clients;
 using Rapport.Persistence;
+using Rapport.Progress;
 
 namespace Rapport.Cli.Tests.Audit;
 
@@ -56,12 +58,12 @@ public sealed class AuditVerifyCommandTests
         {
             await using var db = Open(path, therapist);
             var id = await db.Clients.Where(c => c.Email == $"client{i}@harbour.example").Select(c => c.Id).SingleAsync();
-            Assert.NotNull(await new GetClientRecord(db).HandleAsync(id));
+            Assert.NotNull(await new GetClientRecord(db, new ExpectedModelCache(TimeProvider.System)).HandleAsync(id));
         }
 
         return path;
     }
 
     private static RapportDb Open(string path, Viewer viewer) =>
-        new(RapportDatabase.StandaloneOptions(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, Path = path }), new FixedViewerSource(viewer));
+        new(RapportDatabase.StandaloneOptions(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, Path = path }), new FixedViewerSource(viewer), new AuditContext(), TimeProvider.System);
 }

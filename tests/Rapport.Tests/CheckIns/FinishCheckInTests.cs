@@ -3,7 +3,6 @@ using Rapport.Access;
 using Rapport.CheckIns;
 using Rapport.Goals;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.CheckIns;
 
@@ -16,9 +15,10 @@ public sealed class FinishCheckInTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var client = await database.ViewerForAsync("client3@harbour.example");
-        await using (var db = database.Open(client))
+        await using (var dbScope = database.As(client))
         {
-            var outcome = await new FinishCheckIn(db, TimeProvider.System).HandleAsync(new string('n', ClientNote.MaxLength + 1), new string('g', ClientGoal.MaxLength + 1));
+            var db = dbScope.Db;
+            var outcome = await dbScope.Get<FinishCheckIn>().HandleAsync(new string('n', ClientNote.MaxLength + 1), new string('g', ClientGoal.MaxLength + 1));
             Assert.False(outcome.Succeeded);
             Assert.Contains(LeaveNote.NoteField, outcome.Errors.Keys);
             Assert.Contains(SetGoal.TextField, outcome.Errors.Keys);
@@ -35,9 +35,10 @@ public sealed class FinishCheckInTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var client = await database.ViewerForAsync("client3@harbour.example");
-        await using (var db = database.Open(client))
+        await using (var dbScope = database.As(client))
         {
-            var outcome = await new FinishCheckIn(db, TimeProvider.System).HandleAsync(new string('n', ClientNote.MaxLength + 1), "Walk to work twice a week");
+            var db = dbScope.Db;
+            var outcome = await dbScope.Get<FinishCheckIn>().HandleAsync(new string('n', ClientNote.MaxLength + 1), "Walk to work twice a week");
             Assert.Equal([LeaveNote.NoteField], outcome.Errors.Keys);
         }
 
@@ -51,9 +52,10 @@ public sealed class FinishCheckInTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var client = await database.ViewerForAsync("client3@harbour.example");
-        await using (var db = database.Open(client))
+        await using (var dbScope = database.As(client))
         {
-            var outcome = await new FinishCheckIn(db, TimeProvider.System).HandleAsync("Work has been hard this week.", "Walk to work twice a week");
+            var db = dbScope.Db;
+            var outcome = await dbScope.Get<FinishCheckIn>().HandleAsync("Work has been hard this week.", "Walk to work twice a week");
             Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
             Assert.True(outcome.Value!.NoteLeft);
             Assert.Equal("Walk to work twice a week", outcome.Value.Goal!.Text);

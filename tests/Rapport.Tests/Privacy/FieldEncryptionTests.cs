@@ -5,7 +5,6 @@ using Rapport.Access;
 using Rapport.Episodes;
 using Rapport.Persistence;
 using Rapport.Privacy;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Privacy;
 

@@ -105,13 +105,9 @@ public sealed class HostileInputTests(SharedApp shared) : IClassFixture<SharedAp
     public async Task ScriptInABreakGlassReason_IsShownToTheClientAsText()
     {
         var id = await shared.App.ClientIdAsync(Personas.Client9);
-        using (var scope = shared.App.Services.CreateScope())
+        await using (var admin = shared.App.As(await ViewerAsync(Personas.HarbourAdmin)))
         {
-            var viewer = await ViewerAsync(Personas.HarbourAdmin);
-            await using var db = new Rapport.Persistence.RapportDb(
-                scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.DbContextOptions<Rapport.Persistence.RapportDb>>(),
-                new Rapport.Access.FixedViewerSource(viewer));
-            var outcome = await new OpenBreakGlass(db, scope.ServiceProvider.GetRequiredService<IMailer>(), TimeProvider.System)
+            var outcome = await admin.Get<OpenBreakGlass>()
                 .HandleAsync(id, "<script>alert('owned')</script> welfare check requested by police", "https://example.org");
             Assert.True(outcome.Succeeded);
         }

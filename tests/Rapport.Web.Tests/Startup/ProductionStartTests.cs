@@ -101,8 +101,9 @@ public sealed class ProductionStartTests
         using var home = await browser.GetAsync(new Uri("/", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
 
-        await using (var db = new RapportDb(app.Services.CreateScope().ServiceProvider.GetRequiredService<DbContextOptions<RapportDb>>(), new FixedViewerSource(Viewer.System)))
+        await using (var scope = app.Services.CreateViewerScope(Viewer.System))
         {
+            var db = scope.ServiceProvider.GetRequiredService<RapportDb>();
             Assert.Equal(0, await db.Users.CountAsync());
             Assert.Equal(0, await db.Practices.CountAsync());
         }
