@@ -13,7 +13,7 @@ public sealed class AuditVerifyCommandTests
     [Fact]
     public async Task AuditVerify_OnAnIntactTrail_ExitsZero()
     {
-        var path = await SeededWithReadsAsync();
+        var path = await CopyOfSeededWithReadsAsync();
 
         var run = await CliRunner.Run("audit", "verify", "--database", path);
 
@@ -24,7 +24,7 @@ public sealed class AuditVerifyCommandTests
     [Fact]
     public async Task AuditVerify_WithATamperedEntry_ExitsOneNamingTheFirstBrokenEntry()
     {
-        var path = await SeededWithReadsAsync();
+        var path = await CopyOfSeededWithReadsAsync();
         Guid tampered;
         await using (var db = Open(path, Viewer.System))
         {
@@ -40,6 +40,21 @@ public sealed class AuditVerifyCommandTests
         Assert.Contains("at sequence 2", line, StringComparison.Ordinal);
         Assert.Contains(tampered.ToString(), line, StringComparison.Ordinal);
         Assert.Contains("changed", line, StringComparison.Ordinal);
+    }
+
+    // Seeding through the CLI (migrations, demo data) and the three reads are the same for every test, so they are done
+    // once; each test verifies (or tampers with) its own copy of the file. The copy shares the run's key ring (the CLI's
+    // default, under the working folder), as the original did.
+    private static readonly Lazy<Task<string>> Template = new(SeededWithReadsAsync);
+
+    private static async Task<string> CopyOfSeededWithReadsAsync()
+    {
+        var template = await Template.Value;
+        var folder = CliRunner.TempFolder();
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "rapport.db");
+        File.Copy(template, path);
+        return path;
     }
 
     private static async Task<string> SeededWithReadsAsync()
@@ -61,6 +76,13 @@ public sealed class AuditVerifyCommandTests
             Assert.NotNull(await new GetClientRecord(db, new ExpectedModelCache(TimeProvider.System)).HandleAsync(id));
         }
 
+        // One self-contained file to copy: the write-ahead log folded in, and no pooled connection left on it.
+        await using (var db = Open(path, Viewer.System))
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         return path;
     }
 

@@ -32,7 +32,7 @@ public sealed class AllianceConcernAgreementTests
     public async Task DashboardEpisodeViewAndClientPage_AgreeOnTheAllianceConcern(DatabaseProvider provider, int[] sessionChecks, string? expectedStart)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         var (episodeId, clientId) = await AddCoupleAsync(database, therapist, sessionChecks);
 
         await using var dbScope = database.As(therapist);

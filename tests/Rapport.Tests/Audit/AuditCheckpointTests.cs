@@ -30,7 +30,7 @@ public sealed class AuditCheckpointTests : IDisposable
         await using var database = await TestDatabase.CreateAsync(provider);
         for (var i = 1; i <= 3; i++)
         {
-            await AuditTrailTests.ReadAsync(database, "therapist1@harbour.example", $"client{i}@harbour.example");
+            await AuditTrailTests.ReadAsync(database, Personas.Therapist1, $"client{i}@harbour.example");
         }
 
         await using var dbScope = database.As(Viewer.System);

@@ -93,7 +93,7 @@ public sealed class DeclaredAuditTests
     public async Task Dashboard_IsOneReadPerClientShown_SavedTogether_AndInEachClientsAccessList(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         IReadOnlyList<GetCaseload.Row> rows;
         await using (var dbScope = database.As(therapist))
         {
@@ -113,8 +113,8 @@ public sealed class DeclaredAuditTests
             Assert.Equal(entries.Count - 1, entries.Max(e => e.Sequence) - entries.Min(e => e.Sequence));
         }
 
-        var access = await AccessListAsync(database, "client1@harbour.example");
-        var name = await StaffNameAsync(database, "therapist1@harbour.example");
+        var access = await AccessListAsync(database, Personas.Client1);
+        var name = await StaffNameAsync(database, Personas.Therapist1);
         Assert.Contains(access, r => r.RecordType == GetCaseload.Shown && r.Action == AuditAction.Read && r.StaffName == name);
     }
 
@@ -123,8 +123,8 @@ public sealed class DeclaredAuditTests
     public async Task Transcript_UploadReadAndDeletion_AreInEveryMembersAccessList(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var members = new[] { await database.ClientIdAsync("client11@harbour.example"), await database.ClientIdAsync("client12@harbour.example") };
-        foreach (var email in new[] { "client11@harbour.example", "client12@harbour.example" })
+        var members = new[] { await database.ClientIdAsync(Personas.Client11), await database.ClientIdAsync(Personas.Client12) };
+        foreach (var email in new[] { Personas.Client11, Personas.Client12 })
         {
             await using var ownScope = await database.As(email);
             var own = ownScope.Db;
@@ -139,7 +139,7 @@ public sealed class DeclaredAuditTests
                 .OrderBy(s => s.StartsAt).Select(s => s.Id).FirstAsync();
         }
 
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         Guid transcriptId;
         await using (var dbScope = database.As(therapist))
         {
@@ -164,8 +164,8 @@ public sealed class DeclaredAuditTests
             Assert.All(entries, e => Assert.Equal((transcriptId.ToString(), therapist.UserId), (e.RecordId, e.UserId)));
         }
 
-        var name = await StaffNameAsync(database, "therapist1@harbour.example");
-        foreach (var email in new[] { "client11@harbour.example", "client12@harbour.example" })
+        var name = await StaffNameAsync(database, Personas.Therapist1);
+        foreach (var email in new[] { Personas.Client11, Personas.Client12 })
         {
             var access = await AccessListAsync(database, email);
             Assert.Contains(access, r => r.RecordType == nameof(SessionTranscript) && r.Action == AuditAction.Read && r.StaffName == name);
@@ -177,8 +177,8 @@ public sealed class DeclaredAuditTests
     public async Task ClientNotes_RiskAcknowledgement_Consents_AndRightsRequests_AreAuditedWithActorAndClient(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var clientId = await database.ClientIdAsync("client1@harbour.example");
-        var client = await database.ViewerForAsync("client1@harbour.example");
+        var clientId = await database.ClientIdAsync(Personas.Client1);
+        var client = await database.ViewerForAsync(Personas.Client1);
         await using (var dbScope = database.As(client))
         {
             var db = dbScope.Db;
@@ -188,7 +188,7 @@ public sealed class DeclaredAuditTests
             Assert.True((await dbScope.Get<RequestErasureOrRestriction>().HandleAsync(RightsRequestKind.Restriction, "Please pause analysis.")).Succeeded);
         }
 
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         Guid alertId;
         // The relationship filter leaves only the alerts of therapist1's own clients.
         await using (var ownScope = database.As(therapist))
@@ -225,7 +225,7 @@ public sealed class DeclaredAuditTests
     public async Task PracticeSettings_StaffAndInvitations_AreAuditedAsTheAdminsChanges(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var admin = await database.ViewerForAsync("admin@harbour.example");
+        var admin = await database.ViewerForAsync(Personas.HarbourAdmin);
         await using (var dbScope = database.As(admin))
         {
             var db = dbScope.Db;
@@ -249,9 +249,9 @@ public sealed class DeclaredAuditTests
     public async Task RefusedReads_EachLeaveOneEntry_WithWhoAndWhichId_ButNoClientAndNoName(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var otherTherapistsClient = await database.ClientIdAsync("client13@harbour.example");
+        var otherTherapistsClient = await database.ClientIdAsync(Personas.Client13);
         var madeUp = Guid.CreateVersion7();
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         Guid otherEpisode;
         await using (var system = database.Open(Viewer.System))
         {
@@ -279,7 +279,7 @@ public sealed class DeclaredAuditTests
             Assert.Equal((AuditAction.Refused, therapist.UserId, (Guid?)null, AuditTrail.RefusedReason), (e.Action, e.UserId, e.ClientId, e.Reason));
             Assert.DoesNotContain(name, e.Reason ?? "", StringComparison.Ordinal);
         });
-        Assert.Empty(await AccessListAsync(database, "client13@harbour.example"));
+        Assert.Empty(await AccessListAsync(database, Personas.Client13));
         Assert.True((await checkScope.Get<VerifyAuditTrail>().HandleAsync()).Intact);
     }
 

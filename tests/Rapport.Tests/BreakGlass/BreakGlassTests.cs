@@ -122,10 +122,10 @@ public sealed class BreakGlassTests
     public async Task BreakGlass_ForOneCoupleOrGroupMember_OpensOnlyTheirRecord_NeverAPartnersOrAGroupMembers(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var admin = await database.ViewerForAsync("admin@harbour.example");
-        var client11 = await database.ClientIdAsync("client11@harbour.example");
-        var client12 = await database.ClientIdAsync("client12@harbour.example");
-        var client35 = await database.ClientIdAsync("client35@harbour.example");
+        var admin = await database.ViewerForAsync(Personas.HarbourAdmin);
+        var client11 = await database.ClientIdAsync(Personas.Client11);
+        var client12 = await database.ClientIdAsync(Personas.Client12);
+        var client35 = await database.ClientIdAsync(Personas.Client35);
         var groupMembers = new List<Guid>();
         for (var i = 36; i <= 40; i++)
         {
@@ -187,7 +187,7 @@ public sealed class BreakGlassTests
         }
 
         // The treating therapist still sees the shared episode as it is.
-        await using (var therapistScope = await database.As("therapist1@harbour.example"))
+        await using (var therapistScope = await database.As(Personas.Therapist1))
         {
             var therapist = therapistScope.Db;
             var record = await therapistScope.Get<GetClientRecord>().HandleAsync(client12);
@@ -196,21 +196,21 @@ public sealed class BreakGlassTests
         }
 
         // The client sees the reason in "who has looked at my record"; the partner sees no entry for a look they were not part of.
-        await using (var dbScope = await database.As("client11@harbour.example"))
+        await using (var dbScope = await database.As(Personas.Client11))
         {
             var db = dbScope.Db;
             var rows = await dbScope.Get<GetRecordAccess>().HandleAsync();
             Assert.Contains(rows!, r => r.Action == AuditAction.BreakGlass && r.Reason == Reason);
         }
 
-        await using (var dbScope = await database.As("client12@harbour.example"))
+        await using (var dbScope = await database.As(Personas.Client12))
         {
             var db = dbScope.Db;
             Assert.DoesNotContain((await dbScope.Get<GetRecordAccess>().HandleAsync())!, r => r.Action == AuditAction.BreakGlass);
         }
 
         // The treating therapist is told, with no clinical content and no name.
-        Assert.Contains(mailer.Sent, m => m.To == "therapist1@harbour.example" && m.TextBody.Contains("https://rapport.example/clients/x", StringComparison.Ordinal));
+        Assert.Contains(mailer.Sent, m => m.To == Personas.Therapist1 && m.TextBody.Contains("https://rapport.example/clients/x", StringComparison.Ordinal));
         Assert.All(mailer.Sent, m =>
         {
             Assert.DoesNotContain(Reason, m.TextBody, StringComparison.Ordinal);

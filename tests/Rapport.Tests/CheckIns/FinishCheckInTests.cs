@@ -14,7 +14,7 @@ public sealed class FinishCheckInTests
     public async Task BadNoteAndBadGoal_ReportBothProblems_AndStoreNothing(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var client = await database.ViewerForAsync("client3@harbour.example");
+        var client = await database.ViewerForAsync(Personas.Client3);
         await using (var dbScope = database.As(client))
         {
             var db = dbScope.Db;
@@ -34,7 +34,7 @@ public sealed class FinishCheckInTests
     public async Task AGoodGoalWithANoteTooLong_IsNotStoredEither(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var client = await database.ViewerForAsync("client3@harbour.example");
+        var client = await database.ViewerForAsync(Personas.Client3);
         await using (var dbScope = database.As(client))
         {
             var db = dbScope.Db;
@@ -51,7 +51,7 @@ public sealed class FinishCheckInTests
     public async Task NoteAndGoal_AreBothStored(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var client = await database.ViewerForAsync("client3@harbour.example");
+        var client = await database.ViewerForAsync(Personas.Client3);
         await using (var dbScope = database.As(client))
         {
             var db = dbScope.Db;

@@ -86,7 +86,7 @@ public sealed class GoalsAndSharedTests
     public async Task EditingGoals_WithNoStatusOnOne_SavesNone_AndDoesNotReopenAnAchievedGoal(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var viewer = await database.ViewerForAsync("client5@harbour.example");
+        var viewer = await database.ViewerForAsync(Personas.Client5);
         await using var dbScope = database.As(viewer);
         var db = dbScope.Db;
         var first = (await dbScope.Get<SetGoal>().HandleAsync("Sleep better")).Value!;

@@ -129,8 +129,8 @@ public sealed class InvitationTests
     public async Task InvitingAnAddressWithASignInElsewhere_AnswersAsForANewAddress_AndOnlyTheHolderIsTold(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var northside = await database.ViewerForAsync("therapist@northside.example");
-        var harbourClient = await database.ClientIdAsync("client7@harbour.example");
+        var northside = await database.ViewerForAsync(Personas.NorthsideTherapist);
+        var harbourClient = await database.ClientIdAsync(Personas.Client7);
         var mailer = database.Mailer;
         Outcome<Invitation> existing, fresh;
         TimeSpan existingTook, freshTook;
@@ -156,7 +156,7 @@ public sealed class InvitationTests
 
         // The holder is told, with no link to accept; the new address gets its link.
         Assert.Contains("token=", mailer.Sent.Single(m => m.To == "nova@example.org").TextBody, StringComparison.Ordinal);
-        var notice = mailer.Sent.Single(m => m.To == "client7@harbour.example");
+        var notice = mailer.Sent.Single(m => m.To == Personas.Client7);
         Assert.DoesNotContain("token=", notice.TextBody, StringComparison.Ordinal);
         Assert.Contains("already has a Rapport sign-in", notice.TextBody, StringComparison.Ordinal);
 

@@ -76,10 +76,10 @@ public sealed class RightsRequestTests
     public async Task ErasureOfOneCoupleMember_LeavesNothingOfThemInAnyTable_KeepsThePartnersData_AndTheAuditTrailVerifies(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var me = await database.ClientIdAsync("client11@harbour.example");
-        var partner = await database.ClientIdAsync("client12@harbour.example");
-        var meViewer = await database.ViewerForAsync("client11@harbour.example");
-        string myName, myEmail = "client11@harbour.example", partnerName;
+        var me = await database.ClientIdAsync(Personas.Client11);
+        var partner = await database.ClientIdAsync(Personas.Client12);
+        var meViewer = await database.ViewerForAsync(Personas.Client11);
+        string myName, myEmail = Personas.Client11, partnerName;
         Guid couple, transcriptId;
         int partnerAnswers;
 

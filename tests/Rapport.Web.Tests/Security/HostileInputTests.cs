@@ -66,7 +66,7 @@ public sealed class HostileInputTests(SharedApp shared) : IClassFixture<SharedAp
     [InlineData("/check-in")]
     public async Task BodyOverTheOrdinaryBound_IsRefused_WhereTheEndpointTakesOnlySmallBodies(string url)
     {
-        using var client = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
         // Far below the transcript bound (6 MB), far above any form or JSON body a person sends (256 KB).
         using var content = new ByteArrayContent(new byte[(256 * 1024) + 1]);
         content.Headers.ContentType = new("application/x-www-form-urlencoded");
@@ -79,7 +79,7 @@ public sealed class HostileInputTests(SharedApp shared) : IClassFixture<SharedAp
     [Fact]
     public async Task TranscriptUpload_TakesABodyOverTheOrdinaryBound()
     {
-        using var client = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
         using var content = new ByteArrayContent(new byte[(256 * 1024) + 1]);
         content.Headers.ContentType = new("multipart/form-data", "boundary=x");
 

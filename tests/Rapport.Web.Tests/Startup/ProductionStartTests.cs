@@ -108,7 +108,7 @@ public sealed class ProductionStartTests
             Assert.Equal(0, await db.Practices.CountAsync());
         }
 
-        using var demoSignIn = await browser.PostAsJsonAsync("/api/identity/login", new { email = "therapist1@harbour.example", password = "rapport-demo-2026" });
+        using var demoSignIn = await browser.PostAsJsonAsync("/api/identity/login", new { email = Personas.Therapist1, password = "rapport-demo-2026" });
         Assert.Equal(HttpStatusCode.Unauthorized, demoSignIn.StatusCode);
 
         using var outbox = await browser.GetAsync(new Uri("/dev/outbox", UriKind.Relative));

@@ -112,8 +112,8 @@ public sealed class RapportApp : WebApplicationFactory<Program>
     /// <summary>The database as one person sees it (their query filters), for arranging or reading data; features come from <see cref="As(Viewer)"/>.</summary>
     public RapportDb DbAs(Viewer viewer)
     {
-        // The options are scoped; the scope only lends them, and the context is the caller's to dispose.
-        using var scope = Services.CreateScope();
+        // The options are scoped and keep the scope's provider, so the scope lives as long as the context (as before).
+        var scope = Services.CreateScope();
         return new RapportDb(scope.ServiceProvider.GetRequiredService<DbContextOptions<RapportDb>>(), new FixedViewerSource(viewer), new AuditContext(), Services.GetRequiredService<TimeProvider>());
     }
 
