@@ -204,6 +204,30 @@ public sealed class TestDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>
+    /// Puts this run's migrated and seeded SQLite template at <paramref name="databasePath"/> with its field key ring at
+    /// <paramref name="keyRingPath"/>, as a first start of the app in Development would have left them (the app's own
+    /// start then finds no migration pending and the demo data already there). Owner-only modes are kept.
+    /// </summary>
+    public static async Task CopySeededSqliteAsync(string databasePath, string keyRingPath)
+    {
+        var template = await TemplateAsync(DatabaseProvider.Sqlite, seedDemo: true);
+        foreach (var folder in new[] { Path.GetDirectoryName(databasePath)!, Path.GetDirectoryName(keyRingPath)! })
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(folder);
+            }
+            else
+            {
+                Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        File.Copy(template.Options.Path, databasePath);
+        File.Copy(KeyRing, keyRingPath);
+    }
+
     /// <summary>The context options of this database: production's (<see cref="RapportDatabase.StandaloneOptions"/>), and on SQLite, unless the copy is durable, <see cref="FastTestSqlite"/> after production's durability settings.</summary>
     public DbContextOptions<RapportDb> DbOptions => _dbOptions ??= BuildDbOptions();
 

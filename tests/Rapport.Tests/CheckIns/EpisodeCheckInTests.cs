@@ -158,33 +158,10 @@ public sealed class EpisodeCheckInTests
         Assert.NotNull(view.Instrument);
     }
 
-    /// <summary>Gives the client an individual episode with therapist2 (Priya Nair), started last week, with a session
-    /// tomorrow (so its check-in is due), next to their couple work with therapist1.</summary>
+    /// <summary>Gives the client an individual episode with therapist2 (Priya Nair) next to their couple work with therapist1.</summary>
     internal static async Task<(Guid Couple, Guid Individual)> SecondEpisodeAsync(TestDatabase database, string email, bool scheduleNext = true)
     {
-        await using var dbScope = database.As(Viewer.System);
-        var db = dbScope.Db;
-        var client = await db.Clients.SingleAsync(c => c.Email == email);
-        var couple = await db.EpisodeMembers.Where(m => m.ClientId == client.Id && m.Episode!.Format == EpisodeFormat.Couple).Select(m => m.EpisodeId).SingleAsync();
-        var therapist2 = await db.StaffMembers.SingleAsync(s => s.Email == Personas.Therapist2);
-        var started = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-7));
-        var episode = new CareEpisode
-        {
-            PracticeId = client.PracticeId,
-            Title = $"Individual work with {client.DisplayName}",
-            Format = EpisodeFormat.Individual,
-            Status = EpisodeStatus.Active,
-            StartedOn = started,
-        };
-        episode.CareTeam.Add(new EpisodeTherapist { EpisodeId = episode.Id, StaffMemberId = therapist2.Id, IsLead = true });
-        episode.Members.Add(new EpisodeMember { EpisodeId = episode.Id, ClientId = client.Id, JoinedOn = started });
-        if (scheduleNext)
-        {
-            episode.Sessions.Add(new Session { PracticeId = client.PracticeId, EpisodeId = episode.Id, Number = 1, StartsAt = DateTime.UtcNow.AddDays(1), Status = SessionStatus.Scheduled });
-        }
-
-        db.Episodes.Add(episode);
-        await db.SaveChangesAsync();
-        return (couple, episode.Id);
+        await using var system = database.Open(Viewer.System);
+        return await SecondEpisode.AddAsync(system, email, Personas.Therapist2, scheduleNext);
     }
 }

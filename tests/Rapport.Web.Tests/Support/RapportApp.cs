@@ -32,6 +32,14 @@ public sealed class RapportApp : WebApplicationFactory<Program>
         _clock = clock;
         _settings = settings;
         Directory.CreateDirectory(_folder);
+        if (clock is null && settings is null)
+        {
+            // The demo database every plain app starts with: copied from the run's template instead of migrated and seeded
+            // again for each test class. An app with its own clock or settings still seeds as `dotnet run` does.
+            Task.Run(() => TestDatabase.CopySeededSqliteAsync(Path.Combine(_folder, "rapport.db"), Path.Combine(_folder, "keys", "field-keys.json")))
+                .GetAwaiter().GetResult();
+        }
+
         if (realServer)
         {
             UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
