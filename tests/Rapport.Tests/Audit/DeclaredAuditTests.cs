@@ -144,7 +144,7 @@ public sealed class DeclaredAuditTests
         await using (var dbScope = database.As(therapist))
         {
             var db = dbScope.Db;
-            var upload = await new UploadTranscript(db, new TranscriptAnalysisQueue(), dbScope.Get<ConsentLedger>(), TimeProvider.System)
+            var upload = await dbScope.Get<UploadTranscript>()
                 .HandleAsync(sessionId, "session.txt", new MemoryStream(Encoding.UTF8.GetBytes("Therapist: How has the week been?\nClient: Hard, honestly.\n")), null);
             Assert.True(upload.Succeeded, string.Join(";", upload.Errors.Values));
             transcriptId = upload.Value!.Id;

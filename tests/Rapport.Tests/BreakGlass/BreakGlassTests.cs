@@ -169,7 +169,7 @@ public sealed class BreakGlassTests
             Assert.False(await db.ClientNotes.AnyAsync(n => others.Contains(n.ClientId)));
             Assert.False(await db.ClientGoals.AnyAsync(g => others.Contains(g.ClientId)));
             Assert.False(await db.RiskAlerts.AnyAsync(a => others.Contains(a.ClientId)));
-            Assert.Empty(await new Rapport.Goals.GetClientGoals(db).HandleAsync(client12));
+            Assert.Empty(await dbScope.Get<Rapport.Goals.GetClientGoals>().HandleAsync(client12));
 
             // The granted member's own record: the shared episode is there, with their own answers only, and without
             // the title and referral reason that concern (and here name) the partner.

@@ -88,7 +88,7 @@ public sealed class EpisodeViewTests
             var db = dbScope.Db;
             // An hour ago; only client11 came.
             var start = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow.AddHours(-1), london);
-            var outcome = await new Rapport.Sessions.RecordSession(db, TimeProvider.System).AddAsync(couple, new()
+            var outcome = await dbScope.Get<Rapport.Sessions.RecordSession>().AddAsync(couple, new()
             {
                 Date = DateOnly.FromDateTime(start),
                 Time = TimeOnly.FromDateTime(start),

@@ -183,7 +183,7 @@ public sealed class GoalsAndSharedTests
             Assert.False(await db.ClientGoals.AnyAsync(g => g.ClientId == me.ClientId));
             Assert.Empty(await dbScope.Get<GetClientGoals>().HandleAsync(me.ClientId!.Value));
             Assert.True((await dbScope.Get<EditGoal>().HandleAsync(goalId, "changed", GoalStatus.Dropped)).NotFound);
-            var shared = await new GetWhatIShared(db, dbScope.Get<GetPreferenceProfile>()).HandleAsync();
+            var shared = await dbScope.Get<GetWhatIShared>().HandleAsync();
             Assert.DoesNotContain(shared!.Goals, g => g.Text.Contains("shouting", StringComparison.Ordinal));
         }
 
@@ -217,7 +217,7 @@ public sealed class GoalsAndSharedTests
         {
             var db = dbScope.Db;
             Assert.True((await dbScope.Get<LeaveNote>().HandleAsync("I found last week hard.")).Value);
-            var before = await new GetWhatIShared(db, dbScope.Get<GetPreferenceProfile>()).HandleAsync();
+            var before = await dbScope.Get<GetWhatIShared>().HandleAsync();
             Assert.Null(Assert.Single(before!.Notes).ReadAt);
         }
 
@@ -230,7 +230,7 @@ public sealed class GoalsAndSharedTests
         await using (var dbScope = database.As(client))
         {
             var db = dbScope.Db;
-            var after = await new GetWhatIShared(db, dbScope.Get<GetPreferenceProfile>()).HandleAsync();
+            var after = await dbScope.Get<GetWhatIShared>().HandleAsync();
             var note = Assert.Single(after!.Notes);
             Assert.Equal("I found last week hard.", note.Text);
             Assert.NotNull(note.ReadAt);

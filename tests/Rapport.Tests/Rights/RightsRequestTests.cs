@@ -242,9 +242,8 @@ public sealed class RightsRequestTests
                 .Select(s => s.Id).FirstAsync();
         }
 
-        await using var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1));
-        var upload = new Rapport.Listening.UploadTranscript(therapist, new Rapport.Listening.TranscriptAnalysisQueue(),
-            new Rapport.Consents.ConsentLedger(therapist, TimeProvider.System), TimeProvider.System);
+        await using var therapist = await database.As(Personas.Therapist1);
+        var upload = therapist.Get<Rapport.Listening.UploadTranscript>();
         var choice = await upload.SessionAsync(session);
 
         Assert.NotEmpty(choice!.ClientsWithoutConsent);
