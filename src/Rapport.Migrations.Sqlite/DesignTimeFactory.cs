@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore.Design;
 using Rapport.Access;
+using Rapport.Audit;
 using Rapport.Persistence;
 
 namespace Rapport.Migrations.Sqlite;
@@ -15,6 +16,6 @@ public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<RapportDb>
             Path = "design-time.db",
             ConnectionString = "Host=localhost;Database=rapport_design;Username=postgres",
         };
-        return new RapportDb(RapportDatabase.StandaloneOptions(options), new FixedViewerSource(Viewer.System));
+        return new RapportDb(RapportDatabase.StandaloneOptions(options), new FixedViewerSource(Viewer.System), new AuditContext(), TimeProvider.System);
     }
 }

@@ -41,7 +41,11 @@ public static class Personas
     public const string Client12 = "client12@harbour.example";
 
     public const string Client13 = "client13@harbour.example";
+    public const string Client14 = "client14@harbour.example";
     public const string Client22 = "client22@harbour.example";
+
+    /// <summary>A client of therapist3.</summary>
+    public const string Client24 = "client24@harbour.example";
 
     /// <summary>A member of the Harbour group (clients 35-40, with therapist2 and therapist3).</summary>
     public const string Client35 = "client35@harbour.example";

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Rapport.Access;
 using Rapport.Accounts;
+using Rapport.Audit;
 using Rapport.Demo;
 using Rapport.Persistence;
 
@@ -106,7 +107,7 @@ public static class DatabaseCommands
     }
 
     internal static RapportDb Open(DatabaseOptions options) =>
-        new(RapportDatabase.StandaloneOptions(options), new FixedViewerSource(Viewer.System));
+        new(RapportDatabase.StandaloneOptions(options), new FixedViewerSource(Viewer.System), new AuditContext(), TimeProvider.System);
 
     internal static string Describe(DatabaseOptions options) =>
         options.Provider == DatabaseProvider.Sqlite ? $"SQLite: {Path.GetFullPath(options.Path)}" : "PostgreSQL";

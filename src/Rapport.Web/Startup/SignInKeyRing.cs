@@ -102,8 +102,8 @@ internal sealed class RevokeCompromisedSignInKeys(IServiceProvider services, IKe
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var scope = services.CreateAsyncScope();
-        await using var db = new RapportDb(scope.ServiceProvider.GetRequiredService<DbContextOptions<RapportDb>>(), new FixedViewerSource(Viewer.System));
+        await using var scope = services.CreateViewerScope(Viewer.System);
+        var db = scope.ServiceProvider.GetRequiredService<RapportDb>();
         var written = await db.DataProtectionKeys.Select(k => k.FriendlyName).ToListAsync(cancellationToken);
         foreach (var id in SignInKeyRing.Revoked.Where(id => !written.Contains($"revocation-{id:D}")))
         {

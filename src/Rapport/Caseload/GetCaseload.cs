@@ -31,7 +31,7 @@ public sealed record Attention(AttentionKind Kind, string Text, DateTime? At = n
 /// before supervisees', then next session first.
 /// </summary>
 [Audits(AuditedAs.ClientReads)]
-public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelCache? expectedModels = null, InstrumentSource? instruments = null)
+public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelCache expectedModels, InstrumentSource instruments)
 {
     public sealed record Row(
         Guid ClientId,
@@ -120,7 +120,7 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelC
             .ToListAsync(cancellationToken);
 
         // Overdue only for what the check-in can ask: looked up once for the whole caseload.
-        var askable = (instruments ?? InstrumentSource.BundledOnly).Askable();
+        var askable = instruments.Askable();
         var phq9 = InstrumentCatalog.Get(InstrumentCatalog.Phq9Id);
         var sessionCheck = InstrumentCatalog.Get(InstrumentCatalog.SessionCheckId);
         // The practice's own fitted model once the background refit has stored one, else the documented default.

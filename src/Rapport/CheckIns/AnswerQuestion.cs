@@ -15,7 +15,7 @@ namespace Rapport.CheckIns;
 /// transaction, and the draft goes.
 /// </summary>
 [Audits(AuditedAs.Writes)]
-public sealed class AnswerQuestion(RapportDb db, TimeProvider clock, InstrumentSource? instruments = null)
+public sealed class AnswerQuestion(RapportDb db, TimeProvider clock, InstrumentSource instruments)
 {
     private readonly SubmitResponse _submit = new(db);
 
@@ -29,7 +29,7 @@ public sealed class AnswerQuestion(RapportDb db, TimeProvider clock, InstrumentS
     public async Task<Outcome<Result>> HandleAsync(string instrumentId, string linkId, int? value, Guid? episodeId = null, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var state = await CheckInState.LoadAsync(db, now, cancellationToken, instruments, episodeId);
+        var state = await CheckInState.LoadAsync(db, instruments, now, cancellationToken, episodeId);
         if (state is null)
         {
             return Outcome<Result>.Missing();

@@ -1,6 +1,7 @@
 using Rapport.Audit;
 using Rapport.Access;
 using Rapport.Goals;
+using Rapport.Measures;
 using Rapport.Persistence;
 
 namespace Rapport.CheckIns;
@@ -11,7 +12,7 @@ namespace Rapport.CheckIns;
 /// <see cref="SetGoal.TextField"/>); then both are stored in one save, so bad input in either box stores nothing.
 /// </summary>
 [Audits(AuditedAs.Writes)]
-public sealed class FinishCheckIn(RapportDb db, TimeProvider clock)
+public sealed class FinishCheckIn(RapportDb db, TimeProvider clock, InstrumentSource instruments)
 {
     /// <summary>What was stored: whether a note was left, and the goal if one was set.</summary>
     public sealed record Finished(bool NoteLeft, GoalView? Goal);
@@ -20,7 +21,7 @@ public sealed class FinishCheckIn(RapportDb db, TimeProvider clock)
     public async Task<Outcome<Finished>> HandleAsync(string? note, string? goal, Guid? episodeId = null, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var state = await CheckInState.LoadAsync(db, now, cancellationToken, episodeId: episodeId);
+        var state = await CheckInState.LoadAsync(db, instruments, now, cancellationToken, episodeId);
         if (state is null)
         {
             return Outcome<Finished>.Missing();

@@ -17,7 +17,7 @@ namespace Rapport.CheckIns;
 /// lists the <see cref="View.Choices"/> instead of a question, and the client picks.
 /// </summary>
 [NotAudited("The signed-in client's own questions and unsubmitted answers; what they submit is an audited write (MeasureResponse)")]
-public sealed class GetCheckIn(RapportDb db, TimeProvider clock, InstrumentSource? instruments = null)
+public sealed class GetCheckIn(RapportDb db, TimeProvider clock, InstrumentSource instruments)
 {
     /// <summary>How long after a risk answer the crisis help stays at the top of every check-in page.</summary>
     public static readonly TimeSpan CrisisHelpFor = TimeSpan.FromHours(24);
@@ -42,7 +42,7 @@ public sealed class GetCheckIn(RapportDb db, TimeProvider clock, InstrumentSourc
     public async Task<View?> HandleAsync(string? linkId = null, Guid? episodeId = null, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var candidates = await CheckInState.LoadAllAsync(db, now, cancellationToken, instruments, episodeId);
+        var candidates = await CheckInState.LoadAllAsync(db, instruments, now, cancellationToken, episodeId);
         if (candidates.Count == 0)
         {
             return null;
@@ -126,17 +126,17 @@ internal sealed record CheckInState(Guid ClientId, CareEpisode Episode, IReadOnl
     /// that is not one of their own open memberships is simply not found) or must choose first: answers and notes are
     /// never stored against a guess, where the wrong therapist would read them.
     /// </summary>
-    public static async Task<CheckInState?> LoadAsync(RapportDb db, DateTime now, CancellationToken cancellationToken, InstrumentSource? instruments = null, Guid? episodeId = null)
+    public static async Task<CheckInState?> LoadAsync(RapportDb db, InstrumentSource instruments, DateTime now, CancellationToken cancellationToken, Guid? episodeId = null)
     {
-        var candidates = await LoadAllAsync(db, now, cancellationToken, instruments, episodeId);
+        var candidates = await LoadAllAsync(db, instruments, now, cancellationToken, episodeId);
         return candidates.Count == 0 || (episodeId is null && MustChoose(candidates)) ? null : Pick(candidates);
     }
 
     /// <summary>As <see cref="LoadAsync"/>, but when the client has not chosen and it is not clear, the most recently
     /// started episode: for a goal added from "What I have shared", which belongs to the client more than to one therapy.</summary>
-    public static async Task<CheckInState?> LoadOrLatestAsync(RapportDb db, DateTime now, CancellationToken cancellationToken, Guid? episodeId = null)
+    public static async Task<CheckInState?> LoadOrLatestAsync(RapportDb db, InstrumentSource instruments, DateTime now, CancellationToken cancellationToken, Guid? episodeId = null)
     {
-        var candidates = await LoadAllAsync(db, now, cancellationToken, null, episodeId);
+        var candidates = await LoadAllAsync(db, instruments, now, cancellationToken, episodeId);
         return candidates.Count == 0 ? null : Pick(candidates);
     }
 
@@ -145,7 +145,7 @@ internal sealed record CheckInState(Guid ClientId, CareEpisode Episode, IReadOnl
     /// those not ended that they are still a member of, the most recently started first. The relationship filter
     /// already limits a client to their own episodes; the membership test here also rules out one they have left.
     /// </summary>
-    public static async Task<IReadOnlyList<CheckInState>> LoadAllAsync(RapportDb db, DateTime now, CancellationToken cancellationToken, InstrumentSource? instruments = null, Guid? episodeId = null)
+    public static async Task<IReadOnlyList<CheckInState>> LoadAllAsync(RapportDb db, InstrumentSource instruments, DateTime now, CancellationToken cancellationToken, Guid? episodeId = null)
     {
         if (db.Viewer.ClientId is not { } clientId)
         {
@@ -175,7 +175,7 @@ internal sealed record CheckInState(Guid ClientId, CareEpisode Episode, IReadOnl
     public static CheckInState Pick(IReadOnlyList<CheckInState> candidates) =>
         candidates.Count == 1 ? candidates[0] : candidates.FirstOrDefault(c => c.Due.Count > 0) ?? candidates[0];
 
-    private static async Task<CheckInState> LoadForAsync(RapportDb db, Guid clientId, CareEpisode episode, DateTime now, CancellationToken cancellationToken, InstrumentSource? instruments)
+    private static async Task<CheckInState> LoadForAsync(RapportDb db, Guid clientId, CareEpisode episode, DateTime now, CancellationToken cancellationToken, InstrumentSource instruments)
     {
         var schedule = await MeasurementPlanQueries.LoadScheduleAsync(db, episode, cancellationToken);
         var plan = schedule.Plan;
@@ -184,7 +184,6 @@ internal sealed record CheckInState(Guid ClientId, CareEpisode Episode, IReadOnl
             .ToListAsync(cancellationToken);
 
         // An instrument whose wording has not been imported (C-NIP ships without it) cannot be asked yet.
-        instruments ??= InstrumentSource.BundledOnly;
         var due = MeasurementPlan.DueForMember(schedule, clientId, answers, instruments.Askable(), now);
         var sitting = now - GetCheckIn.Sitting;
         var done = answers.Where(a => a.SubmittedAt >= sitting && plan.Any(p => p.InstrumentId == a.InstrumentId))

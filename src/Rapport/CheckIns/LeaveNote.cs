@@ -1,12 +1,13 @@
 using Rapport.Access;
 using Rapport.Persistence;
 using Rapport.Audit;
+using Rapport.Measures;
 
 namespace Rapport.CheckIns;
 
 /// <summary>"Before our next session I want you to know…": stores the client's note for their care team, if they wrote one.</summary>
 [Audits(AuditedAs.Writes)]
-public sealed class LeaveNote(RapportDb db, TimeProvider clock)
+public sealed class LeaveNote(RapportDb db, TimeProvider clock, InstrumentSource instruments)
 {
     public const string NoteField = "Note";
 
@@ -15,7 +16,7 @@ public sealed class LeaveNote(RapportDb db, TimeProvider clock)
     public async Task<Outcome<bool>> HandleAsync(string? text, Guid? episodeId = null, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var state = await CheckInState.LoadAsync(db, now, cancellationToken, episodeId: episodeId);
+        var state = await CheckInState.LoadAsync(db, instruments, now, cancellationToken, episodeId);
         if (state is null)
         {
             return Outcome<bool>.Missing();

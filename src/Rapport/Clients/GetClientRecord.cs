@@ -14,7 +14,7 @@ namespace Rapport.Clients;
 /// Every record returned is one "read" entry in the audit trail (HIPAA 164.312(b)), written before the data leaves.
 /// </summary>
 [Audits(AuditedAs.ClientReads | AuditedAs.RefusedReads)]
-public sealed class GetClientRecord(RapportDb db, ExpectedModelCache? expectedModels = null)
+public sealed class GetClientRecord(RapportDb db, ExpectedModelCache expectedModels)
 {
     private readonly AuditTrail _audit = new(db);
 

@@ -18,7 +18,7 @@ namespace Rapport.Episodes;
 /// entry in the audit trail, so it appears in each member's own "who has looked at my record".
 /// </summary>
 [Audits(AuditedAs.ClientReads | AuditedAs.RefusedReads)]
-public sealed class GetEpisodeView(RapportDb db, TimeProvider clock, InstrumentSource? instruments = null)
+public sealed class GetEpisodeView(RapportDb db, TimeProvider clock, InstrumentSource instruments)
 {
     public sealed record Score(int Total, DateTime At, string? Band);
 
@@ -104,7 +104,7 @@ public sealed class GetEpisodeView(RapportDb db, TimeProvider clock, InstrumentS
         var practicePlan = await db.Practices.AsNoTracking().Where(p => p.Id == episode.PracticeId).Select(p => p.MeasurementPlan).FirstOrDefaultAsync(cancellationToken);
         var plan = MeasurementPlan.For(episode.MeasurementPlan, practicePlan);
         // Due only for what the check-in can ask (InstrumentSource.IsAskable), as on the dashboard.
-        var askable = (instruments ?? InstrumentSource.BundledOnly).Askable();
+        var askable = instruments.Askable();
         var slots = sessions.Select(s => new MeasurementPlan.SessionSlot(s.Id, s.StartsAt, s.DurationMinutes, s.Status)).ToList();
         var attendees = sessions.Where(s => s.Status == SessionStatus.Attended)
             .SelectMany(s => s.Attendees.Select(a => (s.Id, ClientId: a))).ToLookup(a => a.Id, a => a.ClientId);

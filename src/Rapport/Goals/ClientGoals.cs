@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.CheckIns;
+using Rapport.Measures;
 using Rapport.Persistence;
 using Rapport.Audit;
 
@@ -11,7 +12,7 @@ public sealed record GoalView(Guid Id, string Text, GoalStatus Status, DateTime 
 
 /// <summary>The client writes a new goal in their own words, for their current episode.</summary>
 [Audits(AuditedAs.Writes)]
-public sealed class SetGoal(RapportDb db, TimeProvider clock)
+public sealed class SetGoal(RapportDb db, TimeProvider clock, InstrumentSource instruments)
 {
     public const string TextField = "Goal";
 
@@ -33,7 +34,7 @@ public sealed class SetGoal(RapportDb db, TimeProvider clock)
     public async Task<Outcome<GoalView>> HandleAsync(string? text, Guid? episodeId = null, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var state = await CheckInState.LoadOrLatestAsync(db, now, cancellationToken, episodeId);
+        var state = await CheckInState.LoadOrLatestAsync(db, instruments, now, cancellationToken, episodeId);
         if (state is null)
         {
             return Outcome<GoalView>.Missing();

@@ -47,12 +47,12 @@ public sealed partial class TranscriptAnalysisWorker(
     ListeningCoder coder,
     TimeProvider clock,
     ILogger<TranscriptAnalysisWorker> logger,
-    IHostApplicationLifetime? lifetime = null) : BackgroundService
+    IHostApplicationLifetime lifetime) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Start-up migrates the database first; touch it only once the app has started.
-        if (lifetime is not null && !lifetime.ApplicationStarted.IsCancellationRequested)
+        if (!lifetime.ApplicationStarted.IsCancellationRequested)
         {
             var started = new TaskCompletionSource();
             using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());

@@ -17,7 +17,7 @@ namespace Rapport.Measures;
 /// until it is.
 /// </summary>
 [Audits(AuditedAs.Writes)]
-public sealed class EditMeasurementPlan(RapportDb db, InstrumentSource? instruments = null)
+public sealed class EditMeasurementPlan(RapportDb db, InstrumentSource instruments)
 {
     public sealed class Item
     {
@@ -40,9 +40,10 @@ public sealed class EditMeasurementPlan(RapportDb db, InstrumentSource? instrume
     public sealed record View(string Title, Guid? ClientId, IReadOnlyList<Option> Options, IReadOnlyList<PlannedMeasure> InForce, Form Form);
 
     /// <summary>Every installed instrument; askable as the check-in decides it (wording shipped or imported into this practice).</summary>
-    public static IReadOnlyList<Option> Options(InstrumentSource? instruments = null)
+    public static IReadOnlyList<Option> Options(InstrumentSource instruments)
     {
-        var askable = (instruments ?? InstrumentSource.BundledOnly).Askable();
+        ArgumentNullException.ThrowIfNull(instruments);
+        var askable = instruments.Askable();
         return [.. InstrumentCatalog.All.Select(i => new Option(i.Id, i.Title, askable.Contains(i.Id),
             askable.Contains(i.Id) ? null : "its wording is not imported yet (rapport instruments import), so it is not asked until it is"))];
     }

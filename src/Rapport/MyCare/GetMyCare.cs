@@ -15,7 +15,7 @@ namespace Rapport.MyCare;
 /// at work; the client's "who has looked at my record" page lists staff only (docs/decisions/0007-audit-trail.md).
 /// </summary>
 [Audits(AuditedAs.ClientReads)]
-public sealed class GetMyCare(RapportDb db, ExpectedModelCache? expectedModels = null)
+public sealed class GetMyCare(RapportDb db, ExpectedModelCache expectedModels)
 {
     private readonly AuditTrail _audit = new(db);
 

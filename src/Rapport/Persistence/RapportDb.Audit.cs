@@ -13,11 +13,6 @@ public sealed partial class RapportDb
     private const int ChainAttempts = 8;
     private (string Name, string Role)? _actor;
 
-    private AuditContext Request => auditContext ?? EmptyRequest;
-    private static readonly AuditContext EmptyRequest = new();
-
-    private TimeProvider Clock => clock ?? TimeProvider.System;
-
     /// <summary>
     /// Adds an audit entry for something the current viewer did that is not a tracked change (a read, an export,
     /// a break-glass). It is chained and stored by the next SaveChanges.
@@ -319,9 +314,9 @@ public sealed partial class RapportDb
         RecordType = recordType,
         RecordId = recordId,
         ClientId = clientId,
-        At = AuditHash.Truncate(Clock.GetUtcNow()),
-        IpAddress = Request.IpAddress,
-        UserAgent = Request.UserAgent,
+        At = AuditHash.Truncate(clock.GetUtcNow()),
+        IpAddress = auditContext.IpAddress,
+        UserAgent = auditContext.UserAgent,
         Reason = AuditContext.Clean(reason, AuditContext.MaxReasonLength),
         PreviousHash = "",
         Hash = "",

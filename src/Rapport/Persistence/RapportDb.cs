@@ -42,8 +42,8 @@ namespace Rapport.Persistence;
 public sealed partial class RapportDb(
     DbContextOptions<RapportDb> options,
     IViewerSource viewerSource,
-    AuditContext? auditContext = null,
-    TimeProvider? clock = null)
+    AuditContext auditContext,
+    TimeProvider clock)
     : IdentityDbContext<RapportUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Practice> Practices => Set<Practice>();
@@ -83,7 +83,7 @@ public sealed partial class RapportDb(
     private Guid? ViewerStaffId => viewerSource.Current.StaffMemberId;
     private Guid? ViewerClientId => viewerSource.Current.ClientId;
     private bool ViewerIsAdmin => viewerSource.Current.Has(StaffRoles.PracticeAdmin);
-    private DateTime ViewerNow => (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime;
+    private DateTime ViewerNow => clock.GetUtcNow().UtcDateTime;
 
     // ---- One person's record under break-glass (issue 10, item 4) ----
     // The episode and session filters let a grant for one couple or group member through to the SHARED episode (the

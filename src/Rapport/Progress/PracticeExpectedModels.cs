@@ -87,15 +87,16 @@ public sealed class ExpectedModels
     /// A row that cannot be restored (damaged, or written by another version) falls back to the default rather than
     /// breaking the dashboard; the next refit replaces it.
     /// </summary>
-    public static async Task<ExpectedModels> LoadAsync(RapportDb db, Guid? practiceId, ExpectedModelCache? cache = null, CancellationToken cancellationToken = default)
+    public static async Task<ExpectedModels> LoadAsync(RapportDb db, Guid? practiceId, ExpectedModelCache cache, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(cache);
         if (practiceId is not { } id)
         {
             return Defaults;
         }
 
-        if (cache is not null && cache.TryGet(id, out var cached))
+        if (cache.TryGet(id, out var cached))
         {
             return cached;
         }
@@ -114,7 +115,7 @@ public sealed class ExpectedModels
         }
 
         var models = fitted.Count == 0 ? Defaults : new ExpectedModels(fitted);
-        cache?.Set(id, models);
+        cache.Set(id, models);
         return models;
     }
 

@@ -16,7 +16,7 @@ namespace Rapport.Progress;
 /// practice and instrument keeps one row. Never one practice's episodes in another's model: every read names the practice.
 /// </summary>
 [NotAudited("Refits from numbers only, as the system viewer (decision 0007)")]
-public sealed class RefitExpectedModels(RapportDb db, TimeProvider clock, ExpectedModelCache? cache = null)
+public sealed class RefitExpectedModels(RapportDb db, TimeProvider clock, ExpectedModelCache cache)
 {
     public static readonly TimeSpan DefaultRefreshAfter = TimeSpan.FromHours(24);
 
@@ -81,7 +81,7 @@ public sealed class RefitExpectedModels(RapportDb db, TimeProvider clock, Expect
 
             if (changed && await SaveAsync(cancellationToken))
             {
-                cache?.Forget(practiceId);
+                cache.Forget(practiceId);
             }
         }
 

@@ -17,7 +17,7 @@ namespace Rapport.Reminders;
 /// the email goes, and released again if sending fails so the next round retries.
 /// </summary>
 [NotAudited("Runs as the system viewer (decision 0007); a reminder carries no clinical content")]
-public sealed class SendCheckInReminders(RapportDb db, IMailer mailer, TimeProvider clock, EmailOptions options, InstrumentSource? instruments = null)
+public sealed class SendCheckInReminders(RapportDb db, IMailer mailer, TimeProvider clock, EmailOptions options, InstrumentSource instruments)
 {
     public const string Subject = "You have a check-in waiting";
 
@@ -37,7 +37,7 @@ public sealed class SendCheckInReminders(RapportDb db, IMailer mailer, TimeProvi
         var now = clock.GetUtcNow().UtcDateTime;
         var sent = 0;
         // Read once a round: an instrument whose wording is imported while the app runs is reminded from the next round.
-        var askable = (instruments ?? InstrumentSource.BundledOnly).Askable();
+        var askable = instruments.Askable();
         var practices = await db.Practices.AsNoTracking().ToListAsync(cancellationToken);
         foreach (var practice in practices.Where(p => !InQuietHours(p, now)))
         {

@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Cli.Tests.Clinical;
+using Rapport.Audit;
 using Rapport.Clients;
 using Rapport.Persistence;
+using Rapport.Progress;
 
 namespace Rapport.Cli.Tests.Audit;
 
@@ -11,7 +13,7 @@ public sealed class AuditVerifyCommandTests
     [Fact]
     public async Task AuditVerify_OnAnIntactTrail_ExitsZero()
     {
-        var path = await SeededWithReadsAsync();
+        var path = await CopyOfSeededWithReadsAsync();
 
         var run = await CliRunner.Run("audit", "verify", "--database", path);
 
@@ -22,7 +24,7 @@ public sealed class AuditVerifyCommandTests
     [Fact]
     public async Task AuditVerify_WithATamperedEntry_ExitsOneNamingTheFirstBrokenEntry()
     {
-        var path = await SeededWithReadsAsync();
+        var path = await CopyOfSeededWithReadsAsync();
         Guid tampered;
         await using (var db = Open(path, Viewer.System))
         {
@@ -38,6 +40,21 @@ public sealed class AuditVerifyCommandTests
         Assert.Contains("at sequence 2", line, StringComparison.Ordinal);
         Assert.Contains(tampered.ToString(), line, StringComparison.Ordinal);
         Assert.Contains("changed", line, StringComparison.Ordinal);
+    }
+
+    // Seeding through the CLI (migrations, demo data) and the three reads are the same for every test, so they are done
+    // once; each test verifies (or tampers with) its own copy of the file. The copy shares the run's key ring (the CLI's
+    // default, under the working folder), as the original did.
+    private static readonly Lazy<Task<string>> Template = new(SeededWithReadsAsync);
+
+    private static async Task<string> CopyOfSeededWithReadsAsync()
+    {
+        var template = await Template.Value;
+        var folder = CliRunner.TempFolder();
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "rapport.db");
+        File.Copy(template, path);
+        return path;
     }
 
     private static async Task<string> SeededWithReadsAsync()
@@ -56,12 +73,19 @@ public sealed class AuditVerifyCommandTests
         {
             await using var db = Open(path, therapist);
             var id = await db.Clients.Where(c => c.Email == $"client{i}@harbour.example").Select(c => c.Id).SingleAsync();
-            Assert.NotNull(await new GetClientRecord(db).HandleAsync(id));
+            Assert.NotNull(await new GetClientRecord(db, new ExpectedModelCache(TimeProvider.System)).HandleAsync(id));
         }
 
+        // One self-contained file to copy: the write-ahead log folded in, and no pooled connection left on it.
+        await using (var db = Open(path, Viewer.System))
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         return path;
     }
 
     private static RapportDb Open(string path, Viewer viewer) =>
-        new(RapportDatabase.StandaloneOptions(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, Path = path }), new FixedViewerSource(viewer));
+        new(RapportDatabase.StandaloneOptions(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, Path = path }), new FixedViewerSource(viewer), new AuditContext(), TimeProvider.System);
 }

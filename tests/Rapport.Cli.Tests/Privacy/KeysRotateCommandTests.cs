@@ -19,7 +19,7 @@ public sealed class KeysRotateCommandTests
         Assert.Equal(0, run.ExitCode);
         var keyId = run.Output.Split(' ')[1];
         await using var db = new RapportDb(
-            RapportDatabase.StandaloneOptions(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, Path = path }), new FixedViewerSource(Viewer.System));
+            RapportDatabase.StandaloneOptions(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, Path = path }), new FixedViewerSource(Viewer.System), new Rapport.Audit.AuditContext(), TimeProvider.System);
         var raw = await db.Database.SqlQueryRaw<string>("""SELECT "ReferralReason" AS "Value" FROM "Episodes" WHERE "ReferralReason" IS NOT NULL""").ToListAsync();
         Assert.NotEmpty(raw);
         Assert.All(raw, v => Assert.Equal(keyId, FieldEncryption.KeyIdOf(v)));

@@ -3,7 +3,6 @@ using Rapport.Caseload;
 using Rapport.Clients;
 using Rapport.MyCare;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Access;
 
@@ -15,9 +14,10 @@ public sealed class CareRelationshipTests
     public async Task Therapist_CaseloadHoldsOnlyTheirOwnActiveClients(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
+        await using var dbScope = await database.As(Personas.Therapist1);
+        var db = dbScope.Db;
 
-        var rows = await new GetCaseload(db, TimeProvider.System).HandleAsync();
+        var rows = await dbScope.Get<GetCaseload>().HandleAsync();
 
         var emails = await ClientEmails(database, rows.Select(r => r.ClientId));
         Assert.Equal(Enumerable.Range(1, 12).Select(i => $"client{i}@harbour.example").Order(), emails.Order());
@@ -31,10 +31,11 @@ public sealed class CareRelationshipTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var otherTherapistsClient = await database.ClientIdAsync(Personas.Client13);
         var northsideClient = await database.ClientIdAsync(Personas.NorthsideClient1);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
+        await using var dbScope = await database.As(Personas.Therapist1);
+        var db = dbScope.Db;
 
-        Assert.Null(await new GetClientRecord(db).HandleAsync(otherTherapistsClient));
-        Assert.Null(await new GetClientRecord(db).HandleAsync(northsideClient));
+        Assert.Null(await dbScope.Get<GetClientRecord>().HandleAsync(otherTherapistsClient));
+        Assert.Null(await dbScope.Get<GetClientRecord>().HandleAsync(northsideClient));
         Assert.False(await db.Clients.AnyAsync(c => c.Id == northsideClient || c.Id == otherTherapistsClient));
         Assert.False(await db.MeasureResponses.AnyAsync(r => r.ClientId == northsideClient || r.ClientId == otherTherapistsClient));
         Assert.False(await db.Sessions.AnyAsync(s => s.Episode!.Members.Any(m => m.ClientId == otherTherapistsClient)));
@@ -46,9 +47,10 @@ public sealed class CareRelationshipTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var client2 = await database.ClientIdAsync(Personas.Client2);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
+        await using var dbScope = await database.As(Personas.Therapist1);
+        var db = dbScope.Db;
 
-        var record = await new GetClientRecord(db).HandleAsync(client2);
+        var record = await dbScope.Get<GetClientRecord>().HandleAsync(client2);
 
         Assert.NotNull(record);
         Assert.Equal(2, record.Episodes.Count);
@@ -62,13 +64,14 @@ public sealed class CareRelationshipTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var client13 = await database.ClientIdAsync(Personas.Client13);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Supervisor));
+        await using var dbScope = await database.As(Personas.Supervisor);
+        var db = dbScope.Db;
 
-        var rows = await new GetCaseload(db, TimeProvider.System).HandleAsync();
+        var rows = await dbScope.Get<GetCaseload>().HandleAsync();
 
         Assert.Equal(40, rows.Select(r => r.ClientId).Distinct().Count());
         Assert.All(rows, r => Assert.True(r.Supervised));
-        Assert.NotNull(await new GetClientRecord(db).HandleAsync(client13));
+        Assert.NotNull(await dbScope.Get<GetClientRecord>().HandleAsync(client13));
     }
 
     [Theory]
@@ -78,10 +81,11 @@ public sealed class CareRelationshipTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var partner = await database.ClientIdAsync(Personas.Client12);
         var me = await database.ViewerForAsync(Personas.Client11);
-        await using var db = database.Open(me);
+        await using var dbScope = database.As(me);
+        var db = dbScope.Db;
 
         var answers = await db.MeasureResponses.ToListAsync();
-        var care = await new GetMyCare(db).HandleAsync();
+        var care = await dbScope.Get<GetMyCare>().HandleAsync();
 
         Assert.NotEmpty(answers);
         Assert.All(answers, a => Assert.Equal(me.ClientId, a.ClientId));
@@ -96,7 +100,8 @@ public sealed class CareRelationshipTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var me = await database.ViewerForAsync(Personas.Client35);
-        await using var db = database.Open(me);
+        await using var dbScope = database.As(me);
+        var db = dbScope.Db;
 
         var owners = await db.MeasureResponses.Select(r => r.ClientId).Distinct().ToListAsync();
 
@@ -110,13 +115,14 @@ public sealed class CareRelationshipTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var client1 = await database.ClientIdAsync(Personas.Client1);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.HarbourAdmin));
+        await using var dbScope = await database.As(Personas.HarbourAdmin);
+        var db = dbScope.Db;
 
         Assert.Equal(40, await db.Clients.CountAsync());
         Assert.Equal(0, await db.MeasureResponses.CountAsync());
         Assert.Equal(0, await db.Episodes.CountAsync());
         Assert.Equal(0, await db.Sessions.CountAsync());
-        Assert.Null(await new GetClientRecord(db).HandleAsync(client1));
+        Assert.Null(await dbScope.Get<GetClientRecord>().HandleAsync(client1));
     }
 
     [Theory]
@@ -124,7 +130,8 @@ public sealed class CareRelationshipTests
     public async Task NorthsideTherapist_SeesNothingOfHarbour(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.NorthsideTherapist));
+        await using var dbScope = await database.As(Personas.NorthsideTherapist);
+        var db = dbScope.Db;
 
         Assert.Equal(5, await db.Clients.CountAsync());
         Assert.Equal(1, await db.StaffMembers.CountAsync());
@@ -133,7 +140,8 @@ public sealed class CareRelationshipTests
 
     private static async Task<List<string>> ClientEmails(TestDatabase database, IEnumerable<Guid> ids)
     {
-        await using var db = database.Open(Rapport.Access.Viewer.System);
+        await using var dbScope = database.As(Rapport.Access.Viewer.System);
+        var db = dbScope.Db;
         var set = ids.ToHashSet();
         return await db.Clients.Where(c => set.Contains(c.Id)).Select(c => c.Email!).ToListAsync();
     }

@@ -5,7 +5,6 @@ using Rapport.Clinical.Instruments;
 using Rapport.Episodes;
 using Rapport.Measures;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Alliance;
 
@@ -33,16 +32,17 @@ public sealed class AllianceConcernAgreementTests
     public async Task DashboardEpisodeViewAndClientPage_AgreeOnTheAllianceConcern(DatabaseProvider provider, int[] sessionChecks, string? expectedStart)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         var (episodeId, clientId) = await AddCoupleAsync(database, therapist, sessionChecks);
 
-        await using var db = database.Open(therapist);
-        var dashboard = (await new GetCaseload(db, TimeProvider.System).HandleAsync())
+        await using var dbScope = database.As(therapist);
+        var db = dbScope.Db;
+        var dashboard = (await dbScope.Get<GetCaseload>().HandleAsync())
             .Single(r => r.EpisodeId == episodeId && r.ClientId == clientId)
             .Attention.Where(a => a.Kind == AttentionKind.Alliance).Select(a => a.Text).SingleOrDefault();
-        var episodeView = (await new GetEpisodeView(db, TimeProvider.System).HandleAsync(episodeId))!
+        var episodeView = (await dbScope.Get<GetEpisodeView>().HandleAsync(episodeId))!
             .Members.Single(m => m.ClientId == clientId).AllianceSignal;
-        var clientPage = (await new GetClientRecord(db).HandleAsync(clientId))!
+        var clientPage = (await dbScope.Get<GetClientRecord>().HandleAsync(clientId))!
             .Episodes.Single(e => e.Id == episodeId).Progress.Alliance!.Concern;
 
         if (expectedStart is null)
@@ -63,7 +63,8 @@ public sealed class AllianceConcernAgreementTests
     /// <summary>A couple on the therapist's caseload: one partner with these Session Check totals a week apart, the other steady.</summary>
     private static async Task<(Guid EpisodeId, Guid ClientId)> AddCoupleAsync(TestDatabase database, Viewer therapist, int[] sessionChecks)
     {
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         var practiceId = therapist.PracticeId!.Value;
         var start = DateTime.UtcNow.Date.AddDays(-7 * (sessionChecks.Length + 1));
         var partner = new Client { PracticeId = practiceId, DisplayName = "Sam Example", CreatedAt = start };

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Audit;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Audit;
 
@@ -31,10 +30,11 @@ public sealed class AuditCheckpointTests : IDisposable
         await using var database = await TestDatabase.CreateAsync(provider);
         for (var i = 1; i <= 3; i++)
         {
-            await AuditTrailTests.ReadAsync(database, "therapist1@harbour.example", $"client{i}@harbour.example");
+            await AuditTrailTests.ReadAsync(database, Personas.Therapist1, $"client{i}@harbour.example");
         }
 
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         var published = await new PublishAuditCheckpoints(db, Log(), TimeProvider.System).HandleAsync();
         var head = Assert.Single(published);
         Assert.Empty(await new PublishAuditCheckpoints(db, Log(), TimeProvider.System).HandleAsync()); // unchanged head: no new line
@@ -46,9 +46,9 @@ public sealed class AuditCheckpointTests : IDisposable
 
         await db.Database.ExecuteSqlAsync($"""DELETE FROM "AuditEntries" WHERE "Sequence" = {head.Sequence}""");
 
-        Assert.True((await new VerifyAuditTrail(db).HandleAsync()).Intact, "without the anchor a truncated chain looks intact");
+        Assert.True((await dbScope.Get<VerifyAuditTrail>().HandleAsync()).Intact, "without the anchor a truncated chain looks intact");
         var problems = new List<string>();
-        var broken = Assert.Single((await new VerifyAuditTrail(db).HandleAsync(Log().Latest(problems))).Breaks);
+        var broken = Assert.Single((await dbScope.Get<VerifyAuditTrail>().HandleAsync(Log().Latest(problems))).Breaks);
         Assert.Empty(problems);
         Assert.Equal(head.Sequence, broken.Sequence);
         Assert.Contains("newest entries were removed", broken.Problem, StringComparison.Ordinal);

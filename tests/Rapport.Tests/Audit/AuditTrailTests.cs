@@ -6,7 +6,6 @@ using Rapport.Clients;
 using Rapport.Episodes;
 using Rapport.MyCare;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Audit;
 
@@ -20,9 +19,10 @@ public sealed class AuditTrailTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var clientId = await database.ClientIdAsync(Personas.Client1);
         var therapist = await database.ViewerForAsync(Personas.Therapist1);
-        await using (var db = database.Open(therapist))
+        await using (var dbScope = database.As(therapist))
         {
-            Assert.NotNull(await new GetClientRecord(db).HandleAsync(clientId));
+            var db = dbScope.Db;
+            Assert.NotNull(await dbScope.Get<GetClientRecord>().HandleAsync(clientId));
         }
 
         await using var check = database.Open(Viewer.System);
@@ -43,9 +43,10 @@ public sealed class AuditTrailTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var otherTherapistsClient = await database.ClientIdAsync(Personas.Client13);
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var dbScope = await database.As(Personas.Therapist1))
         {
-            Assert.Null(await new GetClientRecord(db).HandleAsync(otherTherapistsClient));
+            var db = dbScope.Db;
+            Assert.Null(await dbScope.Get<GetClientRecord>().HandleAsync(otherTherapistsClient));
         }
 
         await using var check = database.Open(Viewer.System);
@@ -82,7 +83,8 @@ public sealed class AuditTrailTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         await ReadAsync(database, Personas.Therapist1, Personas.Client1);
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         var entry = await db.AuditEntries.SingleAsync();
 
         entry.Sequence = 99;
@@ -96,7 +98,8 @@ public sealed class AuditTrailTests
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
         await ReadAsync(database, Personas.Therapist1, Personas.Client1);
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
 
         await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEntries" SET "ActorName" = 'Nobody'"""));
         await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync("""DELETE FROM "AuditEntries" """));
@@ -113,8 +116,9 @@ public sealed class AuditTrailTests
         await ReadAsync(database, Personas.NorthsideTherapist, Personas.NorthsideClient1);
         await ReadAsync(database, Personas.Client1, null);
 
-        await using var db = database.Open(Viewer.System);
-        var result = await new VerifyAuditTrail(db).HandleAsync();
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
+        var result = await dbScope.Get<VerifyAuditTrail>().HandleAsync();
 
         Assert.True(result.Intact);
         Assert.Equal(2, result.Practices);
@@ -131,11 +135,12 @@ public sealed class AuditTrailTests
             await ReadAsync(database, Personas.Therapist1, $"client{i}@harbour.example");
         }
 
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         var second = await db.AuditEntries.SingleAsync(e => e.Sequence == 2);
         await TamperAsync(db, provider, """UPDATE "AuditEntries" SET "ActorName" = 'Someone else' WHERE "Sequence" = 2""");
 
-        var result = await new VerifyAuditTrail(db).HandleAsync();
+        var result = await dbScope.Get<VerifyAuditTrail>().HandleAsync();
 
         var broken = Assert.Single(result.Breaks);
         Assert.Equal(2, broken.Sequence);
@@ -154,10 +159,11 @@ public sealed class AuditTrailTests
             await ReadAsync(database, Personas.Therapist1, $"client{i}@harbour.example");
         }
 
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         await TamperAsync(db, provider, """DELETE FROM "AuditEntries" WHERE "Sequence" = 2""");
 
-        var broken = Assert.Single((await new VerifyAuditTrail(db).HandleAsync()).Breaks);
+        var broken = Assert.Single((await dbScope.Get<VerifyAuditTrail>().HandleAsync()).Breaks);
 
         Assert.Equal(3, broken.Sequence);
         Assert.Contains("missing", broken.Problem, StringComparison.Ordinal);
@@ -172,8 +178,9 @@ public sealed class AuditTrailTests
 
         await Task.WhenAll(reads);
 
-        await using var db = database.Open(Viewer.System);
-        var result = await new VerifyAuditTrail(db).HandleAsync();
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
+        var result = await dbScope.Get<VerifyAuditTrail>().HandleAsync();
         Assert.True(result.Intact, string.Join("; ", result.Breaks));
         Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), await db.AuditEntries.OrderBy(e => e.Sequence).Select(e => e.Sequence).ToListAsync());
     }
@@ -188,8 +195,9 @@ public sealed class AuditTrailTests
         await ReadAsync(database, Personas.Therapist1, Personas.Client2);
         await ReadAsync(database, Personas.Client1, null);
 
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Client1));
-        var rows = await new GetRecordAccess(db).HandleAsync();
+        await using var dbScope = await database.As(Personas.Client1);
+        var db = dbScope.Db;
+        var rows = await dbScope.Get<GetRecordAccess>().HandleAsync();
 
         Assert.NotNull(rows);
         Assert.Equal(2, rows.Count);
@@ -212,14 +220,15 @@ public sealed class AuditTrailTests
     /// <summary>A staff member opens a client's record, or (clientEmail null) a client opens their own page.</summary>
     internal static async Task ReadAsync(TestDatabase database, string viewerEmail, string? clientEmail)
     {
-        await using var db = database.Open(await database.ViewerForAsync(viewerEmail));
+        await using var dbScope = await database.As(viewerEmail);
+        var db = dbScope.Db;
         if (clientEmail is null)
         {
-            Assert.NotNull(await new GetMyCare(db).HandleAsync());
+            Assert.NotNull(await dbScope.Get<GetMyCare>().HandleAsync());
             return;
         }
 
-        Assert.NotNull(await new GetClientRecord(db).HandleAsync(await database.ClientIdAsync(clientEmail)));
+        Assert.NotNull(await dbScope.Get<GetClientRecord>().HandleAsync(await database.ClientIdAsync(clientEmail)));
     }
 
     // What an attacker with database access does; on PostgreSQL they must first switch the append-only trigger off.

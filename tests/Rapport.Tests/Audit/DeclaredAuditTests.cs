@@ -16,7 +16,6 @@ using Rapport.Persistence;
 using Rapport.Practices;
 using Rapport.Rights;
 using Rapport.Staff;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Audit;
 
@@ -74,7 +73,8 @@ public sealed class DeclaredAuditTests
     public async Task EveryStoredRecord_IsAuditedWhenAPersonChangesIt_OrSaysWhyNot()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, seedDemo: false);
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         var entities = db.Model.GetEntityTypes().Where(e => !e.IsOwned() && !e.HasSharedClrType).Select(e => e.ClrType).Distinct().ToList();
 
         var undeclared = entities.Where(t => !AuditedRecords.AuditedTypes.Contains(t) && !AuditedRecords.NotAuditedByRow.ContainsKey(t) && !AuditedRecords.IsIdentityStore(t));
@@ -93,17 +93,19 @@ public sealed class DeclaredAuditTests
     public async Task Dashboard_IsOneReadPerClientShown_SavedTogether_AndInEachClientsAccessList(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         IReadOnlyList<GetCaseload.Row> rows;
-        await using (var db = database.Open(therapist))
+        await using (var dbScope = database.As(therapist))
         {
-            rows = await new GetCaseload(db, TimeProvider.System).HandleAsync();
+            var db = dbScope.Db;
+            rows = await dbScope.Get<GetCaseload>().HandleAsync();
         }
 
         var shown = rows.Select(r => r.ClientId).Distinct().Order().ToList();
         Assert.NotEmpty(shown);
-        await using (var check = database.Open(Viewer.System))
+        await using (var checkScope = database.As(Viewer.System))
         {
+            var check = checkScope.Db;
             var entries = await check.AuditEntries.Where(e => e.RecordType == GetCaseload.Shown).ToListAsync();
             Assert.Equal(shown, entries.Select(e => e.ClientId!.Value).Order().ToList());
             Assert.All(entries, e => Assert.Equal((AuditAction.Read, therapist.UserId, therapist.PracticeId!.Value), (e.Action, e.UserId, e.PracticeId)));
@@ -111,8 +113,8 @@ public sealed class DeclaredAuditTests
             Assert.Equal(entries.Count - 1, entries.Max(e => e.Sequence) - entries.Min(e => e.Sequence));
         }
 
-        var access = await AccessListAsync(database, "client1@harbour.example");
-        var name = await StaffNameAsync(database, "therapist1@harbour.example");
+        var access = await AccessListAsync(database, Personas.Client1);
+        var name = await StaffNameAsync(database, Personas.Therapist1);
         Assert.Contains(access, r => r.RecordType == GetCaseload.Shown && r.Action == AuditAction.Read && r.StaffName == name);
     }
 
@@ -121,11 +123,12 @@ public sealed class DeclaredAuditTests
     public async Task Transcript_UploadReadAndDeletion_AreInEveryMembersAccessList(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var members = new[] { await database.ClientIdAsync("client11@harbour.example"), await database.ClientIdAsync("client12@harbour.example") };
-        foreach (var email in new[] { "client11@harbour.example", "client12@harbour.example" })
+        var members = new[] { await database.ClientIdAsync(Personas.Client11), await database.ClientIdAsync(Personas.Client12) };
+        foreach (var email in new[] { Personas.Client11, Personas.Client12 })
         {
-            await using var own = database.Open(await database.ViewerForAsync(email));
-            Assert.True((await new ConsentLedger(own, TimeProvider.System).GiveAsync(ConsentKind.TranscriptAnalysis)).Succeeded);
+            await using var ownScope = await database.As(email);
+            var own = ownScope.Db;
+            Assert.True((await ownScope.Get<ConsentLedger>().GiveAsync(ConsentKind.TranscriptAnalysis)).Succeeded);
         }
 
         Guid sessionId;
@@ -136,20 +139,22 @@ public sealed class DeclaredAuditTests
                 .OrderBy(s => s.StartsAt).Select(s => s.Id).FirstAsync();
         }
 
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         Guid transcriptId;
-        await using (var db = database.Open(therapist))
+        await using (var dbScope = database.As(therapist))
         {
-            var upload = await new UploadTranscript(db, new TranscriptAnalysisQueue(), new ConsentLedger(db, TimeProvider.System), TimeProvider.System)
+            var db = dbScope.Db;
+            var upload = await dbScope.Get<UploadTranscript>()
                 .HandleAsync(sessionId, "session.txt", new MemoryStream(Encoding.UTF8.GetBytes("Therapist: How has the week been?\nClient: Hard, honestly.\n")), null);
             Assert.True(upload.Succeeded, string.Join(";", upload.Errors.Values));
             transcriptId = upload.Value!.Id;
-            Assert.NotNull(await new ListeningReviews(db, TimeProvider.System).ReportAsync(transcriptId));
-            Assert.True(await new ListeningReviews(db, TimeProvider.System).DeleteWordsAsync(transcriptId));
+            Assert.NotNull(await dbScope.Get<ListeningReviews>().ReportAsync(transcriptId));
+            Assert.True(await dbScope.Get<ListeningReviews>().DeleteWordsAsync(transcriptId));
         }
 
-        await using (var check = database.Open(Viewer.System))
+        await using (var checkScope = database.As(Viewer.System))
         {
+            var check = checkScope.Db;
             var entries = await check.AuditEntries.Where(e => e.RecordType == nameof(SessionTranscript)).ToListAsync();
             foreach (var action in new[] { AuditAction.Create, AuditAction.Read, AuditAction.Delete })
             {
@@ -159,8 +164,8 @@ public sealed class DeclaredAuditTests
             Assert.All(entries, e => Assert.Equal((transcriptId.ToString(), therapist.UserId), (e.RecordId, e.UserId)));
         }
 
-        var name = await StaffNameAsync(database, "therapist1@harbour.example");
-        foreach (var email in new[] { "client11@harbour.example", "client12@harbour.example" })
+        var name = await StaffNameAsync(database, Personas.Therapist1);
+        foreach (var email in new[] { Personas.Client11, Personas.Client12 })
         {
             var access = await AccessListAsync(database, email);
             Assert.Contains(access, r => r.RecordType == nameof(SessionTranscript) && r.Action == AuditAction.Read && r.StaffName == name);
@@ -172,31 +177,35 @@ public sealed class DeclaredAuditTests
     public async Task ClientNotes_RiskAcknowledgement_Consents_AndRightsRequests_AreAuditedWithActorAndClient(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var clientId = await database.ClientIdAsync("client1@harbour.example");
-        var client = await database.ViewerForAsync("client1@harbour.example");
-        await using (var db = database.Open(client))
+        var clientId = await database.ClientIdAsync(Personas.Client1);
+        var client = await database.ViewerForAsync(Personas.Client1);
+        await using (var dbScope = database.As(client))
         {
-            Assert.True((await new LeaveNote(db, TimeProvider.System).HandleAsync("A note for my therapist about this week.")).Succeeded);
-            Assert.True((await new ConsentLedger(db, TimeProvider.System).GiveAsync(ConsentKind.ResearchExport)).Succeeded);
-            Assert.True(await new ConsentLedger(db, TimeProvider.System).WithdrawAsync(ConsentKind.ResearchExport));
-            Assert.True((await new RequestErasureOrRestriction(db, TimeProvider.System).HandleAsync(RightsRequestKind.Restriction, "Please pause analysis.")).Succeeded);
+            var db = dbScope.Db;
+            Assert.True((await dbScope.Get<LeaveNote>().HandleAsync("A note for my therapist about this week.")).Succeeded);
+            Assert.True((await dbScope.Get<ConsentLedger>().GiveAsync(ConsentKind.ResearchExport)).Succeeded);
+            Assert.True(await dbScope.Get<ConsentLedger>().WithdrawAsync(ConsentKind.ResearchExport));
+            Assert.True((await dbScope.Get<RequestErasureOrRestriction>().HandleAsync(RightsRequestKind.Restriction, "Please pause analysis.")).Succeeded);
         }
 
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         Guid alertId;
         // The relationship filter leaves only the alerts of therapist1's own clients.
-        await using (var own = database.Open(therapist))
+        await using (var ownScope = database.As(therapist))
         {
+            var own = ownScope.Db;
             alertId = await own.RiskAlerts.Where(a => a.AcknowledgedAt == null).Select(a => a.Id).FirstAsync();
         }
 
-        await using (var db = database.Open(therapist))
+        await using (var dbScope = database.As(therapist))
         {
-            Assert.True(await new MarkClientNotesRead(db, TimeProvider.System).HandleAsync(clientId) > 0);
-            Assert.True((await new AcknowledgeRiskAlert(db, TimeProvider.System).HandleAsync(alertId)).Succeeded);
+            var db = dbScope.Db;
+            Assert.True(await dbScope.Get<MarkClientNotesRead>().HandleAsync(clientId) > 0);
+            Assert.True((await dbScope.Get<AcknowledgeRiskAlert>().HandleAsync(alertId)).Succeeded);
         }
 
-        await using var check = database.Open(Viewer.System);
+        await using var checkScope = database.As(Viewer.System);
+        var check = checkScope.Db;
         var entries = await check.AuditEntries.ToListAsync();
         void Has(AuditAction action, string type, Viewer actor, Guid? subject) =>
             Assert.Contains(entries, e => e.Action == action && e.RecordType == type && e.UserId == actor.UserId && e.ClientId == subject);
@@ -208,7 +217,7 @@ public sealed class DeclaredAuditTests
         var alert = await check.RiskAlerts.SingleAsync(a => a.Id == alertId);
         Has(AuditAction.Update, nameof(RiskAlert), therapist, alert.ClientId);
         Assert.Contains(entries, e => e.RecordType == nameof(RiskAlert) && e.RecordId == alertId.ToString());
-        Assert.True((await new VerifyAuditTrail(check).HandleAsync()).Intact);
+        Assert.True((await checkScope.Get<VerifyAuditTrail>().HandleAsync()).Intact);
     }
 
     [Theory]
@@ -216,16 +225,18 @@ public sealed class DeclaredAuditTests
     public async Task PracticeSettings_StaffAndInvitations_AreAuditedAsTheAdminsChanges(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var admin = await database.ViewerForAsync("admin@harbour.example");
-        await using (var db = database.Open(admin))
+        var admin = await database.ViewerForAsync(Personas.HarbourAdmin);
+        await using (var dbScope = database.As(admin))
         {
-            Assert.True((await new UpdateCrisisHelp(db).HandleAsync(new UpdateCrisisHelp.Form { CrisisText = "Call 999 or go to the nearest emergency department." })).Succeeded);
-            var invited = await new InviteStaff(db, new RecordingMailer(), TimeProvider.System)
+            var db = dbScope.Db;
+            Assert.True((await dbScope.Get<UpdateCrisisHelp>().HandleAsync(new UpdateCrisisHelp.Form { CrisisText = "Call 999 or go to the nearest emergency department." })).Succeeded);
+            var invited = await dbScope.Get<InviteStaff>()
                 .HandleAsync(new InviteStaff.Form { DisplayName = "Robin New", Email = "robin.new@harbour.example" }, "http://rapport.test/invitations/");
             Assert.True(invited.Succeeded, string.Join(";", invited.Errors.Values));
         }
 
-        await using var check = database.Open(Viewer.System);
+        await using var checkScope = database.As(Viewer.System);
+        var check = checkScope.Db;
         var mine = await check.AuditEntries.Where(e => e.UserId == admin.UserId).ToListAsync();
         Assert.Contains(mine, e => e.Action == AuditAction.Update && e.RecordType == nameof(Practice) && e.RecordId == admin.PracticeId.ToString());
         Assert.Contains(mine, e => e.Action == AuditAction.Create && e.RecordType == nameof(StaffMember));
@@ -238,24 +249,26 @@ public sealed class DeclaredAuditTests
     public async Task RefusedReads_EachLeaveOneEntry_WithWhoAndWhichId_ButNoClientAndNoName(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var otherTherapistsClient = await database.ClientIdAsync("client13@harbour.example");
+        var otherTherapistsClient = await database.ClientIdAsync(Personas.Client13);
         var madeUp = Guid.CreateVersion7();
-        var therapist = await database.ViewerForAsync("therapist1@harbour.example");
+        var therapist = await database.ViewerForAsync(Personas.Therapist1);
         Guid otherEpisode;
         await using (var system = database.Open(Viewer.System))
         {
             otherEpisode = await system.EpisodeMembers.Where(m => m.ClientId == otherTherapistsClient).Select(m => m.EpisodeId).FirstAsync();
         }
 
-        await using (var db = database.Open(therapist))
+        await using (var dbScope = database.As(therapist))
         {
-            Assert.Null(await new GetClientRecord(db).HandleAsync(otherTherapistsClient));
-            Assert.Null(await new GetClientRecord(db).HandleAsync(madeUp));
-            Assert.Null(await new GetEpisodeView(db, TimeProvider.System).HandleAsync(otherEpisode));
-            Assert.Null(await new ListeningReviews(db, TimeProvider.System).ReportAsync(madeUp));
+            var db = dbScope.Db;
+            Assert.Null(await dbScope.Get<GetClientRecord>().HandleAsync(otherTherapistsClient));
+            Assert.Null(await dbScope.Get<GetClientRecord>().HandleAsync(madeUp));
+            Assert.Null(await dbScope.Get<GetEpisodeView>().HandleAsync(otherEpisode));
+            Assert.Null(await dbScope.Get<ListeningReviews>().ReportAsync(madeUp));
         }
 
-        await using var check = database.Open(Viewer.System);
+        await using var checkScope = database.As(Viewer.System);
+        var check = checkScope.Db;
         var entries = await check.AuditEntries.OrderBy(e => e.Sequence).ToListAsync();
         Assert.Equal(
             [(nameof(Client), otherTherapistsClient.ToString()), (nameof(Client), madeUp.ToString()), (nameof(CareEpisode), otherEpisode.ToString()), (nameof(SessionTranscript), madeUp.ToString())],
@@ -266,19 +279,21 @@ public sealed class DeclaredAuditTests
             Assert.Equal((AuditAction.Refused, therapist.UserId, (Guid?)null, AuditTrail.RefusedReason), (e.Action, e.UserId, e.ClientId, e.Reason));
             Assert.DoesNotContain(name, e.Reason ?? "", StringComparison.Ordinal);
         });
-        Assert.Empty(await AccessListAsync(database, "client13@harbour.example"));
-        Assert.True((await new VerifyAuditTrail(check).HandleAsync()).Intact);
+        Assert.Empty(await AccessListAsync(database, Personas.Client13));
+        Assert.True((await checkScope.Get<VerifyAuditTrail>().HandleAsync()).Intact);
     }
 
     private static async Task<IReadOnlyList<GetRecordAccess.Row>> AccessListAsync(TestDatabase database, string clientEmail)
     {
-        await using var db = database.Open(await database.ViewerForAsync(clientEmail));
-        return await new GetRecordAccess(db).HandleAsync() ?? [];
+        await using var dbScope = await database.As(clientEmail);
+        var db = dbScope.Db;
+        return await dbScope.Get<GetRecordAccess>().HandleAsync() ?? [];
     }
 
     private static async Task<string> StaffNameAsync(TestDatabase database, string email)
     {
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         return await db.StaffMembers.Where(s => s.Email == email).Select(s => s.DisplayName).SingleAsync();
     }
 }

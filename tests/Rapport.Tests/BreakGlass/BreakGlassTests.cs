@@ -5,7 +5,6 @@ using Rapport.BreakGlass;
 using Rapport.Clients;
 using Rapport.Email;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.BreakGlass;
 
@@ -21,17 +20,19 @@ public sealed class BreakGlassTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var clientId = await database.ClientIdAsync(Personas.Client1);
         var admin = await database.ViewerForAsync(Personas.HarbourAdmin);
-        var mailer = new RecordingMailer();
-        await using (var db = database.Open(admin))
+        var mailer = database.Mailer;
+        await using (var dbScope = database.As(admin))
         {
-            Assert.Null(await new GetClientRecord(db).HandleAsync(clientId));
-            var outcome = await new OpenBreakGlass(db, mailer, TimeProvider.System).HandleAsync(clientId, Reason, "https://rapport.example/clients/x");
+            var db = dbScope.Db;
+            Assert.Null(await dbScope.Get<GetClientRecord>().HandleAsync(clientId));
+            var outcome = await dbScope.Get<OpenBreakGlass>().HandleAsync(clientId, Reason, "https://rapport.example/clients/x");
             Assert.True(outcome.Succeeded);
         }
 
-        await using (var db = database.Open(admin))
+        await using (var dbScope = database.As(admin))
         {
-            var record = await new GetClientRecord(db).HandleAsync(clientId);
+            var db = dbScope.Db;
+            var record = await dbScope.Get<GetClientRecord>().HandleAsync(clientId);
             Assert.NotNull(record);
             Assert.NotEmpty(record.Episodes);
             Assert.NotEmpty(record.Episodes[0].Scores);
@@ -57,13 +58,14 @@ public sealed class BreakGlassTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var clientId = await database.ClientIdAsync(Personas.Client1);
-        var mailer = new RecordingMailer();
-        await using var db = database.Open(await database.ViewerForAsync(Personas.HarbourAdmin));
+        var mailer = database.Mailer;
+        await using var dbScope = await database.As(Personas.HarbourAdmin);
+        var db = dbScope.Db;
 
-        var outcome = await new OpenBreakGlass(db, mailer, TimeProvider.System).HandleAsync(clientId, "  need it\r\n ", "x");
+        var outcome = await dbScope.Get<OpenBreakGlass>().HandleAsync(clientId, "  need it\r\n ", "x");
 
         Assert.Contains("Reason", outcome.Errors.Keys);
-        Assert.Null(await new GetClientRecord(db).HandleAsync(clientId));
+        Assert.Null(await dbScope.Get<GetClientRecord>().HandleAsync(clientId));
         Assert.Equal(0, await db.BreakGlassGrants.CountAsync());
         Assert.Empty(mailer.Sent);
     }
@@ -76,13 +78,15 @@ public sealed class BreakGlassTests
         var clientId = await database.ClientIdAsync(Personas.Client1);
         var admin = await database.ViewerForAsync(Personas.HarbourAdmin);
         var twoHoursAgo = new ShiftedClock(TimeSpan.FromHours(-2));
-        await using (var db = database.Open(admin))
+        await using (var dbScope = database.As(admin))
         {
+            var db = dbScope.Db;
             Assert.True((await new OpenBreakGlass(db, new RecordingMailer(), twoHoursAgo).HandleAsync(clientId, Reason, "x")).Succeeded);
         }
 
-        await using var later = database.Open(admin);
-        Assert.Null(await new GetClientRecord(later).HandleAsync(clientId));
+        await using var laterScope = database.As(admin);
+        var later = laterScope.Db;
+        Assert.Null(await laterScope.Get<GetClientRecord>().HandleAsync(clientId));
         Assert.False(await later.MeasureResponses.AnyAsync(r => r.ClientId == clientId));
     }
 
@@ -93,17 +97,19 @@ public sealed class BreakGlassTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var ownPracticeClient = await database.ClientIdAsync(Personas.Client13);
         var northsideClient = await database.ClientIdAsync(Personas.NorthsideClient1);
-        var mailer = new RecordingMailer();
+        var mailer = database.Mailer;
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var dbScope = await database.As(Personas.Therapist1))
         {
-            Assert.True((await new OpenBreakGlass(db, mailer, TimeProvider.System).HandleAsync(ownPracticeClient, Reason, "x")).NotFound);
+            var db = dbScope.Db;
+            Assert.True((await dbScope.Get<OpenBreakGlass>().HandleAsync(ownPracticeClient, Reason, "x")).NotFound);
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.HarbourAdmin)))
+        await using (var dbScope = await database.As(Personas.HarbourAdmin))
         {
-            Assert.True((await new OpenBreakGlass(db, mailer, TimeProvider.System).HandleAsync(northsideClient, Reason, "x")).NotFound);
-            Assert.Null(await new GetClientRecord(db).HandleAsync(northsideClient));
+            var db = dbScope.Db;
+            Assert.True((await dbScope.Get<OpenBreakGlass>().HandleAsync(northsideClient, Reason, "x")).NotFound);
+            Assert.Null(await dbScope.Get<GetClientRecord>().HandleAsync(northsideClient));
         }
 
         await using var check = database.Open(Viewer.System);
@@ -116,10 +122,10 @@ public sealed class BreakGlassTests
     public async Task BreakGlass_ForOneCoupleOrGroupMember_OpensOnlyTheirRecord_NeverAPartnersOrAGroupMembers(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var admin = await database.ViewerForAsync("admin@harbour.example");
-        var client11 = await database.ClientIdAsync("client11@harbour.example");
-        var client12 = await database.ClientIdAsync("client12@harbour.example");
-        var client35 = await database.ClientIdAsync("client35@harbour.example");
+        var admin = await database.ViewerForAsync(Personas.HarbourAdmin);
+        var client11 = await database.ClientIdAsync(Personas.Client11);
+        var client12 = await database.ClientIdAsync(Personas.Client12);
+        var client35 = await database.ClientIdAsync(Personas.Client35);
         var groupMembers = new List<Guid>();
         for (var i = 36; i <= 40; i++)
         {
@@ -140,20 +146,22 @@ public sealed class BreakGlassTests
             await system.SaveChangesAsync();
         }
 
-        var mailer = new RecordingMailer();
-        await using (var db = database.Open(admin))
+        var mailer = database.Mailer;
+        await using (var dbScope = database.As(admin))
         {
-            Assert.True((await new OpenBreakGlass(db, mailer, TimeProvider.System).HandleAsync(client11, Reason, "https://rapport.example/clients/x")).Succeeded);
-            Assert.True((await new OpenBreakGlass(db, mailer, TimeProvider.System).HandleAsync(client35, Reason, "https://rapport.example/clients/y")).Succeeded);
+            var db = dbScope.Db;
+            Assert.True((await dbScope.Get<OpenBreakGlass>().HandleAsync(client11, Reason, "https://rapport.example/clients/x")).Succeeded);
+            Assert.True((await dbScope.Get<OpenBreakGlass>().HandleAsync(client35, Reason, "https://rapport.example/clients/y")).Succeeded);
         }
 
-        await using (var db = database.Open(admin))
+        await using (var dbScope = database.As(admin))
         {
+            var db = dbScope.Db;
             // The partner's and every other group member's record: not found, as for any client without a grant.
-            Assert.Null(await new GetClientRecord(db).HandleAsync(client12));
+            Assert.Null(await dbScope.Get<GetClientRecord>().HandleAsync(client12));
             foreach (var member in groupMembers)
             {
-                Assert.Null(await new GetClientRecord(db).HandleAsync(member));
+                Assert.Null(await dbScope.Get<GetClientRecord>().HandleAsync(member));
             }
 
             Guid[] others = [client12, .. groupMembers];
@@ -161,11 +169,11 @@ public sealed class BreakGlassTests
             Assert.False(await db.ClientNotes.AnyAsync(n => others.Contains(n.ClientId)));
             Assert.False(await db.ClientGoals.AnyAsync(g => others.Contains(g.ClientId)));
             Assert.False(await db.RiskAlerts.AnyAsync(a => others.Contains(a.ClientId)));
-            Assert.Empty(await new Rapport.Goals.GetClientGoals(db).HandleAsync(client12));
+            Assert.Empty(await dbScope.Get<Rapport.Goals.GetClientGoals>().HandleAsync(client12));
 
             // The granted member's own record: the shared episode is there, with their own answers only, and without
             // the title and referral reason that concern (and here name) the partner.
-            var record = await new GetClientRecord(db).HandleAsync(client11);
+            var record = await dbScope.Get<GetClientRecord>().HandleAsync(client11);
             Assert.NotNull(record);
             var shared = Assert.Single(record.Episodes, e => e.OtherMembers > 0);
             Assert.Equal(GetClientRecord.WithheldTitle(shared.Format), shared.Title);
@@ -175,31 +183,34 @@ public sealed class BreakGlassTests
             Assert.DoesNotContain("8K2W", json, StringComparison.Ordinal);
             var ownScores = await db.MeasureResponses.CountAsync(r => r.ClientId == client11 && r.EpisodeId == shared.Id);
             Assert.Equal(ownScores, shared.Scores.Count);
-            Assert.NotNull(await new GetClientRecord(db).HandleAsync(client35));
+            Assert.NotNull(await dbScope.Get<GetClientRecord>().HandleAsync(client35));
         }
 
         // The treating therapist still sees the shared episode as it is.
-        await using (var therapist = database.Open(await database.ViewerForAsync("therapist1@harbour.example")))
+        await using (var therapistScope = await database.As(Personas.Therapist1))
         {
-            var record = await new GetClientRecord(therapist).HandleAsync(client12);
+            var therapist = therapistScope.Db;
+            var record = await therapistScope.Get<GetClientRecord>().HandleAsync(client12);
             Assert.NotNull(record);
             Assert.Contains(record.Episodes, e => e.Title == coupleTitle && e.ReferralReason == coupleReferral);
         }
 
         // The client sees the reason in "who has looked at my record"; the partner sees no entry for a look they were not part of.
-        await using (var db = database.Open(await database.ViewerForAsync("client11@harbour.example")))
+        await using (var dbScope = await database.As(Personas.Client11))
         {
-            var rows = await new GetRecordAccess(db).HandleAsync();
+            var db = dbScope.Db;
+            var rows = await dbScope.Get<GetRecordAccess>().HandleAsync();
             Assert.Contains(rows!, r => r.Action == AuditAction.BreakGlass && r.Reason == Reason);
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync("client12@harbour.example")))
+        await using (var dbScope = await database.As(Personas.Client12))
         {
-            Assert.DoesNotContain((await new GetRecordAccess(db).HandleAsync())!, r => r.Action == AuditAction.BreakGlass);
+            var db = dbScope.Db;
+            Assert.DoesNotContain((await dbScope.Get<GetRecordAccess>().HandleAsync())!, r => r.Action == AuditAction.BreakGlass);
         }
 
         // The treating therapist is told, with no clinical content and no name.
-        Assert.Contains(mailer.Sent, m => m.To == "therapist1@harbour.example" && m.TextBody.Contains("https://rapport.example/clients/x", StringComparison.Ordinal));
+        Assert.Contains(mailer.Sent, m => m.To == Personas.Therapist1 && m.TextBody.Contains("https://rapport.example/clients/x", StringComparison.Ordinal));
         Assert.All(mailer.Sent, m =>
         {
             Assert.DoesNotContain(Reason, m.TextBody, StringComparison.Ordinal);

@@ -6,7 +6,6 @@ using Rapport.Caseload;
 using Rapport.CheckIns;
 using Rapport.Clinical.Instruments;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.CheckIns;
 
@@ -18,9 +17,10 @@ public sealed class CheckInTests
     public async Task Client_SeesWhatIsDue_PhqAndGadBeforeTheNextSession(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Client3));
+        await using var dbScope = await database.As(Personas.Client3);
+        var db = dbScope.Db;
 
-        var view = await new GetCheckIn(db, TimeProvider.System).HandleAsync();
+        var view = await dbScope.Get<GetCheckIn>().HandleAsync();
 
         Assert.NotNull(view);
         Assert.NotNull(view.Instrument);
@@ -38,14 +38,15 @@ public sealed class CheckInTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var viewer = await database.ViewerForAsync(Personas.Client3);
-        await using (var db = database.Open(viewer))
+        await using (var dbScope = database.As(viewer))
         {
-            var result = await AnswerPhq9Async(db, item9: 1);
+            var db = dbScope.Db;
+            var result = await AnswerPhq9Async(dbScope, item9: 1);
             Assert.True(result.Submitted);
             Assert.True(result.RiskAnswered);
 
             // Crisis help on the very next page, and the check-in carries on with the GAD-7.
-            var next = await new GetCheckIn(db, TimeProvider.System).HandleAsync();
+            var next = await dbScope.Get<GetCheckIn>().HandleAsync();
             Assert.NotNull(next);
             Assert.True(next.ShowCrisisHelp);
             Assert.Equal(Rapport.Practices.Practice.DefaultCrisisText, next.CrisisText);
@@ -66,17 +67,19 @@ public sealed class CheckInTests
     public async Task CrisisHelp_UsesThePracticesOwnWords(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using (var admin = database.Open(await database.ViewerForAsync(Personas.HarbourAdmin)))
+        await using (var adminScope = await database.As(Personas.HarbourAdmin))
         {
-            var saved = await new UpdateCrisisHelp(admin).HandleAsync(new UpdateCrisisHelp.Form { CrisisText = "Call Harbour crisis line 0800 000 000, or 999.", OnCallEmail = "not an email" });
+            var admin = adminScope.Db;
+            var saved = await adminScope.Get<UpdateCrisisHelp>().HandleAsync(new UpdateCrisisHelp.Form { CrisisText = "Call Harbour crisis line 0800 000 000, or 999.", OnCallEmail = "not an email" });
             Assert.True(saved.Errors.ContainsKey(nameof(UpdateCrisisHelp.Form.OnCallEmail)));
-            saved = await new UpdateCrisisHelp(admin).HandleAsync(new UpdateCrisisHelp.Form { CrisisText = "Call Harbour crisis line 0800 000 000, or 999.", OnCallEmail = "oncall@harbour.example" });
+            saved = await adminScope.Get<UpdateCrisisHelp>().HandleAsync(new UpdateCrisisHelp.Form { CrisisText = "Call Harbour crisis line 0800 000 000, or 999.", OnCallEmail = "oncall@harbour.example" });
             Assert.True(saved.Succeeded);
         }
 
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Client3));
-        await AnswerPhq9Async(db, item9: 3);
-        var view = await new GetCheckIn(db, TimeProvider.System).HandleAsync();
+        await using var dbScope = await database.As(Personas.Client3);
+        var db = dbScope.Db;
+        await AnswerPhq9Async(dbScope, item9: 3);
+        var view = await dbScope.Get<GetCheckIn>().HandleAsync();
 
         Assert.True(view!.ShowCrisisHelp);
         Assert.Equal("Call Harbour crisis line 0800 000 000, or 999.", view.CrisisText);
@@ -90,8 +93,9 @@ public sealed class CheckInTests
         var viewer = await database.ViewerForAsync(Personas.Client3);
         await using var system = database.Open(Viewer.System);
         var responsesBefore = await system.MeasureResponses.CountAsync();
-        await using var db = database.Open(viewer);
-        var answer = new AnswerQuestion(db, TimeProvider.System);
+        await using var dbScope = database.As(viewer);
+        var db = dbScope.Db;
+        var answer = dbScope.Get<AnswerQuestion>();
 
         var outOfRange = await answer.HandleAsync("phq-9", "1", 7);
         var unknownItem = await answer.HandleAsync("phq-9", "42", 1);
@@ -110,17 +114,19 @@ public sealed class CheckInTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var viewer = await database.ViewerForAsync(Personas.Client3);
-        await using (var db = database.Open(viewer))
+        await using (var dbScope = database.As(viewer))
         {
-            var answer = new AnswerQuestion(db, TimeProvider.System);
+            var db = dbScope.Db;
+            var answer = dbScope.Get<AnswerQuestion>();
             Assert.True((await answer.HandleAsync("phq-9", "1", 2)).Succeeded);
             Assert.True((await answer.HandleAsync("phq-9", "2", 1)).Succeeded);
         }
 
-        await using var again = database.Open(viewer);
-        var view = await new GetCheckIn(again, TimeProvider.System).HandleAsync();
+        await using var againScope = database.As(viewer);
+        var again = againScope.Db;
+        var view = await againScope.Get<GetCheckIn>().HandleAsync();
         Assert.Equal((3, "3"), (view!.Instrument!.Question.Number, view.Instrument.Question.LinkId));
-        var back = await new GetCheckIn(again, TimeProvider.System).HandleAsync("1");
+        var back = await againScope.Get<GetCheckIn>().HandleAsync("1");
         Assert.Equal(2, back!.Instrument!.Question.Answer);
     }
 
@@ -130,20 +136,23 @@ public sealed class CheckInTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var viewer = await database.ViewerForAsync(Personas.Client3);
-        await using (var db = database.Open(viewer))
+        await using (var dbScope = database.As(viewer))
         {
-            var answer = new AnswerQuestion(db, TimeProvider.System);
+            var db = dbScope.Db;
+            var answer = dbScope.Get<AnswerQuestion>();
             foreach (var item in InstrumentCatalog.Get("phq-9").Items.Take(8))
             {
                 Assert.True((await answer.HandleAsync("phq-9", item.LinkId, 0)).Succeeded);
             }
         }
 
-        await using var first = database.Open(viewer);
-        await using var second = database.Open(viewer);
+        await using var firstScope = database.As(viewer);
+        var first = firstScope.Db;
+        await using var secondScope = database.As(viewer);
+        var second = secondScope.Db;
         var outcomes = await Task.WhenAll(
-            new AnswerQuestion(first, TimeProvider.System).HandleAsync("phq-9", "9", 2),
-            new AnswerQuestion(second, TimeProvider.System).HandleAsync("phq-9", "9", 2));
+            firstScope.Get<AnswerQuestion>().HandleAsync("phq-9", "9", 2),
+            secondScope.Get<AnswerQuestion>().HandleAsync("phq-9", "9", 2));
 
         Assert.All(outcomes, o => Assert.True(o.Succeeded));
         await using var system = database.Open(Viewer.System);
@@ -158,39 +167,44 @@ public sealed class CheckInTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var partner = await database.ViewerForAsync(Personas.Client11);
         var other = await database.ViewerForAsync(Personas.Client12);
-        await using (var db = database.Open(partner))
+        await using (var dbScope = database.As(partner))
         {
-            Assert.NotNull(await new GetCheckIn(db, TimeProvider.System).HandleAsync());
-            await AnswerPhq9Async(db, item9: 2);
-            await new AnswerQuestion(db, TimeProvider.System).HandleAsync("gad-7", "1", 1);
-            Assert.True((await new LeaveNote(db, TimeProvider.System).HandleAsync("Things at home are worse.")).Value);
+            var db = dbScope.Db;
+            Assert.NotNull(await dbScope.Get<GetCheckIn>().HandleAsync());
+            await AnswerPhq9Async(dbScope, item9: 2);
+            await dbScope.Get<AnswerQuestion>().HandleAsync("gad-7", "1", 1);
+            Assert.True((await dbScope.Get<LeaveNote>().HandleAsync("Things at home are worse.")).Value);
         }
 
-        await using (var db = database.Open(other))
+        await using (var dbScope = database.As(other))
         {
+            var db = dbScope.Db;
             Assert.False(await db.RiskAlerts.AnyAsync());
             Assert.False(await db.ClientNotes.AnyAsync());
             Assert.False(await db.CheckInDrafts.AnyAsync());
             Assert.False(await db.MeasureResponses.AnyAsync(r => r.ClientId == partner.ClientId));
-            Assert.False((await new GetCheckIn(db, TimeProvider.System).HandleAsync())!.ShowCrisisHelp);
+            Assert.False((await dbScope.Get<GetCheckIn>().HandleAsync())!.ShowCrisisHelp);
         }
 
         // The care team sees both; the practice admin sees neither.
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var dbScope = await database.As(Personas.Therapist1))
         {
+            var db = dbScope.Db;
             Assert.True(await db.RiskAlerts.AnyAsync(a => a.ClientId == partner.ClientId));
             Assert.True(await db.ClientNotes.AnyAsync(n => n.ClientId == partner.ClientId));
             Assert.False(await db.CheckInDrafts.AnyAsync());
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.HarbourAdmin)))
+        await using (var dbScope = await database.As(Personas.HarbourAdmin))
         {
+            var db = dbScope.Db;
             Assert.False(await db.RiskAlerts.AnyAsync());
             Assert.False(await db.ClientNotes.AnyAsync());
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist2)))
+        await using (var dbScope = await database.As(Personas.Therapist2))
         {
+            var db = dbScope.Db;
             Assert.False(await db.RiskAlerts.AnyAsync(a => a.ClientId == partner.ClientId));
             Assert.False(await db.ClientNotes.AnyAsync());
         }
@@ -201,9 +215,10 @@ public sealed class CheckInTests
     public async Task Note_LongerThanTheLimit_IsRejected(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Client3));
+        await using var dbScope = await database.As(Personas.Client3);
+        var db = dbScope.Db;
 
-        var outcome = await new LeaveNote(db, TimeProvider.System).HandleAsync(new string('a', ClientNote.MaxLength + 1));
+        var outcome = await dbScope.Get<LeaveNote>().HandleAsync(new string('a', ClientNote.MaxLength + 1));
 
         Assert.True(outcome.Errors.ContainsKey(LeaveNote.NoteField));
         Assert.False(await db.ClientNotes.AnyAsync());
@@ -215,16 +230,18 @@ public sealed class CheckInTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var client = await database.ViewerForAsync(Personas.Client3);
-        await using (var db = database.Open(client))
+        await using (var dbScope = database.As(client))
         {
-            await AnswerPhq9Async(db, item9: 1);
-            Assert.True((await new LeaveNote(db, TimeProvider.System).HandleAsync("I start a new job on Monday.")).Value);
+            var db = dbScope.Db;
+            await AnswerPhq9Async(dbScope, item9: 1);
+            Assert.True((await dbScope.Get<LeaveNote>().HandleAsync("I start a new job on Monday.")).Value);
         }
 
         var therapist = await database.ViewerForAsync(Personas.Therapist1);
-        await using (var db = database.Open(therapist))
+        await using (var dbScope = database.As(therapist))
         {
-            var rows = await new GetCaseload(db, TimeProvider.System).HandleAsync();
+            var db = dbScope.Db;
+            var rows = await dbScope.Get<GetCaseload>().HandleAsync();
             var first = rows[0];
             Assert.Equal(client.ClientId, first.ClientId);
             Assert.Equal(AttentionKind.Risk, first.Attention[0].Kind);
@@ -235,28 +252,30 @@ public sealed class CheckInTests
             var kinds = rows.Select(r => r.Attention.Count == 0 ? int.MaxValue : (int)r.Attention[0].Kind).ToList();
             Assert.Equal(kinds.Order(), kinds);
 
-            var outcome = await new AcknowledgeRiskAlert(db, TimeProvider.System).HandleAsync(first.Attention[0].RiskAlertId!.Value);
+            var outcome = await dbScope.Get<AcknowledgeRiskAlert>().HandleAsync(first.Attention[0].RiskAlertId!.Value);
             Assert.True(outcome.Succeeded);
         }
 
-        await using (var db = database.Open(Viewer.System))
+        await using (var dbScope = database.As(Viewer.System))
         {
+            var db = dbScope.Db;
             var alert = await db.RiskAlerts.SingleAsync(a => a.ClientId == client.ClientId);
             Assert.Equal(therapist.StaffMemberId, alert.AcknowledgedByStaffId);
             Assert.Equal("Sam Okafor", alert.AcknowledgedByName);
             Assert.InRange(alert.AcknowledgedAt!.Value, DateTime.UtcNow.AddMinutes(-5), DateTime.UtcNow.AddMinutes(1));
         }
 
-        await using (var db = database.Open(therapist))
+        await using (var dbScope = database.As(therapist))
         {
-            var row = (await new GetCaseload(db, TimeProvider.System).HandleAsync()).Single(r => r.ClientId == client.ClientId);
+            var db = dbScope.Db;
+            var row = (await dbScope.Get<GetCaseload>().HandleAsync()).Single(r => r.ClientId == client.ClientId);
             Assert.DoesNotContain(row.Attention, a => a.Kind == AttentionKind.Risk);
             Assert.Contains("acknowledged by Sam Okafor", row.LastAcknowledgement, StringComparison.Ordinal);
 
-            var notes = await new GetClientNotes(db).HandleAsync(client.ClientId!.Value);
+            var notes = await dbScope.Get<GetClientNotes>().HandleAsync(client.ClientId!.Value);
             Assert.Equal("I start a new job on Monday.", Assert.Single(notes.Notes).Text);
-            Assert.Equal(1, await new MarkClientNotesRead(db, TimeProvider.System).HandleAsync(client.ClientId!.Value));
-            row = (await new GetCaseload(db, TimeProvider.System).HandleAsync()).Single(r => r.ClientId == client.ClientId);
+            Assert.Equal(1, await dbScope.Get<MarkClientNotesRead>().HandleAsync(client.ClientId!.Value));
+            row = (await dbScope.Get<GetCaseload>().HandleAsync()).Single(r => r.ClientId == client.ClientId);
             Assert.DoesNotContain(row.Attention, a => a.Kind == AttentionKind.ClientNote);
         }
     }
@@ -268,9 +287,10 @@ public sealed class CheckInTests
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var system = database.Open(Viewer.System);
         var alien = await system.RiskAlerts.Where(a => a.Episode!.CareTeam.All(t => t.StaffMember!.Email != Personas.Therapist2)).Select(a => a.Id).FirstAsync();
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist2));
+        await using var dbScope = await database.As(Personas.Therapist2);
+        var db = dbScope.Db;
 
-        var outcome = await new AcknowledgeRiskAlert(db, TimeProvider.System).HandleAsync(alien);
+        var outcome = await dbScope.Get<AcknowledgeRiskAlert>().HandleAsync(alien);
 
         Assert.True(outcome.NotFound);
     }
@@ -280,9 +300,10 @@ public sealed class CheckInTests
     public async Task DemoDashboard_ShowsARiskAlert_AnAllianceConcern_AndANotOnTrackClient(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
+        await using var dbScope = await database.As(Personas.Therapist1);
+        var db = dbScope.Db;
 
-        var rows = await new GetCaseload(db, TimeProvider.System).HandleAsync();
+        var rows = await dbScope.Get<GetCaseload>().HandleAsync();
 
         Assert.Equal(12, rows.Count);
         Assert.Equal(AttentionKind.Risk, rows[0].Attention[0].Kind);
@@ -295,9 +316,9 @@ public sealed class CheckInTests
     }
 
     /// <summary>Answers the PHQ-9 with 1 on items 1-8 and <paramref name="item9"/> on item 9, one question at a time.</summary>
-    private static async Task<AnswerQuestion.Result> AnswerPhq9Async(RapportDb db, int item9)
+    private static async Task<AnswerQuestion.Result> AnswerPhq9Async(PersonaScope client, int item9)
     {
-        var answer = new AnswerQuestion(db, TimeProvider.System);
+        var answer = client.Get<AnswerQuestion>();
         AnswerQuestion.Result? last = null;
         foreach (var item in InstrumentCatalog.Get("phq-9").Items)
         {

@@ -7,7 +7,6 @@ using Rapport.Episodes;
 using Rapport.Goals;
 using Rapport.Persistence;
 using Rapport.Sessions;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.CheckIns;
 
@@ -23,9 +22,10 @@ public sealed class EpisodeCheckInTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var (couple, individual) = await SecondEpisodeAsync(database, Personas.Client11);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Client11));
+        await using var dbScope = await database.As(Personas.Client11);
+        var db = dbScope.Db;
 
-        var view = await new GetCheckIn(db, TimeProvider.System).HandleAsync();
+        var view = await dbScope.Get<GetCheckIn>().HandleAsync();
 
         Assert.NotNull(view);
         Assert.Null(view.EpisodeId);
@@ -35,14 +35,14 @@ public sealed class EpisodeCheckInTests
         Assert.All(view.Choices, c => Assert.True(c.DueCount > 0));
 
         // Without a choice nothing is stored against a guess.
-        var unchosen = await new AnswerQuestion(db, TimeProvider.System).HandleAsync("phq-9", "1", 1);
+        var unchosen = await dbScope.Get<AnswerQuestion>().HandleAsync("phq-9", "1", 1);
         Assert.True(unchosen.NotFound);
-        Assert.True((await new LeaveNote(db, TimeProvider.System).HandleAsync("Hello")).NotFound);
+        Assert.True((await dbScope.Get<LeaveNote>().HandleAsync("Hello")).NotFound);
         Assert.False(await db.CheckInDrafts.AnyAsync());
         Assert.False(await db.ClientNotes.AnyAsync());
 
         // Once chosen, the check-in is that episode's.
-        var chosen = await new GetCheckIn(db, TimeProvider.System).HandleAsync(episodeId: couple);
+        var chosen = await dbScope.Get<GetCheckIn>().HandleAsync(episodeId: couple);
         Assert.Equal(couple, chosen!.EpisodeId);
         Assert.Empty(chosen.Choices);
         Assert.Equal(["Sam Okafor"], chosen.Therapists);
@@ -56,17 +56,18 @@ public sealed class EpisodeCheckInTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var (couple, individual) = await SecondEpisodeAsync(database, Personas.Client11);
         var client = await database.ViewerForAsync(Personas.Client11);
-        await using (var db = database.Open(client))
+        await using (var dbScope = database.As(client))
         {
-            var answer = new AnswerQuestion(db, TimeProvider.System);
+            var db = dbScope.Db;
+            var answer = dbScope.Get<AnswerQuestion>();
             foreach (var item in InstrumentCatalog.Get("phq-9").Items.Take(3))
             {
                 Assert.True((await answer.HandleAsync("phq-9", item.LinkId, 1, individual)).Succeeded);
             }
 
             // The draft is this episode's: the couple check-in starts at its own first question.
-            Assert.Equal(4, (await new GetCheckIn(db, TimeProvider.System).HandleAsync(episodeId: individual))!.Instrument!.Question.Number);
-            Assert.Equal(1, (await new GetCheckIn(db, TimeProvider.System).HandleAsync(episodeId: couple))!.Instrument!.Question.Number);
+            Assert.Equal(4, (await dbScope.Get<GetCheckIn>().HandleAsync(episodeId: individual))!.Instrument!.Question.Number);
+            Assert.Equal(1, (await dbScope.Get<GetCheckIn>().HandleAsync(episodeId: couple))!.Instrument!.Question.Number);
 
             foreach (var item in InstrumentCatalog.Get("phq-9").Items.Skip(3))
             {
@@ -74,9 +75,9 @@ public sealed class EpisodeCheckInTests
                 Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
             }
 
-            Assert.True((await new GetCheckIn(db, TimeProvider.System).HandleAsync(episodeId: individual))!.ShowCrisisHelp);
-            Assert.True((await new LeaveNote(db, TimeProvider.System).HandleAsync("Only for my own therapist.", individual)).Value);
-            Assert.True((await new SetGoal(db, TimeProvider.System).HandleAsync("Sleep through the night", individual)).Succeeded);
+            Assert.True((await dbScope.Get<GetCheckIn>().HandleAsync(episodeId: individual))!.ShowCrisisHelp);
+            Assert.True((await dbScope.Get<LeaveNote>().HandleAsync("Only for my own therapist.", individual)).Value);
+            Assert.True((await dbScope.Get<SetGoal>().HandleAsync("Sleep through the night", individual)).Succeeded);
         }
 
         await using (var system = database.Open(Viewer.System))
@@ -89,16 +90,18 @@ public sealed class EpisodeCheckInTests
             Assert.Equal(individual, goals.Single(g => g.Text == "Sleep through the night").EpisodeId);
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist2)))
+        await using (var dbScope = await database.As(Personas.Therapist2))
         {
-            var row = (await new GetCaseload(db, TimeProvider.System).HandleAsync()).Single(r => r.EpisodeId == individual);
+            var db = dbScope.Db;
+            var row = (await dbScope.Get<GetCaseload>().HandleAsync()).Single(r => r.EpisodeId == individual);
             Assert.Contains(row.Attention, a => a.Kind == AttentionKind.Risk);
             Assert.Contains(row.Attention, a => a.Kind == AttentionKind.ClientNote);
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var dbScope = await database.As(Personas.Therapist1))
         {
-            var row = (await new GetCaseload(db, TimeProvider.System).HandleAsync()).Single(r => r.EpisodeId == couple && r.ClientId == client.ClientId);
+            var db = dbScope.Db;
+            var row = (await dbScope.Get<GetCaseload>().HandleAsync()).Single(r => r.EpisodeId == couple && r.ClientId == client.ClientId);
             Assert.DoesNotContain(row.Attention, a => a.Kind is AttentionKind.Risk or AttentionKind.ClientNote);
             Assert.False(await db.ClientNotes.AnyAsync(n => n.ClientId == client.ClientId));
             Assert.False(await db.RiskAlerts.AnyAsync(a => a.EpisodeId == individual));
@@ -120,13 +123,14 @@ public sealed class EpisodeCheckInTests
             ended = await system.EpisodeMembers.Where(m => m.ClientId == client11 && m.Episode!.Status == EpisodeStatus.Ended).Select(m => m.EpisodeId).FirstOrDefaultAsync();
         }
 
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Client11));
+        await using var dbScope = await database.As(Personas.Client11);
+        var db = dbScope.Db;
         foreach (var forged in new[] { alien, Guid.NewGuid(), ended }.Where(id => id != Guid.Empty))
         {
-            Assert.Null(await new GetCheckIn(db, TimeProvider.System).HandleAsync(episodeId: forged));
-            Assert.True((await new AnswerQuestion(db, TimeProvider.System).HandleAsync("phq-9", "1", 1, forged)).NotFound);
-            Assert.True((await new LeaveNote(db, TimeProvider.System).HandleAsync("Hello", forged)).NotFound);
-            Assert.True((await new SetGoal(db, TimeProvider.System).HandleAsync("A goal", forged)).NotFound);
+            Assert.Null(await dbScope.Get<GetCheckIn>().HandleAsync(episodeId: forged));
+            Assert.True((await dbScope.Get<AnswerQuestion>().HandleAsync("phq-9", "1", 1, forged)).NotFound);
+            Assert.True((await dbScope.Get<LeaveNote>().HandleAsync("Hello", forged)).NotFound);
+            Assert.True((await dbScope.Get<SetGoal>().HandleAsync("A goal", forged)).NotFound);
         }
 
         await using var check = database.Open(Viewer.System);
@@ -142,10 +146,11 @@ public sealed class EpisodeCheckInTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var (_, individual) = await SecondEpisodeAsync(database, Personas.Client11, scheduleNext: false);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Client11));
+        await using var dbScope = await database.As(Personas.Client11);
+        var db = dbScope.Db;
 
         // The new individual episode has nothing due yet: only the couple check-in is waiting, so no question is asked.
-        var view = await new GetCheckIn(db, TimeProvider.System).HandleAsync();
+        var view = await dbScope.Get<GetCheckIn>().HandleAsync();
 
         Assert.NotNull(view!.EpisodeId);
         Assert.NotEqual(individual, view.EpisodeId);
@@ -153,32 +158,10 @@ public sealed class EpisodeCheckInTests
         Assert.NotNull(view.Instrument);
     }
 
-    /// <summary>Gives the client an individual episode with therapist2 (Priya Nair), started last week, with a session
-    /// tomorrow (so its check-in is due), next to their couple work with therapist1.</summary>
+    /// <summary>Gives the client an individual episode with therapist2 (Priya Nair) next to their couple work with therapist1.</summary>
     internal static async Task<(Guid Couple, Guid Individual)> SecondEpisodeAsync(TestDatabase database, string email, bool scheduleNext = true)
     {
-        await using var db = database.Open(Viewer.System);
-        var client = await db.Clients.SingleAsync(c => c.Email == email);
-        var couple = await db.EpisodeMembers.Where(m => m.ClientId == client.Id && m.Episode!.Format == EpisodeFormat.Couple).Select(m => m.EpisodeId).SingleAsync();
-        var therapist2 = await db.StaffMembers.SingleAsync(s => s.Email == Personas.Therapist2);
-        var started = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-7));
-        var episode = new CareEpisode
-        {
-            PracticeId = client.PracticeId,
-            Title = $"Individual work with {client.DisplayName}",
-            Format = EpisodeFormat.Individual,
-            Status = EpisodeStatus.Active,
-            StartedOn = started,
-        };
-        episode.CareTeam.Add(new EpisodeTherapist { EpisodeId = episode.Id, StaffMemberId = therapist2.Id, IsLead = true });
-        episode.Members.Add(new EpisodeMember { EpisodeId = episode.Id, ClientId = client.Id, JoinedOn = started });
-        if (scheduleNext)
-        {
-            episode.Sessions.Add(new Session { PracticeId = client.PracticeId, EpisodeId = episode.Id, Number = 1, StartsAt = DateTime.UtcNow.AddDays(1), Status = SessionStatus.Scheduled });
-        }
-
-        db.Episodes.Add(episode);
-        await db.SaveChangesAsync();
-        return (couple, episode.Id);
+        await using var system = database.Open(Viewer.System);
+        return await SecondEpisode.AddAsync(system, email, Personas.Therapist2, scheduleNext);
     }
 }

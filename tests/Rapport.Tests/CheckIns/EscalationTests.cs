@@ -3,7 +3,6 @@ using Rapport.Access;
 using Rapport.Alerts;
 using Rapport.Email;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.CheckIns;
 
@@ -14,15 +13,16 @@ public sealed class EscalationTests
     public async Task RiskAlert_UnacknowledgedForADay_EmailsTheSupervisorAndOnCallOnce_WithoutClinicalContent(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         var harbour = await db.Practices.SingleAsync(p => p.Slug == "harbour");
         harbour.OnCallEmail = "oncall@harbour.example";
         await db.SaveChangesAsync();
         var waiting = await db.RiskAlerts.CountAsync(a => a.AcknowledgedAt == null && a.PracticeId == harbour.Id);
-        var mailer = new RecordingMailer();
+        var mailer = database.Mailer;
 
-        var escalated = await new EscalateRiskAlerts(db, mailer, TimeProvider.System).HandleAsync();
-        var again = await new EscalateRiskAlerts(db, mailer, TimeProvider.System).HandleAsync();
+        var escalated = await dbScope.Get<EscalateRiskAlerts>().HandleAsync();
+        var again = await dbScope.Get<EscalateRiskAlerts>().HandleAsync();
 
         Assert.True(waiting > 0);
         Assert.True(escalated >= waiting);

@@ -3,7 +3,6 @@ using Rapport.Access;
 using Rapport.CheckIns;
 using Rapport.Goals;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.CheckIns;
 
@@ -15,10 +14,11 @@ public sealed class FinishCheckInTests
     public async Task BadNoteAndBadGoal_ReportBothProblems_AndStoreNothing(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var client = await database.ViewerForAsync("client3@harbour.example");
-        await using (var db = database.Open(client))
+        var client = await database.ViewerForAsync(Personas.Client3);
+        await using (var dbScope = database.As(client))
         {
-            var outcome = await new FinishCheckIn(db, TimeProvider.System).HandleAsync(new string('n', ClientNote.MaxLength + 1), new string('g', ClientGoal.MaxLength + 1));
+            var db = dbScope.Db;
+            var outcome = await dbScope.Get<FinishCheckIn>().HandleAsync(new string('n', ClientNote.MaxLength + 1), new string('g', ClientGoal.MaxLength + 1));
             Assert.False(outcome.Succeeded);
             Assert.Contains(LeaveNote.NoteField, outcome.Errors.Keys);
             Assert.Contains(SetGoal.TextField, outcome.Errors.Keys);
@@ -34,10 +34,11 @@ public sealed class FinishCheckInTests
     public async Task AGoodGoalWithANoteTooLong_IsNotStoredEither(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var client = await database.ViewerForAsync("client3@harbour.example");
-        await using (var db = database.Open(client))
+        var client = await database.ViewerForAsync(Personas.Client3);
+        await using (var dbScope = database.As(client))
         {
-            var outcome = await new FinishCheckIn(db, TimeProvider.System).HandleAsync(new string('n', ClientNote.MaxLength + 1), "Walk to work twice a week");
+            var db = dbScope.Db;
+            var outcome = await dbScope.Get<FinishCheckIn>().HandleAsync(new string('n', ClientNote.MaxLength + 1), "Walk to work twice a week");
             Assert.Equal([LeaveNote.NoteField], outcome.Errors.Keys);
         }
 
@@ -50,10 +51,11 @@ public sealed class FinishCheckInTests
     public async Task NoteAndGoal_AreBothStored(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var client = await database.ViewerForAsync("client3@harbour.example");
-        await using (var db = database.Open(client))
+        var client = await database.ViewerForAsync(Personas.Client3);
+        await using (var dbScope = database.As(client))
         {
-            var outcome = await new FinishCheckIn(db, TimeProvider.System).HandleAsync("Work has been hard this week.", "Walk to work twice a week");
+            var db = dbScope.Db;
+            var outcome = await dbScope.Get<FinishCheckIn>().HandleAsync("Work has been hard this week.", "Walk to work twice a week");
             Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
             Assert.True(outcome.Value!.NoteLeft);
             Assert.Equal("Walk to work twice a week", outcome.Value.Goal!.Text);

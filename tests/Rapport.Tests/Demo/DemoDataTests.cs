@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Episodes;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Demo;
 

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Episodes;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Episodes;
 
@@ -12,7 +11,8 @@ public sealed class EpisodeViewTests
     private static async Task<Guid> EpisodeOfAsync(TestDatabase database, string email, EpisodeFormat format)
     {
         var client = await database.ClientIdAsync(email);
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         return await db.EpisodeMembers.Where(m => m.ClientId == client && m.Episode!.Format == format).Select(m => m.EpisodeId).SingleAsync();
     }
 
@@ -23,8 +23,9 @@ public sealed class EpisodeViewTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var couple = await EpisodeOfAsync(database, Personas.Client11, EpisodeFormat.Couple);
 
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
-        var view = await new GetEpisodeView(db, TimeProvider.System).HandleAsync(couple);
+        await using var dbScope = await database.As(Personas.Therapist1);
+        var db = dbScope.Db;
+        var view = await dbScope.Get<GetEpisodeView>().HandleAsync(couple);
 
         Assert.NotNull(view);
         Assert.Equal(2, view.Members.Count);
@@ -51,8 +52,9 @@ public sealed class EpisodeViewTests
         // therapist3 co-leads; the supervisor supervises both leaders.
         foreach (var email in new[] { Personas.Therapist3, Personas.Supervisor })
         {
-            await using var db = database.Open(await database.ViewerForAsync(email));
-            var view = await new GetEpisodeView(db, TimeProvider.System).HandleAsync(group);
+            await using var dbScope = await database.As(email);
+            var db = dbScope.Db;
+            var view = await dbScope.Get<GetEpisodeView>().HandleAsync(group);
             Assert.NotNull(view);
             Assert.Equal(EpisodeFormat.Group, view.Format);
             Assert.Equal(6, view.Members.Count);
@@ -81,11 +83,12 @@ public sealed class EpisodeViewTests
 
         var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
         Rapport.Sessions.RecordSession.Saved session;
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var dbScope = await database.As(Personas.Therapist1))
         {
+            var db = dbScope.Db;
             // An hour ago; only client11 came.
             var start = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow.AddHours(-1), london);
-            var outcome = await new Rapport.Sessions.RecordSession(db, TimeProvider.System).AddAsync(couple, new()
+            var outcome = await dbScope.Get<Rapport.Sessions.RecordSession>().AddAsync(couple, new()
             {
                 Date = DateOnly.FromDateTime(start),
                 Time = TimeOnly.FromDateTime(start),
@@ -97,8 +100,9 @@ public sealed class EpisodeViewTests
             session = outcome.Value!;
         }
 
-        await using var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1));
-        var view = await new GetEpisodeView(therapist, TimeProvider.System).HandleAsync(couple);
+        await using var therapistScope = await database.As(Personas.Therapist1);
+        var therapist = therapistScope.Db;
+        var view = await therapistScope.Get<GetEpisodeView>().HandleAsync(couple);
 
         Assert.NotNull(view);
         var came = view.Members.Single(m => m.ClientId == client11);
@@ -118,8 +122,9 @@ public sealed class EpisodeViewTests
 
         foreach (var email in new[] { Personas.Therapist2, Personas.HarbourAdmin, Personas.NorthsideTherapist, Personas.Client11, Personas.Client12 })
         {
-            await using var db = database.Open(await database.ViewerForAsync(email));
-            Assert.Null(await new GetEpisodeView(db, TimeProvider.System).HandleAsync(couple));
+            await using var dbScope = await database.As(email);
+            var db = dbScope.Db;
+            Assert.Null(await dbScope.Get<GetEpisodeView>().HandleAsync(couple));
         }
     }
 }

@@ -6,7 +6,6 @@ using Rapport.Goals;
 using Rapport.MyCare;
 using Rapport.Preferences;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Goals;
 
@@ -19,13 +18,14 @@ public sealed class GoalsAndSharedTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var viewer = await database.ViewerForAsync(Personas.Client5);
-        await using (var db = database.Open(viewer))
+        await using (var dbScope = database.As(viewer))
         {
-            var set = await new SetGoal(db, TimeProvider.System).HandleAsync("  Get back to running twice a week  ");
+            var db = dbScope.Db;
+            var set = await dbScope.Get<SetGoal>().HandleAsync("  Get back to running twice a week  ");
             Assert.True(set.Succeeded);
             Assert.Equal("Get back to running twice a week", set.Value!.Text);
 
-            var edited = await new EditGoal(db, TimeProvider.System).HandleAsync(set.Value.Id, "Run twice a week", GoalStatus.Achieved);
+            var edited = await dbScope.Get<EditGoal>().HandleAsync(set.Value.Id, "Run twice a week", GoalStatus.Achieved);
             Assert.True(edited.Succeeded);
             Assert.Equal(GoalStatus.Achieved, edited.Value!.Status);
             Assert.NotNull(edited.Value.ClosedAt);
@@ -61,10 +61,11 @@ public sealed class GoalsAndSharedTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var viewer = await database.ViewerForAsync(Personas.Client5);
-        await using var db = database.Open(viewer);
-        var first = (await new SetGoal(db, TimeProvider.System).HandleAsync("Sleep better")).Value!;
-        var second = (await new SetGoal(db, TimeProvider.System).HandleAsync("Walk more")).Value!;
-        var edit = new EditGoal(db, TimeProvider.System);
+        await using var dbScope = database.As(viewer);
+        var db = dbScope.Db;
+        var first = (await dbScope.Get<SetGoal>().HandleAsync("Sleep better")).Value!;
+        var second = (await dbScope.Get<SetGoal>().HandleAsync("Walk more")).Value!;
+        var edit = dbScope.Get<EditGoal>();
 
         var badStatus = await edit.HandleAllAsync([new(first.Id, "Sleep eight hours", GoalStatus.Achieved), new(second.Id, "Walk more", (GoalStatus)99)]);
         var badText = await edit.HandleAllAsync([new(first.Id, "Sleep eight hours", GoalStatus.Achieved), new(second.Id, " ", GoalStatus.Dropped)]);
@@ -85,11 +86,12 @@ public sealed class GoalsAndSharedTests
     public async Task EditingGoals_WithNoStatusOnOne_SavesNone_AndDoesNotReopenAnAchievedGoal(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var viewer = await database.ViewerForAsync("client5@harbour.example");
-        await using var db = database.Open(viewer);
-        var first = (await new SetGoal(db, TimeProvider.System).HandleAsync("Sleep better")).Value!;
-        var second = (await new SetGoal(db, TimeProvider.System).HandleAsync("Walk more")).Value!;
-        var edit = new EditGoal(db, TimeProvider.System);
+        var viewer = await database.ViewerForAsync(Personas.Client5);
+        await using var dbScope = database.As(viewer);
+        var db = dbScope.Db;
+        var first = (await dbScope.Get<SetGoal>().HandleAsync("Sleep better")).Value!;
+        var second = (await dbScope.Get<SetGoal>().HandleAsync("Walk more")).Value!;
+        var edit = dbScope.Get<EditGoal>();
         Assert.True((await edit.HandleAllAsync([new(first.Id, "Sleep better", GoalStatus.Achieved), new(second.Id, "Walk more", GoalStatus.WorkingOnIt)])).Succeeded);
 
         var missing = await edit.HandleAllAsync([new(first.Id, "Sleep better", null), new(second.Id, "Walk a lot more", GoalStatus.Dropped)]);
@@ -105,21 +107,23 @@ public sealed class GoalsAndSharedTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         Guid othersGoal;
-        await using (var other = database.Open(await database.ViewerForAsync(Personas.Client3)))
+        await using (var otherScope = await database.As(Personas.Client3))
         {
-            othersGoal = (await new SetGoal(other, TimeProvider.System).HandleAsync("Someone else's goal")).Value!.Id;
+            var other = otherScope.Db;
+            othersGoal = (await otherScope.Get<SetGoal>().HandleAsync("Someone else's goal")).Value!.Id;
         }
 
         var viewer = await database.ViewerForAsync(Personas.Client5);
-        await using var db = database.Open(viewer);
-        var set = new SetGoal(db, TimeProvider.System);
+        await using var dbScope = database.As(viewer);
+        var db = dbScope.Db;
+        var set = dbScope.Get<SetGoal>();
         var goals = new List<Guid>();
         for (var i = 0; i < ClientGoal.MaxOpen; i++)
         {
             goals.Add((await set.HandleAsync($"Goal {i}")).Value!.Id);
         }
 
-        var edit = new EditGoal(db, TimeProvider.System);
+        var edit = dbScope.Get<EditGoal>();
         Assert.True((await edit.HandleAllAsync([new(goals[0], "Goal 0", GoalStatus.Achieved)])).Succeeded);
         goals.Add((await set.HandleAsync("A new goal in its place")).Value!.Id);
 
@@ -143,13 +147,14 @@ public sealed class GoalsAndSharedTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var viewer = await database.ViewerForAsync(Personas.Client5);
-        await using var db = database.Open(viewer);
-        var set = new SetGoal(db, TimeProvider.System);
+        await using var dbScope = database.As(viewer);
+        var db = dbScope.Db;
+        var set = dbScope.Get<SetGoal>();
 
         var empty = await set.HandleAsync("   ");
         var tooLong = await set.HandleAsync(new string('x', ClientGoal.MaxLength + 1));
         var good = await set.HandleAsync("Sleep better");
-        var badEdit = await new EditGoal(db, TimeProvider.System).HandleAsync(good.Value!.Id, "", GoalStatus.Dropped);
+        var badEdit = await dbScope.Get<EditGoal>().HandleAsync(good.Value!.Id, "", GoalStatus.Dropped);
 
         Assert.Equal("Please write your goal in a few words.", empty.Errors[SetGoal.TextField]);
         Assert.Equal($"Please keep your goal to {ClientGoal.MaxLength} characters (it is {ClientGoal.MaxLength + 1}).", tooLong.Errors[SetGoal.TextField]);
@@ -166,33 +171,38 @@ public sealed class GoalsAndSharedTests
         var me = await database.ViewerForAsync(Personas.Client11);
         var partner = await database.ViewerForAsync(Personas.Client12);
         Guid goalId;
-        await using (var db = database.Open(me))
+        await using (var dbScope = database.As(me))
         {
-            goalId = (await new SetGoal(db, TimeProvider.System).HandleAsync("Say what I need without shouting")).Value!.Id;
+            var db = dbScope.Db;
+            goalId = (await dbScope.Get<SetGoal>().HandleAsync("Say what I need without shouting")).Value!.Id;
         }
 
-        await using (var db = database.Open(partner))
+        await using (var dbScope = database.As(partner))
         {
+            var db = dbScope.Db;
             Assert.False(await db.ClientGoals.AnyAsync(g => g.ClientId == me.ClientId));
-            Assert.Empty(await new GetClientGoals(db).HandleAsync(me.ClientId!.Value));
-            Assert.True((await new EditGoal(db, TimeProvider.System).HandleAsync(goalId, "changed", GoalStatus.Dropped)).NotFound);
-            var shared = await new GetWhatIShared(db, new GetPreferenceProfile(db)).HandleAsync();
+            Assert.Empty(await dbScope.Get<GetClientGoals>().HandleAsync(me.ClientId!.Value));
+            Assert.True((await dbScope.Get<EditGoal>().HandleAsync(goalId, "changed", GoalStatus.Dropped)).NotFound);
+            var shared = await dbScope.Get<GetWhatIShared>().HandleAsync();
             Assert.DoesNotContain(shared!.Goals, g => g.Text.Contains("shouting", StringComparison.Ordinal));
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var dbScope = await database.As(Personas.Therapist1))
         {
-            Assert.Contains(await new GetClientGoals(db).HandleAsync(me.ClientId!.Value), g => g.Text == "Say what I need without shouting");
-            Assert.True((await new EditGoal(db, TimeProvider.System).HandleAsync(goalId, "changed", GoalStatus.Dropped)).NotFound);
+            var db = dbScope.Db;
+            Assert.Contains(await dbScope.Get<GetClientGoals>().HandleAsync(me.ClientId!.Value), g => g.Text == "Say what I need without shouting");
+            Assert.True((await dbScope.Get<EditGoal>().HandleAsync(goalId, "changed", GoalStatus.Dropped)).NotFound);
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist2)))
+        await using (var dbScope = await database.As(Personas.Therapist2))
         {
-            Assert.Empty(await new GetClientGoals(db).HandleAsync(me.ClientId!.Value));
+            var db = dbScope.Db;
+            Assert.Empty(await dbScope.Get<GetClientGoals>().HandleAsync(me.ClientId!.Value));
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.HarbourAdmin)))
+        await using (var dbScope = await database.As(Personas.HarbourAdmin))
         {
+            var db = dbScope.Db;
             Assert.False(await db.ClientGoals.AnyAsync());
         }
     }
@@ -203,21 +213,24 @@ public sealed class GoalsAndSharedTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var client = await database.ViewerForAsync(Personas.Client3);
-        await using (var db = database.Open(client))
+        await using (var dbScope = database.As(client))
         {
-            Assert.True((await new LeaveNote(db, TimeProvider.System).HandleAsync("I found last week hard.")).Value);
-            var before = await new GetWhatIShared(db, new GetPreferenceProfile(db)).HandleAsync();
+            var db = dbScope.Db;
+            Assert.True((await dbScope.Get<LeaveNote>().HandleAsync("I found last week hard.")).Value);
+            var before = await dbScope.Get<GetWhatIShared>().HandleAsync();
             Assert.Null(Assert.Single(before!.Notes).ReadAt);
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var dbScope = await database.As(Personas.Therapist1))
         {
-            Assert.Equal(1, await new MarkClientNotesRead(db, TimeProvider.System).HandleAsync(client.ClientId!.Value));
+            var db = dbScope.Db;
+            Assert.Equal(1, await dbScope.Get<MarkClientNotesRead>().HandleAsync(client.ClientId!.Value));
         }
 
-        await using (var db = database.Open(client))
+        await using (var dbScope = database.As(client))
         {
-            var after = await new GetWhatIShared(db, new GetPreferenceProfile(db)).HandleAsync();
+            var db = dbScope.Db;
+            var after = await dbScope.Get<GetWhatIShared>().HandleAsync();
             var note = Assert.Single(after!.Notes);
             Assert.Equal("I found last week hard.", note.Text);
             Assert.NotNull(note.ReadAt);
@@ -231,27 +244,31 @@ public sealed class GoalsAndSharedTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var client11 = await database.ClientIdAsync(Personas.Client11);
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Client11)))
+        await using (var dbScope = await database.As(Personas.Client11))
         {
-            var mine = await new GetPreferenceProfile(db).MineAsync();
+            var db = dbScope.Db;
+            var mine = await dbScope.Get<GetPreferenceProfile>().MineAsync();
             Assert.NotNull(mine);
             Assert.Equal(4, mine.Scales.Count);
             Assert.All(mine.Scales, s => Assert.NotEqual(PreferenceLean.NotAnswered, s.Lean));
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Client12)))
+        await using (var dbScope = await database.As(Personas.Client12))
         {
-            Assert.Null(await new GetPreferenceProfile(db).HandleAsync(client11));
+            var db = dbScope.Db;
+            Assert.Null(await dbScope.Get<GetPreferenceProfile>().HandleAsync(client11));
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var dbScope = await database.As(Personas.Therapist1))
         {
-            Assert.NotNull(await new GetPreferenceProfile(db).HandleAsync(client11));
+            var db = dbScope.Db;
+            Assert.NotNull(await dbScope.Get<GetPreferenceProfile>().HandleAsync(client11));
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist2)))
+        await using (var dbScope = await database.As(Personas.Therapist2))
         {
-            Assert.Null(await new GetPreferenceProfile(db).HandleAsync(client11));
+            var db = dbScope.Db;
+            Assert.Null(await dbScope.Get<GetPreferenceProfile>().HandleAsync(client11));
         }
     }
 }

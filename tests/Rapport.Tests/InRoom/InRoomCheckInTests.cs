@@ -4,7 +4,6 @@ using Rapport.Access;
 using Rapport.Administration;
 using Rapport.InRoom;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.InRoom;
 
@@ -26,17 +25,20 @@ public sealed class InRoomCheckInTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var (episodeId, clientId) = await EpisodeOfAsync(database, Personas.Client3);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        database.Clock = clock;
         string token;
-        await using (var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var therapistScope = await database.As(Personas.Therapist1))
         {
-            var pass = await new StartInRoomCheckIn(therapist, clock).CreatePassAsync(episodeId, clientId);
+            var therapist = therapistScope.Db;
+            var pass = await therapistScope.Get<StartInRoomCheckIn>().CreatePassAsync(episodeId, clientId);
             Assert.True(pass.Succeeded, string.Join("; ", pass.Errors.Values));
             token = pass.Value!.Token;
         }
 
         clock.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
-        await using var client = database.Open(await database.ViewerForAsync(Personas.Client3));
-        var outcome = await new RedeemInRoomPass(client, clock).HandleAsync(token);
+        await using var clientScope = await database.As(Personas.Client3);
+        var client = clientScope.Db;
+        var outcome = await clientScope.Get<RedeemInRoomPass>().HandleAsync(token);
 
         Assert.Equal(RedeemInRoomPass.Unusable, outcome.Errors["Token"]);
         Assert.Null(await client.InRoomPasses.Select(p => p.UsedAt).SingleAsync());
@@ -51,19 +53,22 @@ public sealed class InRoomCheckInTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var (episodeId, clientId) = await EpisodeOfAsync(database, Personas.Client3);
         string token;
-        await using (var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var therapistScope = await database.As(Personas.Therapist1))
         {
-            token = (await new StartInRoomCheckIn(therapist, TimeProvider.System).CreatePassAsync(episodeId, clientId)).Value!.Token;
+            var therapist = therapistScope.Db;
+            token = (await therapistScope.Get<StartInRoomCheckIn>().CreatePassAsync(episodeId, clientId)).Value!.Token;
         }
 
         var viewer = await database.ViewerForAsync(Personas.Client3);
-        await using var first = database.Open(viewer);
-        await using var second = database.Open(viewer);
+        await using var firstScope = database.As(viewer);
+        var first = firstScope.Db;
+        await using var secondScope = database.As(viewer);
+        var second = secondScope.Db;
         // The second request read the pass before the first one used it (both requests in flight at once).
         Assert.Null((await second.InRoomPasses.SingleAsync()).UsedAt);
 
-        var won = await new RedeemInRoomPass(first, TimeProvider.System).HandleAsync(token);
-        var lost = await new RedeemInRoomPass(second, TimeProvider.System).HandleAsync(token);
+        var won = await firstScope.Get<RedeemInRoomPass>().HandleAsync(token);
+        var lost = await secondScope.Get<RedeemInRoomPass>().HandleAsync(token);
 
         Assert.True(won.Succeeded, string.Join("; ", won.Errors.Values));
         Assert.Equal(RedeemInRoomPass.Unusable, lost.Errors["Token"]);
@@ -80,16 +85,18 @@ public sealed class InRoomCheckInTests
         var stranger = await database.ClientIdAsync(Personas.Client1);
         var member = await database.ClientIdAsync(Personas.Client3);
 
-        await using (var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var therapistScope = await database.As(Personas.Therapist1))
         {
-            var outcome = await new StartInRoomCheckIn(therapist, TimeProvider.System).CreatePassAsync(episodeId, stranger);
+            var therapist = therapistScope.Db;
+            var outcome = await therapistScope.Get<StartInRoomCheckIn>().CreatePassAsync(episodeId, stranger);
             Assert.Equal("Choose a member of this episode.", outcome.Errors["ClientId"]);
         }
 
-        await using (var supervisor = database.Open(await database.ViewerForAsync(Personas.Supervisor)))
+        await using (var supervisorScope = await database.As(Personas.Supervisor))
         {
-            Assert.True((await new StartInRoomCheckIn(supervisor, TimeProvider.System).CreatePassAsync(episodeId, member)).NotFound);
-            Assert.True((await new StartInRoomCheckIn(supervisor, TimeProvider.System).HandOverAsync(episodeId, member, (_, _) => Task.FromResult<string?>(null))).NotFound);
+            var supervisor = supervisorScope.Db;
+            Assert.True((await supervisorScope.Get<StartInRoomCheckIn>().CreatePassAsync(episodeId, member)).NotFound);
+            Assert.True((await supervisorScope.Get<StartInRoomCheckIn>().HandOverAsync(episodeId, member, (_, _) => Task.FromResult<string?>(null))).NotFound);
         }
 
         await using var system = database.Open(Viewer.System);
@@ -101,8 +108,9 @@ public sealed class InRoomCheckInTests
     public async Task QuietHours_AreSetByTheAdmin_AndAMissingTimeChangesNothing(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var admin = database.Open(await database.ViewerForAsync(Personas.HarbourAdmin));
-        var update = new UpdateReminderHours(admin);
+        await using var adminScope = await database.As(Personas.HarbourAdmin);
+        var admin = adminScope.Db;
+        var update = adminScope.Get<UpdateReminderHours>();
 
         var missing = await update.HandleAsync(new UpdateReminderHours.Form { QuietHoursStart = new TimeOnly(22, 0) });
         Assert.Contains("Enter when quiet hours start and end", missing.Errors["QuietHoursStart"], StringComparison.Ordinal);
@@ -113,7 +121,8 @@ public sealed class InRoomCheckInTests
         var harbour = await system.Practices.SingleAsync(p => p.Slug == "harbour");
         Assert.Equal((new TimeOnly(22, 0), new TimeOnly(7, 30)), (harbour.QuietHoursStart, harbour.QuietHoursEnd));
 
-        await using var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1));
-        Assert.True((await new UpdateReminderHours(therapist).HandleAsync(new UpdateReminderHours.Form { QuietHoursStart = new TimeOnly(1, 0), QuietHoursEnd = new TimeOnly(2, 0) })).NotFound);
+        await using var therapistScope = await database.As(Personas.Therapist1);
+        var therapist = therapistScope.Db;
+        Assert.True((await therapistScope.Get<UpdateReminderHours>().HandleAsync(new UpdateReminderHours.Form { QuietHoursStart = new TimeOnly(1, 0), QuietHoursEnd = new TimeOnly(2, 0) })).NotFound);
     }
 }

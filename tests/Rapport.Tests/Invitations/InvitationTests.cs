@@ -7,7 +7,6 @@ using Rapport.Accounts;
 using Rapport.Email;
 using Rapport.Invitations;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Invitations;
 
@@ -19,11 +18,12 @@ public sealed class InvitationTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var therapist = await database.ViewerForAsync(Personas.Therapist1);
-        var mailer = new RecordingMailer();
+        var mailer = database.Mailer;
         Guid episodeId;
-        await using (var db = database.Open(therapist))
+        await using (var dbScope = database.As(therapist))
         {
-            var invite = new InviteClient(db, mailer, TimeProvider.System);
+            var db = dbScope.Db;
+            var invite = dbScope.Get<InviteClient>();
             episodeId = (await invite.ChoicesAsync()).First().Id;
             var outcome = await invite.HandleAsync(new InviteClient.Form { EpisodeId = episodeId, DisplayName = "Nova Test", Email = "Nova@Example.org" }, "http://app/invitations/accept");
             Assert.True(outcome.Succeeded, string.Join(";", outcome.Errors.Values));
@@ -33,8 +33,9 @@ public sealed class InvitationTests
         Assert.Equal("nova@example.org", mail.To);
         var token = mail.TextBody.Split("token=")[1].Trim();
 
-        await using (var db = database.Open(Viewer.System))
+        await using (var dbScope = database.As(Viewer.System))
         {
+            var db = dbScope.Db;
             using var users = UserManagerFor(db);
             var accept = new AcceptInvitation(db, users, TimeProvider.System);
             var result = await accept.HandleAsync(new AcceptInvitation.Form { Token = token, Password = "tide pools at low water", ConfirmPassword = "tide pools at low water" });
@@ -43,8 +44,9 @@ public sealed class InvitationTests
         }
 
         var client = await database.ViewerForAsync("nova@example.org");
-        await using (var db = database.Open(client))
+        await using (var dbScope = database.As(client))
         {
+            var db = dbScope.Db;
             Assert.Equal(1, await db.Clients.CountAsync());
             Assert.Equal(0, await db.MeasureResponses.CountAsync());
             Assert.Equal([episodeId], await db.Episodes.Select(e => e.Id).ToListAsync());
@@ -57,17 +59,19 @@ public sealed class InvitationTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var admin = await database.ViewerForAsync(Personas.HarbourAdmin);
-        var mailer = new RecordingMailer();
-        await using (var db = database.Open(admin))
+        var mailer = database.Mailer;
+        await using (var dbScope = database.As(admin))
         {
-            var outcome = await new InviteStaff(db, mailer, TimeProvider.System)
+            var db = dbScope.Db;
+            var outcome = await dbScope.Get<InviteStaff>()
                 .HandleAsync(new InviteStaff.Form { DisplayName = "Rowan Vale", Email = "rowan@harbour.example", Therapist = true }, "http://app/invitations/accept");
             Assert.True(outcome.Succeeded);
         }
 
         var token = mailer.Sent.Single().TextBody.Split("token=")[1].Trim();
-        await using (var db = database.Open(Viewer.System))
+        await using (var dbScope = database.As(Viewer.System))
         {
+            var db = dbScope.Db;
             using var users = UserManagerFor(db);
             var accept = new AcceptInvitation(db, users, TimeProvider.System);
             var tooShort = await accept.HandleAsync(new AcceptInvitation.Form { Token = token, Password = "short", ConfirmPassword = "short" });
@@ -86,11 +90,12 @@ public sealed class InvitationTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var admin = await database.ViewerForAsync(Personas.HarbourAdmin);
-        var mailer = new RecordingMailer();
-        await using var db = database.Open(admin);
+        var mailer = database.Mailer;
+        await using var dbScope = database.As(admin);
+        var db = dbScope.Db;
         var before = await db.StaffMembers.CountAsync();
 
-        var outcome = await new InviteStaff(db, mailer, TimeProvider.System)
+        var outcome = await dbScope.Get<InviteStaff>()
             .HandleAsync(new InviteStaff.Form { DisplayName = "", Email = "not-an-email", Therapist = false }, "http://app/invitations/accept");
 
         Assert.Equal(["DisplayName", "Email", "Therapist"], outcome.Errors.Keys.Order());
@@ -110,8 +115,9 @@ public sealed class InvitationTests
             othersEpisode = await system.EpisodeMembers.Where(m => m.ClientId == client13).Select(m => m.EpisodeId).FirstAsync();
         }
 
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
-        var outcome = await new InviteClient(db, new RecordingMailer(), TimeProvider.System)
+        await using var dbScope = await database.As(Personas.Therapist1);
+        var db = dbScope.Db;
+        var outcome = await dbScope.Get<InviteClient>()
             .HandleAsync(new InviteClient.Form { EpisodeId = othersEpisode, DisplayName = "X Y", Email = "xy@example.org" }, "http://app");
 
         Assert.Equal("Choose one of your own episodes.", outcome.Errors["EpisodeId"]);
@@ -123,14 +129,15 @@ public sealed class InvitationTests
     public async Task InvitingAnAddressWithASignInElsewhere_AnswersAsForANewAddress_AndOnlyTheHolderIsTold(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var northside = await database.ViewerForAsync("therapist@northside.example");
-        var harbourClient = await database.ClientIdAsync("client7@harbour.example");
-        var mailer = new RecordingMailer();
+        var northside = await database.ViewerForAsync(Personas.NorthsideTherapist);
+        var harbourClient = await database.ClientIdAsync(Personas.Client7);
+        var mailer = database.Mailer;
         Outcome<InvitationSent> existing, fresh;
         TimeSpan existingTook, freshTook;
-        await using (var db = database.Open(northside))
+        await using (var dbScope = database.As(northside))
         {
-            var invite = new InviteClient(db, mailer, TimeProvider.System);
+            var db = dbScope.Db;
+            var invite = dbScope.Get<InviteClient>();
             var episodeId = (await invite.ChoicesAsync()).First().Id;
             var watch = System.Diagnostics.Stopwatch.StartNew();
             fresh = await invite.HandleAsync(new InviteClient.Form { EpisodeId = episodeId, DisplayName = "Nova Test", Email = "nova@example.org" }, "http://app/invitations/accept");
@@ -149,7 +156,7 @@ public sealed class InvitationTests
 
         // The holder is told, with no link to accept; the new address gets its link.
         Assert.Contains("token=", mailer.Sent.Single(m => m.To == "nova@example.org").TextBody, StringComparison.Ordinal);
-        var notice = mailer.Sent.Single(m => m.To == "client7@harbour.example");
+        var notice = mailer.Sent.Single(m => m.To == Personas.Client7);
         Assert.DoesNotContain("token=", notice.TextBody, StringComparison.Ordinal);
         Assert.Contains("already has a Rapport sign-in", notice.TextBody, StringComparison.Ordinal);
 

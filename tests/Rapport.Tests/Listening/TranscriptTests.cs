@@ -1,12 +1,11 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Hosting;
 using Rapport.Access;
 using Rapport.Consents;
 using Rapport.Listening;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Listening;
 
@@ -26,9 +25,10 @@ public sealed class TranscriptTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var sessionId = await FirstAttendedSessionAsync(database, Personas.Client3);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
+        await using var dbScope = await database.As(Personas.Therapist1);
+        var db = dbScope.Db;
 
-        var outcome = await Upload(db).HandleAsync(sessionId, "session.txt", Text(Session), null);
+        var outcome = await dbScope.Get<UploadTranscript>().HandleAsync(sessionId, "session.txt", Text(Session), null);
 
         Assert.Contains("consent", outcome.Errors["File"], StringComparison.Ordinal);
         Assert.Equal(0, await db.SessionTranscripts.CountAsync());
@@ -41,9 +41,10 @@ public sealed class TranscriptTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var sessionId = await FirstAttendedSessionAsync(database, Personas.Client3);
         await ConsentAsync(database, Personas.Client3);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
+        await using var dbScope = await database.As(Personas.Therapist1);
+        var db = dbScope.Db;
 
-        var outcome = await Upload(db).HandleAsync(sessionId, "../../etc/session.vtt", Text("WEBVTT\n\n00:00:01.000 --> garbage\n<v Therapist>Hello\n"), null);
+        var outcome = await dbScope.Get<UploadTranscript>().HandleAsync(sessionId, "../../etc/session.vtt", Text("WEBVTT\n\n00:00:01.000 --> garbage\n<v Therapist>Hello\n"), null);
 
         Assert.Contains("Line 3", outcome.Errors["File"], StringComparison.Ordinal);
         Assert.Equal(0, await db.SessionTranscripts.CountAsync());
@@ -57,9 +58,10 @@ public sealed class TranscriptTests
         var sessionId = await FirstAttendedSessionAsync(database, Personas.Client3);
         await ConsentAsync(database, Personas.Client3);
         Guid id;
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var dbScope = await database.As(Personas.Therapist1))
         {
-            var outcome = await Upload(db).HandleAsync(sessionId, "C:\\Users\\sam\\session.txt", Text(Session), null);
+            var db = dbScope.Db;
+            var outcome = await dbScope.Get<UploadTranscript>().HandleAsync(sessionId, "C:\\Users\\sam\\session.txt", Text(Session), null);
             Assert.True(outcome.Succeeded, string.Join(";", outcome.Errors.Values));
             Assert.Equal("session.txt", outcome.Value!.FileName);
             id = outcome.Value.Id;
@@ -78,9 +80,10 @@ public sealed class TranscriptTests
             Assert.DoesNotContain("divorce", report, StringComparison.Ordinal);
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var dbScope = await database.As(Personas.Therapist1))
         {
-            var report = await new ListeningReviews(db, TimeProvider.System).ReportAsync(id);
+            var db = dbScope.Db;
+            var report = await dbScope.Get<ListeningReviews>().ReportAsync(id);
             Assert.NotNull(report);
             Assert.Equal(TranscriptStatus.Analysed, report.Status);
             Assert.Equal(3, report.Summary!.TherapistUtterances);
@@ -89,18 +92,21 @@ public sealed class TranscriptTests
 
         foreach (var outsider in new[] { Personas.Therapist2, Personas.HarbourAdmin, Personas.Client3, Personas.NorthsideTherapist })
         {
-            await using var db = database.Open(await database.ViewerForAsync(outsider));
+            await using var dbScope = await database.As(outsider);
+            var db = dbScope.Db;
             Assert.False(await db.SessionTranscripts.AnyAsync(), outsider);
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Supervisor)))
+        await using (var dbScope = await database.As(Personas.Supervisor))
         {
-            Assert.Single(await new ListeningReviews(db, TimeProvider.System).TrendAsync());
+            var db = dbScope.Db;
+            Assert.Single(await dbScope.Get<ListeningReviews>().TrendAsync());
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var dbScope = await database.As(Personas.Therapist1))
         {
-            var reviews = new ListeningReviews(db, TimeProvider.System);
+            var db = dbScope.Db;
+            var reviews = dbScope.Get<ListeningReviews>();
             Assert.True(await reviews.DeleteWordsAsync(id));
             var after = await reviews.ReportAsync(id);
             Assert.Equal(TranscriptStatus.Deleted, after!.Status);
@@ -108,8 +114,9 @@ public sealed class TranscriptTests
             Assert.Equal(3, after.Summary!.TherapistUtterances);
         }
 
-        await using (var db = database.Open(Viewer.System))
+        await using (var dbScope = database.As(Viewer.System))
         {
+            var db = dbScope.Db;
             Assert.Null(await db.SessionTranscripts.Select(t => t.Content).SingleAsync());
         }
     }
@@ -121,46 +128,39 @@ public sealed class TranscriptTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var sessionId = await FirstAttendedSessionAsync(database, Personas.Client3);
         await ConsentAsync(database, Personas.Client3);
-        await using (var client = database.Open(await database.ViewerForAsync(Personas.Client3)))
+        await using (var clientScope = await database.As(Personas.Client3))
         {
-            Assert.True(await new ConsentLedger(client, TimeProvider.System).WithdrawAsync(ConsentKind.TranscriptAnalysis));
-            var history = await new ConsentLedger(client, TimeProvider.System).MineAsync();
+            var client = clientScope.Db;
+            Assert.True(await clientScope.Get<ConsentLedger>().WithdrawAsync(ConsentKind.TranscriptAnalysis));
+            var history = await clientScope.Get<ConsentLedger>().MineAsync();
             Assert.NotNull(Assert.Single(history).WithdrawnAt);
         }
 
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
-        var outcome = await Upload(db).HandleAsync(sessionId, "session.txt", Text(Session), null);
+        await using var dbScope = await database.As(Personas.Therapist1);
+        var db = dbScope.Db;
+        var outcome = await dbScope.Get<UploadTranscript>().HandleAsync(sessionId, "session.txt", Text(Session), null);
 
         Assert.False(outcome.Succeeded);
     }
 
     private static MemoryStream Text(string text) => new(Encoding.UTF8.GetBytes(text));
 
-    private static UploadTranscript Upload(RapportDb db) =>
-        new(db, new TranscriptAnalysisQueue(), new ConsentLedger(db, TimeProvider.System), TimeProvider.System);
-
-    private static TranscriptAnalysisWorker Worker(TestDatabase database)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton(RapportDatabase.StandaloneOptions(database.Options));
-        // As the host does: the worker's scope is made for the system viewer, and the database sees that viewer.
-        services.AddScoped<ScopeViewer>();
-        services.AddScoped<IViewerSource>(sp => new FixedViewerSource(sp.GetRequiredService<ScopeViewer>().Viewer ?? Viewer.Anonymous));
-        services.AddScoped<RapportDb>();
-        var provider = services.BuildServiceProvider();
-        return new TranscriptAnalysisWorker(provider.GetRequiredService<IServiceScopeFactory>(), new TranscriptAnalysisQueue(), new ListeningCoder(), TimeProvider.System, NullLogger<TranscriptAnalysisWorker>.Instance);
-    }
+    // The worker as the host runs it: from the container, resolving its features in a scope for the system viewer.
+    private static TranscriptAnalysisWorker Worker(TestDatabase database) =>
+        database.Services.GetServices<IHostedService>().OfType<TranscriptAnalysisWorker>().Single();
 
     private static async Task ConsentAsync(TestDatabase database, string email)
     {
-        await using var db = database.Open(await database.ViewerForAsync(email));
-        Assert.True((await new ConsentLedger(db, TimeProvider.System).GiveAsync(ConsentKind.TranscriptAnalysis)).Succeeded);
+        await using var dbScope = await database.As(email);
+        var db = dbScope.Db;
+        Assert.True((await dbScope.Get<ConsentLedger>().GiveAsync(ConsentKind.TranscriptAnalysis)).Succeeded);
     }
 
     private static async Task<Guid> FirstAttendedSessionAsync(TestDatabase database, string clientEmail)
     {
         var clientId = await database.ClientIdAsync(clientEmail);
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         return await db.Sessions
             .Where(s => s.Status == Rapport.Sessions.SessionStatus.Attended && s.Episode!.Format == Rapport.Episodes.EpisodeFormat.Individual && s.Episode.Members.Any(m => m.ClientId == clientId))
             .OrderBy(s => s.StartsAt).Select(s => s.Id).FirstAsync();

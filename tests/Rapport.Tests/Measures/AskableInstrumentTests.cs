@@ -4,13 +4,11 @@ using Rapport.Access;
 using Rapport.Caseload;
 using Rapport.CheckIns;
 using Rapport.Clinical.Instruments;
-using Rapport.Email;
 using Rapport.Episodes;
 using Rapport.Measures;
 using Rapport.Persistence;
 using Rapport.Reminders;
 using Rapport.Sessions;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Measures;
 
@@ -28,9 +26,10 @@ public sealed class AskableInstrumentTests : IDisposable
 
     /// <summary>
     /// Client3's episode asks only the C-NIP, before each session, and the clock stands just after their next session
-    /// began: the C-NIP is overdue if it can be asked at all.
+    /// began: the C-NIP is overdue if it can be asked at all. The features read the instruments of <see cref="_folder"/>,
+    /// where a test may import the C-NIP's wording (read again when the file changes, as in the app).
     /// </summary>
-    private static async Task<(Guid EpisodeId, FakeTimeProvider Clock)> OnlyTheCNipIsDueAsync(TestDatabase database)
+    private async Task<(Guid EpisodeId, FakeTimeProvider Clock)> OnlyTheCNipIsDueAsync(TestDatabase database)
     {
         var client = await database.ClientIdAsync(Client3);
         await using var db = database.Open(Viewer.System);
@@ -39,24 +38,24 @@ public sealed class AskableInstrumentTests : IDisposable
         await db.SaveChangesAsync();
         var next = await db.Sessions.Where(s => s.EpisodeId == episode.Id && s.Status == SessionStatus.Scheduled).MinAsync(s => s.StartsAt);
         var clock = new FakeTimeProvider(new DateTimeOffset(DateTime.SpecifyKind(next, DateTimeKind.Utc).AddMinutes(1)));
+        database.Clock = clock;
+        database.Instruments = new InstrumentSource(_folder);
         var practice = await db.Practices.SingleAsync(p => p.Id == episode.PracticeId);
         Assert.False(SendCheckInReminders.InQuietHours(practice, clock.GetUtcNow().UtcDateTime), "the test needs a session outside quiet hours");
         return (episode.Id, clock);
     }
 
-    private static async Task<(Attention? Overdue, IReadOnlyList<DueMeasure> Due, int Reminded)> LookAsync(
-        TestDatabase database, Guid episodeId, TimeProvider clock, InstrumentSource instruments)
+    private static async Task<(Attention? Overdue, IReadOnlyList<DueMeasure> Due, int Reminded)> LookAsync(TestDatabase database, Guid episodeId)
     {
         var client = await database.ClientIdAsync(Client3);
-        await using var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1));
-        var row = (await new GetCaseload(therapist, clock, instruments: instruments).HandleAsync()).Single(r => r.ClientId == client);
-        var member = (await new GetEpisodeView(therapist, clock, instruments).HandleAsync(episodeId))!.Members.Single(m => m.ClientId == client);
+        await using var therapist = await database.As(Personas.Therapist1);
+        var row = (await therapist.Get<GetCaseload>().HandleAsync()).Single(r => r.ClientId == client);
+        var member = (await therapist.Get<GetEpisodeView>().HandleAsync(episodeId))!.Members.Single(m => m.ClientId == client);
 
-        var mailer = new RecordingMailer();
-        await using var system = database.Open(Viewer.System);
-        await new SendCheckInReminders(system, mailer, clock, new EmailOptions { SiteUrl = "https://rapport.example" }, instruments).HandleAsync();
+        await using var system = database.As(Viewer.System);
+        await system.Get<SendCheckInReminders>().HandleAsync();
 
-        return (row.Attention.SingleOrDefault(a => a.Kind == AttentionKind.OverdueCheckIn), member.Due, mailer.Sent.Count(m => m.To == Client3));
+        return (row.Attention.SingleOrDefault(a => a.Kind == AttentionKind.OverdueCheckIn), member.Due, database.Mailer.Sent.Count(m => m.To == Client3));
     }
 
     [Theory]
@@ -64,16 +63,16 @@ public sealed class AskableInstrumentTests : IDisposable
     public async Task WithoutCNipWording_AClientOwingOnlyTheCNip_IsNotOverdueNorDueNorReminded(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var (episodeId, clock) = await OnlyTheCNipIsDueAsync(database);
+        var (episodeId, _) = await OnlyTheCNipIsDueAsync(database);
 
-        var (overdue, due, reminded) = await LookAsync(database, episodeId, clock, new InstrumentSource(_folder));
+        var (overdue, due, reminded) = await LookAsync(database, episodeId);
 
         Assert.Null(overdue);
         Assert.Empty(due);
         Assert.Equal(0, reminded);
         // And the check-in agrees: nothing to ask.
-        await using var db = database.Open(await database.ViewerForAsync(Client3));
-        Assert.Null((await new GetCheckIn(db, clock, new InstrumentSource(_folder)).HandleAsync())!.Instrument);
+        await using var client = await database.As(Client3);
+        Assert.Null((await client.Get<GetCheckIn>().HandleAsync())!.Instrument);
     }
 
     [Theory]
@@ -81,17 +80,17 @@ public sealed class AskableInstrumentTests : IDisposable
     public async Task WithCNipWordingImported_TheCNipIsOverdue_Due_AndReminded(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var (episodeId, clock) = await OnlyTheCNipIsDueAsync(database);
-        var instruments = ImportedInstruments.WithCNip(_folder);
+        var (episodeId, _) = await OnlyTheCNipIsDueAsync(database);
+        ImportedInstruments.WithCNip(_folder);
 
-        var (overdue, due, reminded) = await LookAsync(database, episodeId, clock, instruments);
+        var (overdue, due, reminded) = await LookAsync(database, episodeId);
 
         Assert.Equal("Check-in overdue: C-NIP", overdue?.Text);
         var cnip = Assert.Single(due);
         Assert.Equal((InstrumentCatalog.CNipId, true), (cnip.InstrumentId, cnip.Overdue));
         Assert.Equal(1, reminded);
-        await using var db = database.Open(await database.ViewerForAsync(Client3));
-        Assert.Equal(InstrumentCatalog.CNipId, (await new GetCheckIn(db, clock, instruments).HandleAsync())!.Instrument!.InstrumentId);
+        await using var client = await database.As(Client3);
+        Assert.Equal(InstrumentCatalog.CNipId, (await client.Get<GetCheckIn>().HandleAsync())!.Instrument!.InstrumentId);
     }
 
     [Theory]
@@ -100,10 +99,12 @@ public sealed class AskableInstrumentTests : IDisposable
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var (episodeId, _) = await OnlyTheCNipIsDueAsync(database);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
+        await using var therapist = await database.As(Personas.Therapist1);
 
-        var before = (await new EditMeasurementPlan(db, new InstrumentSource(_folder)).LoadEpisodeAsync(episodeId))!;
-        var after = (await new EditMeasurementPlan(db, ImportedInstruments.WithCNip(_folder)).LoadEpisodeAsync(episodeId))!;
+        var before = (await therapist.Get<EditMeasurementPlan>().LoadEpisodeAsync(episodeId))!;
+        // Imported while the app runs: the next form offers it.
+        ImportedInstruments.WithCNip(_folder);
+        var after = (await therapist.Get<EditMeasurementPlan>().LoadEpisodeAsync(episodeId))!;
 
         Assert.False(before.Options.Single(o => o.InstrumentId == InstrumentCatalog.CNipId).Askable);
         var cnip = after.Options.Single(o => o.InstrumentId == InstrumentCatalog.CNipId);

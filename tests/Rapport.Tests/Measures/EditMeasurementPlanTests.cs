@@ -3,7 +3,6 @@ using Rapport.Access;
 using Rapport.CheckIns;
 using Rapport.Measures;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Measures;
 
@@ -28,14 +27,16 @@ public sealed class EditMeasurementPlanTests
     private static async Task<Guid> EpisodeOfAsync(TestDatabase database, string email)
     {
         var clientId = await database.ClientIdAsync(email);
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         return await db.EpisodeMembers.Where(m => m.ClientId == clientId && m.Episode!.Status != global::Rapport.Episodes.EpisodeStatus.Ended).Select(m => m.EpisodeId).FirstAsync();
     }
 
     private static async Task<string?> FirstAskedAsync(TestDatabase database)
     {
-        await using var db = database.Open(await database.ViewerForAsync(Client3));
-        return (await new GetCheckIn(db, TimeProvider.System).HandleAsync())?.Instrument?.InstrumentId;
+        await using var dbScope = await database.As(Client3);
+        var db = dbScope.Db;
+        return (await dbScope.Get<GetCheckIn>().HandleAsync())?.Instrument?.InstrumentId;
     }
 
     [Theory]
@@ -46,9 +47,10 @@ public sealed class EditMeasurementPlanTests
         var episodeId = await EpisodeOfAsync(database, Client3);
         Assert.Equal("phq-9", await FirstAskedAsync(database));
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var dbScope = await database.As(Personas.Therapist1))
         {
-            var edit = new EditMeasurementPlan(db);
+            var db = dbScope.Db;
+            var edit = dbScope.Get<EditMeasurementPlan>();
             var view = (await edit.LoadEpisodeAsync(episodeId))!;
             var outcome = await edit.SaveEpisodeAsync(episodeId, Only(view, "gad-7", MeasureTiming.BeforeEachSession));
             Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
@@ -56,9 +58,10 @@ public sealed class EditMeasurementPlanTests
 
         Assert.Equal("gad-7", await FirstAskedAsync(database));
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var dbScope = await database.As(Personas.Therapist1))
         {
-            var edit = new EditMeasurementPlan(db);
+            var db = dbScope.Db;
+            var edit = dbScope.Get<EditMeasurementPlan>();
             var form = (await edit.LoadEpisodeAsync(episodeId))!.Form;
             Assert.Equal([("gad-7", MeasureTiming.BeforeEachSession)], form.Items.Where(i => i.Included).Select(i => (i.InstrumentId, i.Timing)));
             form.UseDefault = true;
@@ -73,9 +76,10 @@ public sealed class EditMeasurementPlanTests
     public async Task PracticeDefault_AppliesToEpisodesWithoutTheirOwnPlan(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.HarbourAdmin)))
+        await using (var dbScope = await database.As(Personas.HarbourAdmin))
         {
-            var edit = new EditMeasurementPlan(db);
+            var db = dbScope.Db;
+            var edit = dbScope.Get<EditMeasurementPlan>();
             var outcome = await edit.SavePracticeAsync(Only((await edit.LoadPracticeAsync())!, "gad-7", MeasureTiming.BeforeEachSession));
             Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
         }
@@ -89,8 +93,9 @@ public sealed class EditMeasurementPlanTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var episodeId = await EpisodeOfAsync(database, Client3);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
-        var edit = new EditMeasurementPlan(db);
+        await using var dbScope = await database.As(Personas.Therapist1);
+        var db = dbScope.Db;
+        var edit = dbScope.Get<EditMeasurementPlan>();
 
         var empty = (await edit.LoadEpisodeAsync(episodeId))!.Form;
         empty.UseDefault = false;
@@ -121,19 +126,20 @@ public sealed class EditMeasurementPlanTests
         var episodeId = await EpisodeOfAsync(database, Client3);
         foreach (var email in new[] { Personas.Supervisor, Personas.Therapist2, Client3 })
         {
-            await using var db = database.Open(await database.ViewerForAsync(email));
-            Assert.Null(await new EditMeasurementPlan(db).LoadEpisodeAsync(episodeId));
-            Assert.True((await new EditMeasurementPlan(db).SaveEpisodeAsync(episodeId, new EditMeasurementPlan.Form { Items = [new() { InstrumentId = "gad-7", Included = true }] })).NotFound);
+            await using var dbScope = await database.As(email);
+            var db = dbScope.Db;
+            Assert.Null(await dbScope.Get<EditMeasurementPlan>().LoadEpisodeAsync(episodeId));
+            Assert.True((await dbScope.Get<EditMeasurementPlan>().SaveEpisodeAsync(episodeId, new EditMeasurementPlan.Form { Items = [new() { InstrumentId = "gad-7", Included = true }] })).NotFound);
         }
     }
 
     [Fact]
     public void UnavailableInstrument_IsOfferedButMarkedAsNotAskable()
     {
-        var cnip = Assert.Single(EditMeasurementPlan.Options(), o => o.InstrumentId == "c-nip");
+        var cnip = Assert.Single(EditMeasurementPlan.Options(InstrumentSource.BundledOnly), o => o.InstrumentId == "c-nip");
 
         Assert.False(cnip.Askable);
         Assert.Contains("not imported", cnip.WhyNot, StringComparison.Ordinal);
-        Assert.Contains(EditMeasurementPlan.Options(), o => o.InstrumentId == "phq-9" && o.Askable);
+        Assert.Contains(EditMeasurementPlan.Options(InstrumentSource.BundledOnly), o => o.InstrumentId == "phq-9" && o.Askable);
     }
 }

@@ -3,7 +3,6 @@ using Rapport.Access;
 using Rapport.MyCare;
 using Rapport.Persistence;
 using Rapport.Sessions;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.MyCare;
 
@@ -26,9 +25,10 @@ public sealed class MyCareAttendanceTests
 
         async Task<(int Listed, int? Judged)> AttendedAsync(string email)
         {
-            await using var db = database.Open(await database.ViewerForAsync(email));
-            var episode = (await new GetMyCare(db).HandleAsync())!.Episodes.Single(e => e.Id == episodeId);
-            var export = (await new ExportMyRecord(db, TimeProvider.System).HandleAsync())!;
+            await using var dbScope = await database.As(email);
+            var db = dbScope.Db;
+            var episode = (await dbScope.Get<GetMyCare>().HandleAsync())!.Episodes.Single(e => e.Id == episodeId);
+            var export = (await dbScope.Get<ExportMyRecord>().HandleAsync())!;
             var listed = episode.Sessions.Count(s => s.Status == SessionStatus.Attended);
             // The export says the same as the page.
             Assert.Contains(export.Episodes, x => x.StartedOn == episode.StartedOn && x.Sessions.Count(s => s.Status == SessionStatus.Attended) == listed);
@@ -37,17 +37,19 @@ public sealed class MyCareAttendanceTests
 
         async Task<int?> JudgedByTherapistAsync()
         {
-            await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
-            return (await new Rapport.Clients.GetClientRecord(db).HandleAsync(client12))!.Episodes.Single(e => e.Id == episodeId).Progress.Outcome?.AttendedSessions;
+            await using var dbScope = await database.As(Personas.Therapist1);
+            var db = dbScope.Db;
+            return (await dbScope.Get<Rapport.Clients.GetClientRecord>().HandleAsync(client12))!.Episodes.Single(e => e.Id == episodeId).Progress.Outcome?.AttendedSessions;
         }
 
         var before = await AttendedAsync(Personas.Client12);
         var judgedBefore = await JudgedByTherapistAsync();
         var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
         var start = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow.AddHours(-1), london);
-        await using (var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var therapistScope = await database.As(Personas.Therapist1))
         {
-            var outcome = await new RecordSession(therapist, TimeProvider.System).AddAsync(episodeId, new()
+            var therapist = therapistScope.Db;
+            var outcome = await therapistScope.Get<RecordSession>().AddAsync(episodeId, new()
             {
                 Date = DateOnly.FromDateTime(start),
                 Time = TimeOnly.FromDateTime(start),

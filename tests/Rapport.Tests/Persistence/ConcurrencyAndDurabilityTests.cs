@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Persistence;
 
@@ -30,7 +29,7 @@ public sealed class ConcurrencyAndDurabilityTests
     [Fact]
     public async Task Sqlite_CommitsDurably_WithWalAndFullSync()
     {
-        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, seedDemo: false);
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, seedDemo: false, durable: true);
         await using var db = database.Open(Viewer.System);
         await db.Database.OpenConnectionAsync();
         var connection = db.Database.GetDbConnection();

@@ -4,7 +4,6 @@ using Rapport.Clinical.Preferences;
 using Rapport.Measures;
 using Rapport.Persistence;
 using Rapport.Preferences;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Preferences;
 
@@ -25,9 +24,10 @@ public sealed class CNipCheckInTests : IDisposable
     public async Task WithoutImportedWording_TheCNipIsNotAsked(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Client5));
+        database.Instruments = new InstrumentSource(_folder);
+        await using var client = await database.As(Personas.Client5);
 
-        var view = await new GetCheckIn(db, TimeProvider.System, new InstrumentSource(_folder)).HandleAsync();
+        var view = await client.Get<GetCheckIn>().HandleAsync();
 
         Assert.Equal(2, view!.Instrument!.InstrumentCount);
     }
@@ -37,11 +37,11 @@ public sealed class CNipCheckInTests : IDisposable
     public async Task WithImportedWording_TheCheckInAsksTheCNip_AndTheClientSeesTheirProfile(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Client5));
-        var instruments = ImportedCNip();
+        database.Instruments = ImportedCNip();
+        await using var client = await database.As(Personas.Client5);
         var started = DateTime.UtcNow.AddSeconds(-1);
-        var get = new GetCheckIn(db, TimeProvider.System, instruments);
-        var answer = new AnswerQuestion(db, TimeProvider.System, instruments);
+        var get = client.Get<GetCheckIn>();
+        var answer = client.Get<AnswerQuestion>();
 
         var first = await get.HandleAsync();
         Assert.Equal(3, first!.Instrument!.InstrumentCount);
@@ -60,7 +60,7 @@ public sealed class CNipCheckInTests : IDisposable
         }
 
         Assert.Equal(18, asked.Count(a => a == InstrumentCatalog.CNipId));
-        var profile = await new GetPreferenceProfile(db).MineAsync(since: started);
+        var profile = await client.Get<GetPreferenceProfile>().MineAsync(since: started);
         Assert.NotNull(profile);
         Assert.All(profile.Scales, s => Assert.Equal(PreferenceLean.FirstPole, s.Lean));
     }

@@ -5,7 +5,6 @@ using Rapport.Access;
 using Rapport.Episodes;
 using Rapport.Persistence;
 using Rapport.Privacy;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Privacy;
 
@@ -49,8 +48,8 @@ public sealed class FieldEncryptionTests
             var grant = new Rapport.BreakGlass.BreakGlassGrant
             {
                 PracticeId = practiceId,
-                StaffMemberId = await db.StaffMembers.Where(s => s.Email == "admin@harbour.example").Select(s => s.Id).SingleAsync(),
-                ClientId = await db.Clients.Where(c => c.Email == "client1@harbour.example").Select(c => c.Id).SingleAsync(),
+                StaffMemberId = await db.StaffMembers.Where(s => s.Email == Personas.HarbourAdmin).Select(s => s.Id).SingleAsync(),
+                ClientId = await db.Clients.Where(c => c.Email == Personas.Client1).Select(c => c.Id).SingleAsync(),
                 Reason = "Alex's sister called 5R8T: worried for their safety tonight",
                 GrantedAt = DateTime.UtcNow,
                 ExpiresAt = DateTime.UtcNow.AddHours(1),

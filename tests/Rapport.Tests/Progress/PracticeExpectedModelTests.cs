@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Caseload;
@@ -12,7 +13,6 @@ using Rapport.Persistence;
 using Rapport.Practices;
 using Rapport.Progress;
 using Rapport.Staff;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Progress;
 
@@ -31,8 +31,9 @@ public sealed class PracticeExpectedModelTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var therapist = await database.ViewerForAsync(Personas.Therapist1);
         var practiceId = therapist.PracticeId!.Value;
-        await using (var db = database.Open(Viewer.System))
+        await using (var dbScope = database.As(Viewer.System))
         {
+            var db = dbScope.Db;
             await SeedFinishedEpisodesAsync(db, practiceId, Series(300, seed: 3));
         }
 
@@ -41,30 +42,35 @@ public sealed class PracticeExpectedModelTests
         var defaults = ExpectedResponseModel.Default(Phq9);
         var second = Enumerable.Range(0, 28).First(s => fitted.IsOffTrack(18, 2, s) && !defaults.IsOffTrack(18, 2, s));
         Guid clientId;
-        await using (var db = database.Open(Viewer.System))
+        await using (var dbScope = database.As(Viewer.System))
         {
+            var db = dbScope.Db;
             clientId = await AddActiveClientAsync(db, practiceId, therapist.StaffMemberId!.Value, [18, second]);
         }
 
-        await using (var db = database.Open(therapist))
+        await using (var dbScope = database.As(therapist))
         {
-            var row = (await new GetCaseload(db, TimeProvider.System).HandleAsync()).Single(r => r.ClientId == clientId);
+            var db = dbScope.Db;
+            var row = (await dbScope.Get<GetCaseload>().HandleAsync()).Single(r => r.ClientId == clientId);
             Assert.DoesNotContain(row.Attention, a => a.Kind == AttentionKind.NotOnTrack);
-            var chart = (await new GetClientRecord(db).HandleAsync(clientId))!.Episodes.Single().Progress.Outcomes.Single();
+            var chart = (await dbScope.Get<GetClientRecord>().HandleAsync(clientId))!.Episodes.Single().Progress.Outcomes.Single();
             Assert.Contains("assumed, not fitted", chart.BandSource, StringComparison.Ordinal);
             Assert.False(chart.Points[^1].AboveBand);
         }
 
-        var cache = new ExpectedModelCache(TimeProvider.System);
-        await using (var db = database.Open(therapist))
+        // The app's cache (one per instance), which the dashboard and the record read and the refit clears.
+        var cache = database.Services.GetRequiredService<ExpectedModelCache>();
+        await using (var dbScope = database.As(therapist))
         {
+            var db = dbScope.Db;
             // Cached before the refit: the refit must make the cache forget the practice.
             Assert.False((await ExpectedModels.LoadAsync(db, practiceId, cache)).IsFitted(Phq9.Id));
         }
 
-        await using (var db = database.Open(Viewer.System))
+        await using (var dbScope = database.As(Viewer.System))
         {
-            var result = await new RefitExpectedModels(db, TimeProvider.System, cache).HandleAsync();
+            var db = dbScope.Db;
+            var result = await dbScope.Get<RefitExpectedModels>().HandleAsync();
             Assert.Equal(1, result.Fitted);
             var stored = await db.PracticeExpectedModels.SingleAsync(m => m.PracticeId == practiceId && m.InstrumentId == Phq9.Id);
             Assert.True(stored.Episodes >= 300);
@@ -77,15 +83,16 @@ public sealed class PracticeExpectedModelTests
             Assert.Contains("200 are needed", gad7.Description, StringComparison.Ordinal);
         }
 
-        await using (var db = database.Open(therapist))
+        await using (var dbScope = database.As(therapist))
         {
+            var db = dbScope.Db;
             Assert.True((await ExpectedModels.LoadAsync(db, practiceId, cache)).IsFitted(Phq9.Id));
-            var row = (await new GetCaseload(db, TimeProvider.System, cache).HandleAsync()).Single(r => r.ClientId == clientId);
+            var row = (await dbScope.Get<GetCaseload>().HandleAsync()).Single(r => r.ClientId == clientId);
             var notOnTrack = Assert.Single(row.Attention, a => a.Kind == AttentionKind.NotOnTrack);
             Assert.Contains($"PHQ-9 {second} at session 2", notOnTrack.Text, StringComparison.Ordinal);
             Assert.Matches(@"band fitted on \d+ finished episodes at this practice\)$", notOnTrack.Text);
 
-            var chart = (await new GetClientRecord(db, cache).HandleAsync(clientId))!.Episodes.Single().Progress.Outcomes.Single();
+            var chart = (await dbScope.Get<GetClientRecord>().HandleAsync(clientId))!.Episodes.Single().Progress.Outcomes.Single();
             Assert.StartsWith("fitted on ", chart.BandSource, StringComparison.Ordinal);
             Assert.Contains($"finished episodes at this practice on {DateTime.UtcNow:d MMM yyyy}", chart.BandSource, StringComparison.Ordinal);
             Assert.True(chart.Points[^1].AboveBand);
@@ -94,9 +101,10 @@ public sealed class PracticeExpectedModelTests
         }
 
         // The client's own progress page draws the same band.
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Client1)))
+        await using (var dbScope = await database.As(Personas.Client1))
         {
-            var mine = (await new GetMyCare(db).HandleAsync())!.Episodes.SelectMany(e => e.MyProgress.Outcomes).Where(o => o.InstrumentId == Phq9.Id).ToList();
+            var db = dbScope.Db;
+            var mine = (await dbScope.Get<GetMyCare>().HandleAsync())!.Episodes.SelectMany(e => e.MyProgress.Outcomes).Where(o => o.InstrumentId == Phq9.Id).ToList();
             Assert.NotEmpty(mine);
             Assert.All(mine, o => Assert.StartsWith("fitted on ", o.BandSource, StringComparison.Ordinal));
         }
@@ -109,10 +117,11 @@ public sealed class PracticeExpectedModelTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var therapist = await database.ViewerForAsync(Personas.Therapist1);
         var practiceId = therapist.PracticeId!.Value;
-        await using (var db = database.Open(Viewer.System))
+        await using (var dbScope = database.As(Viewer.System))
         {
+            var db = dbScope.Db;
             await SeedFinishedEpisodesAsync(db, practiceId, Series(60, seed: 4));
-            var result = await new RefitExpectedModels(db, TimeProvider.System).HandleAsync();
+            var result = await dbScope.Get<RefitExpectedModels>().HandleAsync();
             Assert.Equal(0, result.Fitted);
             var stored = await db.PracticeExpectedModels.SingleAsync(m => m.PracticeId == practiceId && m.InstrumentId == Phq9.Id);
             Assert.InRange(stored.Episodes, 60, ExpectedResponseModel.EpisodesNeededToRefit - 1);
@@ -120,9 +129,10 @@ public sealed class PracticeExpectedModelTests
             Assert.Null(stored.FittedAt);
         }
 
-        await using (var db = database.Open(therapist))
+        await using (var dbScope = database.As(therapist))
         {
-            var rows = await new GetCaseload(db, TimeProvider.System).HandleAsync();
+            var db = dbScope.Db;
+            var rows = await dbScope.Get<GetCaseload>().HandleAsync();
             var notOnTrack = rows.SelectMany(r => r.Attention).Where(a => a.Kind == AttentionKind.NotOnTrack).ToList();
             Assert.NotEmpty(notOnTrack);
             Assert.All(notOnTrack, a => Assert.EndsWith("; band assumed, not fitted)", a.Text, StringComparison.Ordinal));
@@ -134,16 +144,18 @@ public sealed class PracticeExpectedModelTests
     public async Task Refit_RunTwice_LeavesOneModelPerPracticeAndInstrument_AndDoesNotRefitAFreshOne(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         var practiceId = await db.Practices.Where(p => p.Slug == "harbour").Select(p => p.Id).SingleAsync();
         await SeedFinishedEpisodesAsync(db, practiceId, Series(250, seed: 5));
         var pairs = await db.Practices.CountAsync() * EpisodeProgress.OutcomeInstruments.Count;
 
-        var first = await new RefitExpectedModels(db, TimeProvider.System).HandleAsync();
+        var first = await dbScope.Get<RefitExpectedModels>().HandleAsync();
         var fittedAt = await db.PracticeExpectedModels.Where(m => m.PracticeId == practiceId && m.InstrumentId == Phq9.Id).Select(m => m.FittedAt).SingleAsync();
         // As after a restart: a new context, the same database.
-        await using var again = database.Open(Viewer.System);
-        var second = await new RefitExpectedModels(again, TimeProvider.System).HandleAsync();
+        await using var againScope = database.As(Viewer.System);
+        var again = againScope.Db;
+        var second = await againScope.Get<RefitExpectedModels>().HandleAsync();
 
         Assert.Equal(1, first.Fitted);
         Assert.Equal(pairs, first.Fitted + first.Default);
@@ -151,7 +163,7 @@ public sealed class PracticeExpectedModelTests
         Assert.Equal(fittedAt, await again.PracticeExpectedModels.Where(m => m.PracticeId == practiceId && m.InstrumentId == Phq9.Id).Select(m => m.FittedAt).SingleAsync());
 
         // Due again (the next day): refitted in place, still one row each.
-        var third = await new RefitExpectedModels(again, TimeProvider.System).HandleAsync(TimeSpan.Zero);
+        var third = await againScope.Get<RefitExpectedModels>().HandleAsync(TimeSpan.Zero);
         Assert.Equal(1, third.Fitted);
         Assert.Equal(pairs, await again.PracticeExpectedModels.CountAsync());
         Assert.Equal(pairs, await again.PracticeExpectedModels.Select(m => new { m.PracticeId, m.InstrumentId }).Distinct().CountAsync());
@@ -162,7 +174,8 @@ public sealed class PracticeExpectedModelTests
     public async Task Refit_UsesOnlyThePracticesOwnEpisodes(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider, seedDemo: false);
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         var small = new Practice { Name = "Small practice", Slug = "small" };
         var large = new Practice { Name = "Large practice", Slug = "large" };
         db.Practices.AddRange(small, large);
@@ -172,7 +185,7 @@ public sealed class PracticeExpectedModelTests
         await SeedFinishedEpisodesAsync(db, small.Id, smallSeries);
         await SeedFinishedEpisodesAsync(db, large.Id, largeSeries);
 
-        await new RefitExpectedModels(db, TimeProvider.System).HandleAsync();
+        await dbScope.Get<RefitExpectedModels>().HandleAsync();
 
         // Together they would have 450 episodes: the small practice must not borrow the large one's to reach 200.
         var smallModel = await db.PracticeExpectedModels.SingleAsync(m => m.PracticeId == small.Id && m.InstrumentId == Phq9.Id);
@@ -189,8 +202,8 @@ public sealed class PracticeExpectedModelTests
 
         // A staff member of the small practice never reads the large practice's model.
         await using var smallStaff = database.Open(new Viewer { UserId = "x", PracticeId = small.Id, StaffMemberId = Guid.NewGuid(), Roles = StaffRoles.Therapist });
-        Assert.False((await ExpectedModels.LoadAsync(smallStaff, small.Id)).IsFitted(Phq9.Id));
-        Assert.False((await ExpectedModels.LoadAsync(smallStaff, large.Id)).IsFitted(Phq9.Id));
+        Assert.False((await ExpectedModels.LoadAsync(smallStaff, small.Id, new ExpectedModelCache(TimeProvider.System))).IsFitted(Phq9.Id));
+        Assert.False((await ExpectedModels.LoadAsync(smallStaff, large.Id, new ExpectedModelCache(TimeProvider.System))).IsFitted(Phq9.Id));
         Assert.Empty(await smallStaff.PracticeExpectedModels.Where(m => m.PracticeId == large.Id).ToListAsync());
     }
 
@@ -199,7 +212,8 @@ public sealed class PracticeExpectedModelTests
     public async Task StoredModel_ThatCannotBeRead_FallsBackToTheDefault(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider, seedDemo: false);
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         var practice = new Practice { Name = "P", Slug = "p" };
         db.Practices.Add(practice);
         db.PracticeExpectedModels.Add(new PracticeExpectedModel
@@ -209,7 +223,7 @@ public sealed class PracticeExpectedModelTests
         });
         await db.SaveChangesAsync();
 
-        var models = await ExpectedModels.LoadAsync(db, practice.Id);
+        var models = await ExpectedModels.LoadAsync(db, practice.Id, new ExpectedModelCache(TimeProvider.System));
 
         Assert.False(models.IsFitted(Phq9.Id));
         Assert.Contains("assumed, not fitted", models.Describe(Phq9), StringComparison.Ordinal);
@@ -219,8 +233,9 @@ public sealed class PracticeExpectedModelTests
 
     private static async Task<List<EpisodeSeries>> SeriesInDatabaseAsync(TestDatabase database, Guid practiceId)
     {
-        await using var db = database.Open(Viewer.System);
-        return await new RefitExpectedModels(db, TimeProvider.System).FinishedSeriesAsync(practiceId, Phq9.Id, CancellationToken.None);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
+        return await dbScope.Get<RefitExpectedModels>().FinishedSeriesAsync(practiceId, Phq9.Id, CancellationToken.None);
     }
 
     /// <summary>Ended individual episodes with these PHQ-9 series, a week apart, last year; each with its own synthetic client.</summary>

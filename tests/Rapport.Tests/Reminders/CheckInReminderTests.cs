@@ -5,7 +5,6 @@ using Rapport.Clinical.Instruments;
 using Rapport.Email;
 using Rapport.Persistence;
 using Rapport.Reminders;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Reminders;
 
@@ -17,8 +16,8 @@ public sealed class CheckInReminderTests
     // Midday in London tomorrow: outside the default quiet hours whatever time the tests run.
     private static FakeTimeProvider Midday() => new(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1).AddHours(12), TimeSpan.Zero));
 
-    private static Task<int> RunAsync(RapportDb db, IMailer mailer, TimeProvider clock) =>
-        new SendCheckInReminders(db, mailer, clock, new EmailOptions { SiteUrl = "https://rapport.example" }).HandleAsync();
+    // One round of the reminder job, as the job runs it: the feature from a system scope, on the database's clock and mailer.
+    private static Task<int> RunAsync(PersonaScope system) => system.Get<SendCheckInReminders>().HandleAsync();
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
@@ -26,19 +25,21 @@ public sealed class CheckInReminderTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var clock = Midday();
-        var mailer = new RecordingMailer();
+        database.Clock = clock;
+        var mailer = database.Mailer;
 
-        await using (var db = database.Open(Viewer.System))
+        await using (var dbScope = database.As(Viewer.System))
         {
-            Assert.True(await RunAsync(db, mailer, clock) > 0);
-            Assert.Equal(0, await RunAsync(db, mailer, clock));
+            var db = dbScope.Db;
+            Assert.True(await RunAsync(dbScope) > 0);
+            Assert.Equal(0, await RunAsync(dbScope));
         }
 
         // A second app instance (its own context), and a restart later the same day: nothing new is due, nothing is sent.
         clock.Advance(TimeSpan.FromHours(2));
-        await using (var other = database.Open(Viewer.System))
+        await using (var other = database.As(Viewer.System))
         {
-            Assert.Equal(0, await RunAsync(other, mailer, clock));
+            Assert.Equal(0, await RunAsync(other));
         }
 
         Assert.Single(mailer.Sent, m => m.To == Client3);
@@ -50,15 +51,17 @@ public sealed class CheckInReminderTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var clock = Midday();
-        var mailer = new RecordingMailer();
-        await using var first = database.Open(Viewer.System);
-        await using var second = database.Open(Viewer.System);
+        database.Clock = clock;
+        var mailer = database.Mailer;
+        await using var first = database.As(Viewer.System);
+        await using var second = database.As(Viewer.System);
 
-        await Task.WhenAll(RunAsync(first, mailer, clock), RunAsync(second, mailer, clock));
+        await Task.WhenAll(RunAsync(first), RunAsync(second));
 
         Assert.NotEmpty(mailer.Sent);
         Assert.Single(mailer.Sent, m => m.To == Client3);
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         Assert.Equal(await db.CheckInReminders.Select(r => new { r.ClientId, r.EpisodeId }).Distinct().CountAsync(), mailer.Sent.Count);
     }
 
@@ -67,15 +70,18 @@ public sealed class CheckInReminderTests
     public async Task ClientWhoTurnedRemindersOff_IsNotEmailed(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
+        database.Clock = Midday();
         var clientId = await database.ClientIdAsync(Client3);
-        await using (var client = database.Open(await database.ViewerForAsync(Client3)))
+        await using (var clientScope = await database.As(Client3))
         {
-            Assert.True((await new ChangeReminders(client).HandleAsync(on: false)).Succeeded);
+            var client = clientScope.Db;
+            Assert.True((await clientScope.Get<ChangeReminders>().HandleAsync(on: false)).Succeeded);
         }
 
-        var mailer = new RecordingMailer();
-        await using var db = database.Open(Viewer.System);
-        await RunAsync(db, mailer, Midday());
+        var mailer = database.Mailer;
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
+        await RunAsync(dbScope);
 
         Assert.NotEmpty(mailer.Sent);
         Assert.DoesNotContain(mailer.Sent, m => m.To == Client3);
@@ -89,14 +95,16 @@ public sealed class CheckInReminderTests
         await using var database = await TestDatabase.CreateAsync(provider);
         // 22:30 in London (UTC in winter, UTC+1 in summer: 21:30 UTC is inside 21:00–08:00 either way).
         var clock = new FakeTimeProvider(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1).AddHours(21.5), TimeSpan.Zero));
-        var mailer = new RecordingMailer();
-        await using var db = database.Open(Viewer.System);
+        database.Clock = clock;
+        var mailer = database.Mailer;
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
 
-        Assert.Equal(0, await RunAsync(db, mailer, clock));
+        Assert.Equal(0, await RunAsync(dbScope));
         clock.Advance(TimeSpan.FromHours(6));
-        Assert.Equal(0, await RunAsync(db, mailer, clock));
+        Assert.Equal(0, await RunAsync(dbScope));
         clock.Advance(TimeSpan.FromHours(5));
-        Assert.True(await RunAsync(db, mailer, clock) > 0);
+        Assert.True(await RunAsync(dbScope) > 0);
 
         Assert.Single(mailer.Sent, m => m.To == Client3);
     }
@@ -106,9 +114,11 @@ public sealed class CheckInReminderTests
     public async Task Reminder_CarriesNoClinicalContent_OnlyTheLinkToSignIn(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var mailer = new RecordingMailer();
-        await using var db = database.Open(Viewer.System);
-        await RunAsync(db, mailer, Midday());
+        database.Clock = Midday();
+        var mailer = database.Mailer;
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
+        await RunAsync(dbScope);
         var names = await db.StaffMembers.Select(s => s.DisplayName).ToListAsync();
 
         var mail = Assert.Single(mailer.Sent, m => m.To == Client3);
@@ -131,6 +141,7 @@ public sealed class CheckInReminderTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var clientId = await database.ClientIdAsync(Client3);
         var clock = Midday();
+        database.Clock = clock;
         var now = clock.GetUtcNow().UtcDateTime;
         Guid sessionId;
         await using (var setup = database.Open(Viewer.System))
@@ -148,10 +159,11 @@ public sealed class CheckInReminderTests
             sessionId = booked[0].Id;
         }
 
-        var mailer = new RecordingMailer();
-        await using (var db = database.Open(Viewer.System))
+        var mailer = database.Mailer;
+        await using (var dbScope = database.As(Viewer.System))
         {
-            await RunAsync(db, mailer, clock);
+            var db = dbScope.Db;
+            await RunAsync(dbScope);
         }
 
         Assert.Single(mailer.Sent, m => m.To == Client3);
@@ -165,10 +177,11 @@ public sealed class CheckInReminderTests
         }
 
         clock.Advance(TimeSpan.FromHours(3));
-        await using (var db = database.Open(Viewer.System))
+        await using (var dbScope = database.As(Viewer.System))
         {
-            await RunAsync(db, mailer, clock);
-            Assert.Equal(0, await RunAsync(db, mailer, clock));
+            var db = dbScope.Db;
+            await RunAsync(dbScope);
+            Assert.Equal(0, await RunAsync(dbScope));
         }
 
         Assert.Equal(2, mailer.Sent.Count(m => m.To == Client3));

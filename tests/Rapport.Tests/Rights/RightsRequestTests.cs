@@ -3,7 +3,6 @@ using Rapport.Access;
 using Rapport.Episodes;
 using Rapport.Persistence;
 using Rapport.Rights;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Rights;
 
@@ -16,9 +15,10 @@ public sealed class RightsRequestTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var me = await database.ViewerForAsync(Personas.Client1);
-        await using var db = database.Open(me);
+        await using var dbScope = database.As(me);
+        var db = dbScope.Db;
 
-        var outcome = await new RequestErasureOrRestriction(db, TimeProvider.System).HandleAsync(RightsRequestKind.Erasure, "I want a fresh start.");
+        var outcome = await dbScope.Get<RequestErasureOrRestriction>().HandleAsync(RightsRequestKind.Erasure, "I want a fresh start.");
 
         Assert.True(outcome.Succeeded);
         Assert.Equal(RightsDecision.KeptUnderRetention, outcome.Value!.Decision);
@@ -53,9 +53,10 @@ public sealed class RightsRequestTests
             await system.SaveChangesAsync();
         }
 
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.NorthsideClient2)))
+        await using (var dbScope = await database.As(Personas.NorthsideClient2))
         {
-            var outcome = await new RequestErasureOrRestriction(db, TimeProvider.System).HandleAsync(RightsRequestKind.Erasure, null);
+            var db = dbScope.Db;
+            var outcome = await dbScope.Get<RequestErasureOrRestriction>().HandleAsync(RightsRequestKind.Erasure, null);
             Assert.Equal(RightsDecision.Erased, outcome.Value!.Decision);
         }
 
@@ -75,19 +76,20 @@ public sealed class RightsRequestTests
     public async Task ErasureOfOneCoupleMember_LeavesNothingOfThemInAnyTable_KeepsThePartnersData_AndTheAuditTrailVerifies(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var me = await database.ClientIdAsync("client11@harbour.example");
-        var partner = await database.ClientIdAsync("client12@harbour.example");
-        var meViewer = await database.ViewerForAsync("client11@harbour.example");
-        string myName, myEmail = "client11@harbour.example", partnerName;
+        var me = await database.ClientIdAsync(Personas.Client11);
+        var partner = await database.ClientIdAsync(Personas.Client12);
+        var meViewer = await database.ViewerForAsync(Personas.Client11);
+        string myName, myEmail = Personas.Client11, partnerName;
         Guid couple, transcriptId;
         int partnerAnswers;
 
         // The person's own actions leave audit entries (goals are audited writes), their words in a request and consents.
-        await using (var db = database.Open(meViewer))
+        await using (var dbScope = database.As(meViewer))
         {
-            Assert.True((await new Rapport.Goals.SetGoal(db, TimeProvider.System).HandleAsync("GOAL-4TQ1 sleep without the radio on")).Succeeded);
-            Assert.True((await new Rapport.Consents.ConsentLedger(db, TimeProvider.System).GiveAsync(Rapport.Consents.ConsentKind.TranscriptAnalysis)).Succeeded);
-            Assert.True((await new RequestErasureOrRestriction(db, TimeProvider.System).HandleAsync(RightsRequestKind.Restriction, "WHY-4TQ1 my ex works at the practice")).Succeeded);
+            var db = dbScope.Db;
+            Assert.True((await dbScope.Get<Rapport.Goals.SetGoal>().HandleAsync("GOAL-4TQ1 sleep without the radio on")).Succeeded);
+            Assert.True((await dbScope.Get<Rapport.Consents.ConsentLedger>().GiveAsync(Rapport.Consents.ConsentKind.TranscriptAnalysis)).Succeeded);
+            Assert.True((await dbScope.Get<RequestErasureOrRestriction>().HandleAsync(RightsRequestKind.Restriction, "WHY-4TQ1 my ex works at the practice")).Succeeded);
         }
 
         await using (var system = database.Open(Viewer.System))
@@ -138,9 +140,10 @@ public sealed class RightsRequestTests
             partnerAnswers = await system.MeasureResponses.CountAsync(r => r.ClientId == partner);
         }
 
-        await using (var db = database.Open(meViewer))
+        await using (var dbScope = database.As(meViewer))
         {
-            var outcome = await new RequestErasureOrRestriction(db, TimeProvider.System).HandleAsync(RightsRequestKind.Erasure, $"WHY-4TQ1 please, {myName}");
+            var db = dbScope.Db;
+            var outcome = await dbScope.Get<RequestErasureOrRestriction>().HandleAsync(RightsRequestKind.Erasure, $"WHY-4TQ1 please, {myName}");
             Assert.Equal(RightsDecision.Erased, outcome.Value!.Decision);
         }
 
@@ -175,7 +178,8 @@ public sealed class RightsRequestTests
 
     private static async Task<List<string>> ScanEveryTableAsync(TestDatabase database, string[] needles)
     {
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         var ring = Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Infrastructure.IDbContextOptions>(db)
             .FindExtension<Rapport.Privacy.FieldEncryptionOptions>()!.Ring;
         var connection = db.Database.GetDbConnection();
@@ -222,10 +226,11 @@ public sealed class RightsRequestTests
     public async Task Restriction_IsGranted_AndStopsTranscriptAnalysis(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Client5)))
+        await using (var dbScope = await database.As(Personas.Client5))
         {
-            Assert.True((await new Rapport.Consents.ConsentLedger(db, TimeProvider.System).GiveAsync(Rapport.Consents.ConsentKind.TranscriptAnalysis)).Succeeded);
-            var outcome = await new RequestErasureOrRestriction(db, TimeProvider.System).HandleAsync(RightsRequestKind.Restriction, null);
+            var db = dbScope.Db;
+            Assert.True((await dbScope.Get<Rapport.Consents.ConsentLedger>().GiveAsync(Rapport.Consents.ConsentKind.TranscriptAnalysis)).Succeeded);
+            var outcome = await dbScope.Get<RequestErasureOrRestriction>().HandleAsync(RightsRequestKind.Restriction, null);
             Assert.Equal(RightsDecision.Restricted, outcome.Value!.Decision);
         }
 
@@ -237,9 +242,8 @@ public sealed class RightsRequestTests
                 .Select(s => s.Id).FirstAsync();
         }
 
-        await using var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1));
-        var upload = new Rapport.Listening.UploadTranscript(therapist, new Rapport.Listening.TranscriptAnalysisQueue(),
-            new Rapport.Consents.ConsentLedger(therapist, TimeProvider.System), TimeProvider.System);
+        await using var therapist = await database.As(Personas.Therapist1);
+        var upload = therapist.Get<Rapport.Listening.UploadTranscript>();
         var choice = await upload.SessionAsync(session);
 
         Assert.NotEmpty(choice!.ClientsWithoutConsent);
@@ -249,9 +253,10 @@ public sealed class RightsRequestTests
     public async Task TooLongAReason_IsRefused_AndNothingIsSaved()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Client3));
+        await using var dbScope = await database.As(Personas.Client3);
+        var db = dbScope.Db;
 
-        var outcome = await new RequestErasureOrRestriction(db, TimeProvider.System).HandleAsync(RightsRequestKind.Erasure, new string('x', 2001));
+        var outcome = await dbScope.Get<RequestErasureOrRestriction>().HandleAsync(RightsRequestKind.Erasure, new string('x', 2001));
 
         Assert.Equal("Use at most 2000 characters.", outcome.Errors["Reason"]);
         Assert.Equal(0, await db.RightsRequests.CountAsync());

@@ -4,7 +4,6 @@ using Rapport.Audit;
 using Rapport.Measures;
 using Rapport.Persistence;
 using Rapport.Sessions;
-using Rapport.Tests.Support;
 
 namespace Rapport.Tests.Sessions;
 
@@ -15,7 +14,8 @@ public sealed class RecordSessionTests
     {
         var client11 = await database.ClientIdAsync(Personas.Client11);
         var client12 = await database.ClientIdAsync(Personas.Client12);
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         var episodeId = await db.EpisodeMembers.Where(m => m.ClientId == client11 && m.Episode!.Members.Any(o => o.ClientId == client12))
             .Select(m => m.EpisodeId).SingleAsync();
         return (episodeId, client11, client12);
@@ -33,7 +33,8 @@ public sealed class RecordSessionTests
 
     private static async Task<IReadOnlyList<DueMeasure>> DueAsync(TestDatabase database, Guid episodeId, Guid clientId)
     {
-        await using var db = database.Open(Viewer.System);
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
         var episode = await db.Episodes.SingleAsync(e => e.Id == episodeId);
         var schedule = await MeasurementPlanQueries.LoadScheduleAsync(db, episode, CancellationToken.None);
         var answers = await db.MeasureResponses.Where(r => r.EpisodeId == episodeId && r.ClientId == clientId)
@@ -54,9 +55,10 @@ public sealed class RecordSessionTests
         var start = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow.AddHours(-1), london);
 
         RecordSession.Saved session;
-        await using (var db = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        await using (var dbScope = await database.As(Personas.Therapist1))
         {
-            var outcome = await new RecordSession(db, TimeProvider.System).AddAsync(episodeId, Attended(start, client11));
+            var db = dbScope.Db;
+            var outcome = await dbScope.Get<RecordSession>().AddAsync(episodeId, Attended(start, client11));
             Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
             session = outcome.Value!;
         }
@@ -79,10 +81,11 @@ public sealed class RecordSessionTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var (episodeId, client11, client12) = await CoupleAsync(database);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
+        await using var dbScope = await database.As(Personas.Therapist1);
+        var db = dbScope.Db;
         var second = await db.Sessions.Where(s => s.EpisodeId == episodeId && s.Number == 2).Select(s => s.StartsAt).SingleAsync();
 
-        var outcome = await new RecordSession(db, TimeProvider.System).AddAsync(episodeId, Attended(second.AddDays(-1), client11, client12));
+        var outcome = await dbScope.Get<RecordSession>().AddAsync(episodeId, Attended(second.AddDays(-1), client11, client12));
 
         Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
         Assert.Equal(2, outcome.Value!.Number);
@@ -104,8 +107,9 @@ public sealed class RecordSessionTests
             await system.SaveChangesAsync();
         }
 
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
-        var record = new RecordSession(db, TimeProvider.System);
+        await using var dbScope = await database.As(Personas.Therapist1);
+        var db = dbScope.Db;
+        var record = dbScope.Get<RecordSession>();
         var before = await db.Sessions.CountAsync(s => s.EpisodeId == episodeId);
 
         var form = (await record.NewAsync(episodeId))!;
@@ -126,11 +130,12 @@ public sealed class RecordSessionTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var (episodeId, client11, client12) = await CoupleAsync(database);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
+        await using var dbScope = await database.As(Personas.Therapist1);
+        var db = dbScope.Db;
         var sessionId = await db.Sessions.Where(s => s.EpisodeId == episodeId).Select(s => s.Id).FirstAsync();
 
-        await new RecordSession(db, TimeProvider.System).NewAsync(episodeId);
-        await new RecordSession(db, TimeProvider.System).EditAsync(sessionId);
+        await dbScope.Get<RecordSession>().NewAsync(episodeId);
+        await dbScope.Get<RecordSession>().EditAsync(sessionId);
         await new global::Rapport.InRoom.StartInRoomCheckIn(db, TimeProvider.System).LoadAsync(episodeId);
 
         await using var system = database.Open(Viewer.System);
@@ -150,7 +155,8 @@ public sealed class RecordSessionTests
         await using var database = await TestDatabase.CreateAsync(provider);
         var (episodeId, client11, client12) = await CoupleAsync(database);
         var therapist = await database.ViewerForAsync(Personas.Therapist1);
-        await using var first = database.Open(therapist);
+        await using var firstScope = database.As(therapist);
+        var first = firstScope.Db;
         var ran = false;
         // The second save happens while the first is saving, after the first read the episode's sessions.
         first.SavingChanges += (_, _) =>
@@ -163,13 +169,14 @@ public sealed class RecordSessionTests
             ran = true;
             Task.Run(async () =>
             {
-                await using var second = database.Open(therapist);
-                var outcome = await new RecordSession(second, TimeProvider.System).AddAsync(episodeId, Attended(DateTime.UtcNow.AddHours(-3), client11, client12));
+                await using var secondScope = database.As(therapist);
+                var second = secondScope.Db;
+                var outcome = await secondScope.Get<RecordSession>().AddAsync(episodeId, Attended(DateTime.UtcNow.AddHours(-3), client11, client12));
                 Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
             }).GetAwaiter().GetResult();
         };
 
-        var outcome = await new RecordSession(first, TimeProvider.System).AddAsync(episodeId, Attended(DateTime.UtcNow.AddHours(-2), client11));
+        var outcome = await firstScope.Get<RecordSession>().AddAsync(episodeId, Attended(DateTime.UtcNow.AddHours(-2), client11));
 
         Assert.True(ran);
         Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
@@ -186,8 +193,9 @@ public sealed class RecordSessionTests
         var (episodeId, client11, _) = await CoupleAsync(database);
         var stranger = await database.ClientIdAsync(Personas.Client1);
         var start = DateTime.UtcNow.AddHours(-2);
-        await using var db = database.Open(await database.ViewerForAsync(Personas.Therapist1));
-        var record = new RecordSession(db, TimeProvider.System);
+        await using var dbScope = await database.As(Personas.Therapist1);
+        var db = dbScope.Db;
+        var record = dbScope.Get<RecordSession>();
         var before = await db.Sessions.CountAsync(s => s.EpisodeId == episodeId);
 
         var nobody = await record.AddAsync(episodeId, Attended(start));
@@ -217,17 +225,19 @@ public sealed class RecordSessionTests
         var therapist = await database.ViewerForAsync(Personas.Therapist1);
         var (sessionId, stale) = await OpenScheduledSessionFormAsync(database, therapist, episodeId);
 
-        await using (var first = database.Open(therapist))
+        await using (var firstScope = database.As(therapist))
         {
-            var form = (await new RecordSession(first, TimeProvider.System).EditAsync(sessionId))!.Form;
+            var first = firstScope.Db;
+            var form = (await firstScope.Get<RecordSession>().EditAsync(sessionId))!.Form;
             form.DurationMinutes = 80;
-            Assert.True((await new RecordSession(first, TimeProvider.System).UpdateAsync(sessionId, form)).Succeeded);
+            Assert.True((await firstScope.Get<RecordSession>().UpdateAsync(sessionId, form)).Succeeded);
         }
 
-        await using var second = database.Open(therapist);
+        await using var secondScope = database.As(therapist);
+        var second = secondScope.Db;
         stale.DurationMinutes = 30;
         stale.Setting = SessionSetting.Phone;
-        var outcome = await new RecordSession(second, TimeProvider.System).UpdateAsync(sessionId, stale);
+        var outcome = await secondScope.Get<RecordSession>().UpdateAsync(sessionId, stale);
 
         Assert.Contains("Someone else changed this session", outcome.Errors["Version"], StringComparison.Ordinal);
         await using var check = database.Open(Viewer.System);
@@ -243,18 +253,20 @@ public sealed class RecordSessionTests
         var therapist = await database.ViewerForAsync(Personas.Therapist1);
         var (sessionId, stale) = await OpenScheduledSessionFormAsync(database, therapist, episodeId);
 
-        await using (var first = database.Open(therapist))
+        await using (var firstScope = database.As(therapist))
         {
+            var first = firstScope.Db;
             // Only the expected members change: client12 will not come.
-            var form = (await new RecordSession(first, TimeProvider.System).EditAsync(sessionId))!.Form;
+            var form = (await firstScope.Get<RecordSession>().EditAsync(sessionId))!.Form;
             form.Attendees = [client11];
-            Assert.True((await new RecordSession(first, TimeProvider.System).UpdateAsync(sessionId, form)).Succeeded);
+            Assert.True((await firstScope.Get<RecordSession>().UpdateAsync(sessionId, form)).Succeeded);
         }
 
-        await using var second = database.Open(therapist);
+        await using var secondScope = database.As(therapist);
+        var second = secondScope.Db;
         stale.Attendees = [client11, client12];
         stale.Setting = SessionSetting.Phone;
-        var outcome = await new RecordSession(second, TimeProvider.System).UpdateAsync(sessionId, stale);
+        var outcome = await secondScope.Get<RecordSession>().UpdateAsync(sessionId, stale);
 
         Assert.Contains("Someone else changed this session", outcome.Errors["Version"], StringComparison.Ordinal);
         await using var check = database.Open(Viewer.System);
@@ -269,8 +281,9 @@ public sealed class RecordSessionTests
         var (episodeId, client11, _) = await CoupleAsync(database);
         foreach (var email in new[] { Personas.Supervisor, Personas.Therapist2, Personas.Client11, Personas.HarbourAdmin })
         {
-            await using var db = database.Open(await database.ViewerForAsync(email));
-            var record = new RecordSession(db, TimeProvider.System);
+            await using var dbScope = await database.As(email);
+            var db = dbScope.Db;
+            var record = dbScope.Get<RecordSession>();
             Assert.Null(await record.NewAsync(episodeId));
             Assert.True((await record.AddAsync(episodeId, Attended(DateTime.UtcNow.AddHours(-2), client11))).NotFound, email);
         }
@@ -279,8 +292,9 @@ public sealed class RecordSessionTests
     /// <summary>The edit form of the episode's next booked session, as a therapist opened it before someone else saved.</summary>
     private static async Task<(Guid SessionId, RecordSession.Form Form)> OpenScheduledSessionFormAsync(TestDatabase database, Viewer therapist, Guid episodeId)
     {
-        await using var db = database.Open(therapist);
+        await using var dbScope = database.As(therapist);
+        var db = dbScope.Db;
         var sessionId = await db.Sessions.Where(s => s.EpisodeId == episodeId && s.Status == SessionStatus.Scheduled).Select(s => s.Id).FirstAsync();
-        return (sessionId, (await new RecordSession(db, TimeProvider.System).EditAsync(sessionId))!.Form);
+        return (sessionId, (await dbScope.Get<RecordSession>().EditAsync(sessionId))!.Form);
     }
 }

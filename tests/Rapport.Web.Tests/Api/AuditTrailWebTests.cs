@@ -56,16 +56,16 @@ public sealed class AuditTrailWebTests(SharedApp shared) : IClassFixture<SharedA
         string therapistName;
         await using (var db = shared.App.SystemDb())
         {
-            therapistName = await db.StaffMembers.Where(s => s.Email == "therapist2@harbour.example").Select(s => s.DisplayName).SingleAsync();
+            therapistName = await db.StaffMembers.Where(s => s.Email == Personas.Therapist2).Select(s => s.DisplayName).SingleAsync();
         }
 
-        using (var therapist = await shared.App.SignedInWithCookieAsync("therapist2@harbour.example"))
+        using (var therapist = await shared.App.SignedInWithCookieAsync(Personas.Therapist2))
         {
             using var page = await therapist.GetAsync(new Uri("/caseload", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         }
 
-        using var me = await shared.App.SignedInWithCookieAsync("client14@harbour.example");
+        using var me = await shared.App.SignedInWithCookieAsync(Personas.Client14);
         var html = await me.GetStringAsync(new Uri("/me/access", UriKind.Relative));
 
         Assert.Contains(therapistName, html, StringComparison.Ordinal);
@@ -75,9 +75,9 @@ public sealed class AuditTrailWebTests(SharedApp shared) : IClassFixture<SharedA
     [Fact]
     public async Task RefusedRead_AnswersExactlyAsForAMadeUpId_AndLeavesOneRefusedEntryNamingNoClient()
     {
-        var notTheirs = await shared.App.ClientIdAsync("client24@harbour.example");
+        var notTheirs = await shared.App.ClientIdAsync(Personas.Client24);
         var madeUp = Guid.CreateVersion7();
-        using var client = await shared.App.SignedInAsync("therapist1@harbour.example");
+        using var client = await shared.App.SignedInAsync(Personas.Therapist1);
 
         using var refused = await client.GetAsync(new Uri($"/api/clients/{notTheirs}", UriKind.Relative));
         using var missing = await client.GetAsync(new Uri($"/api/clients/{madeUp}", UriKind.Relative));

@@ -15,7 +15,11 @@ public sealed class EpisodeChooserTests(BrowserFixture browser)
     [Fact]
     public async Task ClientInTwoTherapies_ChoosesWhichTheCheckInIsFor_OnAPhoneAndADesktop()
     {
-        var (couple, _) = await SecondEpisode.AddAsync(browser.App, Personas.Client22, Personas.Therapist3);
+        Guid couple;
+        await using (var system = browser.App.SystemDb())
+        {
+            (couple, _) = await SecondEpisode.AddAsync(system, Personas.Client22, Personas.Therapist3);
+        }
 
         var desktop = await browser.NewPageAsync(BrowserFixture.Desktop);
         await BrowserFixture.SignInAsync(desktop, Personas.Client22);

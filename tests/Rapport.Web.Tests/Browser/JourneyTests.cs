@@ -30,7 +30,7 @@ public sealed class JourneyTests(BrowserFixture browser)
     {
         var page = await browser.NewPageAsync(BrowserFixture.Phone);
 
-        await BrowserFixture.SignInAsync(page, "client1@harbour.example");
+        await BrowserFixture.SignInAsync(page, Personas.Client1);
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your record and your choices" })).ToBeVisibleAsync();
         var brand = (await page.Locator(".site-nav .brand").BoundingBoxAsync())!;

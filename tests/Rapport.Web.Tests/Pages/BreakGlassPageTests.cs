@@ -38,8 +38,8 @@ public sealed partial class BreakGlassPageTests(SharedApp shared) : IClassFixtur
     [Fact]
     public async Task BreakGlassForOnePartner_LeavesTheOthersRecordNotFound_OnPagesTheApiAndTheReport()
     {
-        var client11 = await shared.App.ClientIdAsync("client11@harbour.example");
-        var client12 = await shared.App.ClientIdAsync("client12@harbour.example");
+        var client11 = await shared.App.ClientIdAsync(Personas.Client11);
+        var client12 = await shared.App.ClientIdAsync(Personas.Client12);
         string partnerName;
         Guid couple;
         await using (var db = shared.App.SystemDb())
@@ -48,7 +48,7 @@ public sealed partial class BreakGlassPageTests(SharedApp shared) : IClassFixtur
             couple = await db.Episodes.Where(e => e.Members.Any(m => m.ClientId == client11) && e.Members.Any(m => m.ClientId == client12)).Select(e => e.Id).SingleAsync();
         }
 
-        using var admin = await shared.App.SignedInWithCookieAsync("admin@harbour.example");
+        using var admin = await shared.App.SignedInWithCookieAsync(Personas.HarbourAdmin);
         var form = await admin.GetStringAsync(new Uri($"/clients/{client11}/break-glass", UriKind.Relative));
         using (var content = new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -95,7 +95,7 @@ public sealed partial class BreakGlassPageTests(SharedApp shared) : IClassFixtur
         }
 
         // The client sees the look and its reason in "who has looked at my record".
-        using var client = await shared.App.SignedInWithCookieAsync("client11@harbour.example");
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Client11);
         Assert.Contains("emergency contact called about a safety concern tonight", await client.GetStringAsync(new Uri("/me/access", UriKind.Relative)), StringComparison.Ordinal);
     }
 

@@ -236,7 +236,7 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
     [Fact]
     public async Task GoalsForm_WithAnUnknownOrEmptyStatus_SavesNoGoal_AndAnUnchangedFormNeverReopensAnAchievedGoal()
     {
-        var client7 = await shared.App.ClientIdAsync("client7@harbour.example");
+        var client7 = await shared.App.ClientIdAsync(Personas.Client7);
         await using (var db = shared.App.SystemDb())
         {
             // A clean slate, so the demo's goals neither reach the five-open limit nor shift the form's rows.
@@ -244,7 +244,7 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
             await db.SaveChangesAsync();
         }
 
-        using var client = await shared.App.SignedInWithCookieAsync("client7@harbour.example");
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Client7);
 
         async Task<HttpResponseMessage> PostAsync(Dictionary<string, string> fields)
         {
@@ -366,7 +366,7 @@ public sealed partial class CoupleMembersTests(SharedApp shared) : IClassFixture
     public async Task ClientPage_ForACouple_ReadsAsSentences_WithCountsInWords()
     {
         var (me, _, _) = await CoupleAsync();
-        using var therapist = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var therapist = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
 
         var html = await therapist.GetStringAsync(new Uri($"/clients/{me}", UriKind.Relative));
         var text = WebUtility.HtmlDecode(Regex.Replace(html, "<[^>]+>", string.Empty));

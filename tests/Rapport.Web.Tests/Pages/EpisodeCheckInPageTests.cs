@@ -28,7 +28,8 @@ public sealed partial class EpisodeCheckInPageTests(SharedApp shared) : IClassFi
         // One app for the class: the second episode is added once.
         if (_individual == Guid.Empty)
         {
-            (_couple, _individual) = await SecondEpisode.AddAsync(shared.App, Client, Personas.Therapist2);
+            await using var system = shared.App.SystemDb();
+            (_couple, _individual) = await SecondEpisode.AddAsync(system, Client, Personas.Therapist2);
         }
     }
 

@@ -16,10 +16,10 @@ public sealed class OutboxPageTests(Api.SharedApp shared) : IClassFixture<Api.Sh
     {
         var mailer = shared.App.Services.GetRequiredService<IMailer>();
         var marker = Guid.NewGuid().ToString("N");
-        await mailer.SendAsync(new OutgoingMail("client3@harbour.example", $"Harbour {marker}", "https://rapport.example/harbour-link"));
-        await mailer.SendAsync(new OutgoingMail("client2@northside.example", $"Northside {marker}", "https://rapport.example/northside-link"));
+        await mailer.SendAsync(new OutgoingMail(Personas.Client3, $"Harbour {marker}", "https://rapport.example/harbour-link"));
+        await mailer.SendAsync(new OutgoingMail(Personas.NorthsideClient2, $"Northside {marker}", "https://rapport.example/northside-link"));
 
-        using var admin = await shared.App.SignedInWithCookieAsync("admin@harbour.example");
+        using var admin = await shared.App.SignedInWithCookieAsync(Personas.HarbourAdmin);
         var page = await admin.GetStringAsync(new Uri("/dev/outbox", UriKind.Relative));
         Assert.Contains($"Harbour {marker}", page, StringComparison.Ordinal);
         Assert.DoesNotContain($"Northside {marker}", page, StringComparison.Ordinal);
@@ -27,7 +27,7 @@ public sealed class OutboxPageTests(Api.SharedApp shared) : IClassFixture<Api.Sh
         using var anonymous = shared.App.Anonymous();
         using var anonymousResponse = await anonymous.GetAsync(new Uri("/dev/outbox", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Redirect, anonymousResponse.StatusCode);
-        foreach (var email in new[] { "therapist1@harbour.example", "client3@harbour.example" })
+        foreach (var email in new[] { Personas.Therapist1, Personas.Client3 })
         {
             using var other = await shared.App.SignedInWithCookieAsync(email);
             using var response = await other.GetAsync(new Uri("/dev/outbox", UriKind.Relative));

@@ -34,7 +34,7 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
 
     private static readonly Persona[] Refused = [Persona.ForgedToken, Persona.ForgedCookie, Persona.DeactivatedStaff];
 
-    private const string Deactivated = "therapist3@harbour.example";
+    private const string Deactivated = Personas.Therapist3;
 
     private static readonly Dictionary<Persona, string> Emails = new()
     {
@@ -245,7 +245,7 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         // therapist3 joins client11's couple episode (so the record opens for them), signs in, and is then deactivated.
         private async Task DeactivateACareTeamMemberAsync()
         {
-            var client11 = await _app.ClientIdAsync("client11@harbour.example");
+            var client11 = await _app.ClientIdAsync(Personas.Client11);
             var staffId = (await _app.ViewerForAsync(Deactivated)).StaffMemberId!.Value;
             await using (var db = _app.SystemDb())
             {

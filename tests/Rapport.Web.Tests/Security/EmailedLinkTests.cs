@@ -28,7 +28,7 @@ public sealed partial class EmailedLinkTests : IDisposable
         var page = await evil.GetStringAsync(new Uri("/Account/ForgotPassword", UriKind.Relative));
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Input.Email"] = "therapist1@harbour.example",
+            ["Input.Email"] = Personas.Therapist1,
             ["_handler"] = "forgot-password",
             ["__RequestVerificationToken"] = AntiforgeryToken().Match(page).Groups[1].Value,
         });
@@ -36,7 +36,7 @@ public sealed partial class EmailedLinkTests : IDisposable
         using var response = await evil.PostAsync(new Uri("/Account/ForgotPassword", UriKind.Relative), form);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var mail = Assert.Single(OutboxMailer.Read(new EmailOptions { OutboxPath = _app.OutboxPath }), m => m.To == "therapist1@harbour.example");
+        var mail = Assert.Single(OutboxMailer.Read(new EmailOptions { OutboxPath = _app.OutboxPath }), m => m.To == Personas.Therapist1);
         Assert.Contains($"{Site}/Account/ResetPassword?code=", mail.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("evil.example", mail.Body, StringComparison.OrdinalIgnoreCase);
     }

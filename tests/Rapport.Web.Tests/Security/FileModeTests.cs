@@ -15,12 +15,12 @@ public sealed class FileModeTests(Api.SharedApp shared) : IClassFixture<Api.Shar
             return; // Unix modes only.
         }
 
-        using (await shared.App.SignedInWithCookieAsync("therapist1@harbour.example"))
+        using (await shared.App.SignedInWithCookieAsync(Personas.Therapist1))
         {
             // Signing in uses the key ring, and the demo data was encrypted with the field key ring.
         }
 
-        await shared.App.Services.GetRequiredService<IMailer>().SendAsync(new OutgoingMail("client1@harbour.example", "Mode check", "https://rapport.example"));
+        await shared.App.Services.GetRequiredService<IMailer>().SendAsync(new OutgoingMail(Personas.Client1, "Mode check", "https://rapport.example"));
         var folder = shared.App.Folder;
         var files = new List<string>
         {

@@ -66,7 +66,7 @@ public sealed class HostileInputTests(SharedApp shared) : IClassFixture<SharedAp
     [InlineData("/check-in")]
     public async Task BodyOverTheOrdinaryBound_IsRefused_WhereTheEndpointTakesOnlySmallBodies(string url)
     {
-        using var client = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
         // Far below the transcript bound (6 MB), far above any form or JSON body a person sends (256 KB).
         using var content = new ByteArrayContent(new byte[(256 * 1024) + 1]);
         content.Headers.ContentType = new("application/x-www-form-urlencoded");
@@ -79,7 +79,7 @@ public sealed class HostileInputTests(SharedApp shared) : IClassFixture<SharedAp
     [Fact]
     public async Task TranscriptUpload_TakesABodyOverTheOrdinaryBound()
     {
-        using var client = await shared.App.SignedInWithCookieAsync("therapist1@harbour.example");
+        using var client = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
         using var content = new ByteArrayContent(new byte[(256 * 1024) + 1]);
         content.Headers.ContentType = new("multipart/form-data", "boundary=x");
 
@@ -105,13 +105,9 @@ public sealed class HostileInputTests(SharedApp shared) : IClassFixture<SharedAp
     public async Task ScriptInABreakGlassReason_IsShownToTheClientAsText()
     {
         var id = await shared.App.ClientIdAsync(Personas.Client9);
-        using (var scope = shared.App.Services.CreateScope())
+        await using (var admin = await shared.App.As(Personas.HarbourAdmin))
         {
-            var viewer = await ViewerAsync(Personas.HarbourAdmin);
-            await using var db = new Rapport.Persistence.RapportDb(
-                scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.DbContextOptions<Rapport.Persistence.RapportDb>>(),
-                new Rapport.Access.FixedViewerSource(viewer));
-            var outcome = await new OpenBreakGlass(db, scope.ServiceProvider.GetRequiredService<IMailer>(), TimeProvider.System)
+            var outcome = await admin.Get<OpenBreakGlass>()
                 .HandleAsync(id, "<script>alert('owned')</script> welfare check requested by police", "https://example.org");
             Assert.True(outcome.Succeeded);
         }
@@ -121,18 +117,5 @@ public sealed class HostileInputTests(SharedApp shared) : IClassFixture<SharedAp
 
         Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;alert(", html, StringComparison.Ordinal);
-    }
-
-    private async Task<Rapport.Access.Viewer> ViewerAsync(string email)
-    {
-        using var api = await shared.App.SignedInAsync(email);
-        var me = await api.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/me");
-        return new Rapport.Access.Viewer
-        {
-            UserId = me.GetProperty("userId").GetString(),
-            PracticeId = me.GetProperty("practiceId").GetGuid(),
-            StaffMemberId = me.GetProperty("staffMemberId").GetGuid(),
-            Roles = Enum.Parse<Rapport.Staff.StaffRoles>(me.GetProperty("roles").GetString()!),
-        };
     }
 }

@@ -48,7 +48,7 @@ public sealed class SignInKeyRingTests : IDisposable
     [Fact]
     public async Task CookieAndBearerToken_FromAKeyRingTheAppDoesNotHold_AreRefusedOnEveryRoute()
     {
-        var (cookie, bearer) = await RealTicketsAsync("therapist1@harbour.example");
+        var (cookie, bearer) = await RealTicketsAsync(Personas.Therapist1);
         var foreign = ForeignProvider(Guid.NewGuid());
 
         // The same tickets under the app's own key open the caseload: the forging below differs only in the key.
@@ -59,7 +59,7 @@ public sealed class SignInKeyRingTests : IDisposable
     [Fact]
     public async Task KeyWithThePublishedId_IsRefusedOnEveryRoute_EvenWhenTheAppsOwnKeyRingHoldsIt()
     {
-        var (cookie, bearer) = await RealTicketsAsync("therapist1@harbour.example");
+        var (cookie, bearer) = await RealTicketsAsync(Personas.Therapist1);
         var (xml, provider) = ForeignKey(PublishedKeyId);
         await using (var db = _app.SystemDb())
         {
@@ -77,7 +77,7 @@ public sealed class SignInKeyRingTests : IDisposable
     [Fact]
     public async Task KeysInTheDatabase_AreEncryptedWithTheCertificate_AndThePublishedKeyIsRevokedThere()
     {
-        using (await _app.SignedInWithCookieAsync("therapist1@harbour.example"))
+        using (await _app.SignedInWithCookieAsync(Personas.Therapist1))
         {
             // A sign-in needs a key: the ring now holds at least one.
         }
@@ -180,7 +180,7 @@ public sealed class SignInKeyRingTests : IDisposable
     /// <summary>Every GET route of the app (the authorisation matrix's route table), with real ids from client11's record.</summary>
     private async Task<List<string>> UrlsAsync()
     {
-        var client11 = await _app.ClientIdAsync("client11@harbour.example");
+        var client11 = await _app.ClientIdAsync(Personas.Client11);
         Guid episode, session;
         await using (var db = _app.SystemDb())
         {

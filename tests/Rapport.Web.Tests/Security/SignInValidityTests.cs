@@ -30,10 +30,10 @@ public sealed partial class SignInValidityTests : IDisposable
     }
 
     [Theory]
-    [InlineData(Ending.PasswordChanged, "therapist2@harbour.example")]
-    [InlineData(Ending.LockedOut, "client1@harbour.example")]
-    [InlineData(Ending.Deleted, "client2@harbour.example")]
-    [InlineData(Ending.Deactivated, "therapist3@harbour.example")]
+    [InlineData(Ending.PasswordChanged, Personas.Therapist2)]
+    [InlineData(Ending.LockedOut, Personas.Client1)]
+    [InlineData(Ending.Deleted, Personas.Client2)]
+    [InlineData(Ending.Deactivated, Personas.Therapist3)]
     public async Task TokenAndCookie_OfSomeoneWhoseSignInEnded_AreRefusedAtOnce(Ending ending, string email)
     {
         using var token = await _app.SignedInAsync(email);
@@ -57,7 +57,7 @@ public sealed partial class SignInValidityTests : IDisposable
     {
         using var token = await ForgedSignIn.WithTokenAsync(_app);
         using var cookie = await ForgedSignIn.WithCookieAsync(_app);
-        var client11 = await _app.ClientIdAsync("client11@harbour.example");
+        var client11 = await _app.ClientIdAsync(Personas.Client11);
 
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(token, "/api/me"));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(token, $"/api/clients/{client11}"));
@@ -71,7 +71,7 @@ public sealed partial class SignInValidityTests : IDisposable
     public async Task AccessToken_LastsTheIdleWindow_ARefreshTokenWorksOnce_AndAReplayEndsTheWholeChain()
     {
         using var client = _app.Anonymous();
-        using var login = await client.PostAsJsonAsync("/api/identity/login", new { email = "client3@harbour.example", password = RapportApp.Password });
+        using var login = await client.PostAsJsonAsync("/api/identity/login", new { email = Personas.Client3, password = RapportApp.Password });
         var first = await login.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(15 * 60, first.GetProperty("expiresIn").GetInt32());
         var refreshToken = first.GetProperty("refreshToken").GetString();
@@ -93,17 +93,17 @@ public sealed partial class SignInValidityTests : IDisposable
     [Fact]
     public async Task SigningOut_OnTheApiOrThePage_EndsEveryTokenAndCookieOfThePerson()
     {
-        using var token = await _app.SignedInAsync("client4@harbour.example");
-        using var otherToken = await _app.SignedInAsync("client4@harbour.example");
-        using var cookie = await _app.SignedInWithCookieAsync("client4@harbour.example");
+        using var token = await _app.SignedInAsync(Personas.Client4);
+        using var otherToken = await _app.SignedInAsync(Personas.Client4);
+        using var cookie = await _app.SignedInWithCookieAsync(Personas.Client4);
         using var signOut = await token.PostAsync(new Uri("/api/identity/logout", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(token, "/api/me"));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(otherToken, "/api/me"));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(cookie, "/api/me"));
 
-        using var browser = await _app.SignedInWithCookieAsync("client5@harbour.example");
-        using var api = await _app.SignedInAsync("client5@harbour.example");
+        using var browser = await _app.SignedInWithCookieAsync(Personas.Client5);
+        using var api = await _app.SignedInAsync(Personas.Client5);
         var form = await browser.GetStringAsync(new Uri("/me", UriKind.Relative));
         using var content = new FormUrlEncodedContent([new("returnUrl", "/"), new("__RequestVerificationToken", AntiforgeryToken().Match(form).Groups[1].Value)]);
         using var pageSignOut = await browser.PostAsync(new Uri("/Account/Logout", UriKind.Relative), content);
@@ -114,18 +114,18 @@ public sealed partial class SignInValidityTests : IDisposable
     [Fact]
     public async Task DeactivatedStaff_CannotSignIn_TheirClientsStayWithTheCareTeam_AndReactivationRestoresAccess()
     {
-        var client11 = await _app.ClientIdAsync("client11@harbour.example");
-        var staffId = (await _app.ViewerForAsync("therapist1@harbour.example")).StaffMemberId!.Value;
+        var client11 = await _app.ClientIdAsync(Personas.Client11);
+        var staffId = (await _app.ViewerForAsync(Personas.Therapist1)).StaffMemberId!.Value;
 
-        await _app.SetStaffActiveAsync("therapist1@harbour.example", active: false);
+        await _app.SetStaffActiveAsync(Personas.Therapist1, active: false);
         using var anonymous = _app.Anonymous();
-        using var refused = await anonymous.PostAsJsonAsync("/api/identity/login", new { email = "therapist1@harbour.example", password = RapportApp.Password });
-        using var supervisor = await _app.SignedInAsync("supervisor@harbour.example");
+        using var refused = await anonymous.PostAsJsonAsync("/api/identity/login", new { email = Personas.Therapist1, password = RapportApp.Password });
+        using var supervisor = await _app.SignedInAsync(Personas.Supervisor);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(supervisor, $"/api/clients/{client11}"));
 
-        await _app.SetStaffActiveAsync("therapist1@harbour.example", active: true);
-        using var back = await _app.SignedInAsync("therapist1@harbour.example");
+        await _app.SetStaffActiveAsync(Personas.Therapist1, active: true);
+        using var back = await _app.SignedInAsync(Personas.Therapist1);
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(back, $"/api/clients/{client11}"));
 
         await using var db = _app.SystemDb();
@@ -137,9 +137,9 @@ public sealed partial class SignInValidityTests : IDisposable
     [Fact]
     public async Task AdminPage_DeactivatesOnlyAfterTheConfirmStep_AndEndsTheirSignInAtOnce()
     {
-        var staffId = (await _app.ViewerForAsync("therapist3@harbour.example")).StaffMemberId!.Value;
-        using var therapist = await _app.SignedInWithCookieAsync("therapist3@harbour.example");
-        using var admin = await _app.SignedInWithCookieAsync("admin@harbour.example");
+        var staffId = (await _app.ViewerForAsync(Personas.Therapist3)).StaffMemberId!.Value;
+        using var therapist = await _app.SignedInWithCookieAsync(Personas.Therapist3);
+        using var admin = await _app.SignedInWithCookieAsync(Personas.HarbourAdmin);
 
         using var ask = await PostFormAsync(admin, "/admin", "staff-access-ask", [new("Ask.Target", $"deactivate:{staffId}")]);
         var askPage = await ask.Content.ReadAsStringAsync();
@@ -190,7 +190,7 @@ public sealed partial class SignInValidityTests : IDisposable
     private static async Task<HttpResponseMessage> SignInOnThePageAsync(HttpClient browser, string returnUrl)
     {
         var url = "/Account/Login?ReturnUrl=" + Uri.EscapeDataString(returnUrl);
-        using var response = await PostFormAsync(browser, url, "login", [new("Input.Email", "client6@harbour.example"), new("Input.Password", RapportApp.Password)]);
+        using var response = await PostFormAsync(browser, url, "login", [new("Input.Email", Personas.Client6), new("Input.Password", RapportApp.Password)]);
         var copy = new HttpResponseMessage(response.StatusCode);
         copy.Headers.Location = response.Headers.Location;
         return copy;

@@ -101,13 +101,14 @@ public sealed class ProductionStartTests
         using var home = await browser.GetAsync(new Uri("/", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
 
-        await using (var db = new RapportDb(app.Services.CreateScope().ServiceProvider.GetRequiredService<DbContextOptions<RapportDb>>(), new FixedViewerSource(Viewer.System)))
+        await using (var scope = app.Services.CreateViewerScope(Viewer.System))
         {
+            var db = scope.ServiceProvider.GetRequiredService<RapportDb>();
             Assert.Equal(0, await db.Users.CountAsync());
             Assert.Equal(0, await db.Practices.CountAsync());
         }
 
-        using var demoSignIn = await browser.PostAsJsonAsync("/api/identity/login", new { email = "therapist1@harbour.example", password = "rapport-demo-2026" });
+        using var demoSignIn = await browser.PostAsJsonAsync("/api/identity/login", new { email = Personas.Therapist1, password = "rapport-demo-2026" });
         Assert.Equal(HttpStatusCode.Unauthorized, demoSignIn.StatusCode);
 
         using var outbox = await browser.GetAsync(new Uri("/dev/outbox", UriKind.Relative));

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using Rapport.Access;
 using Rapport.Persistence;
 using Rapport.Alerts;
+using Rapport.Audit;
 using Rapport.Progress;
 using Rapport.Reminders;
 using Rapport.Web.Access;
@@ -84,6 +85,8 @@ public sealed class SystemJobTests : IDisposable
         .AddHttpContextAccessor()
         .AddScoped<ScopeViewer>()
         .AddScoped<IViewerSource, HttpViewerSource>()
+        .AddScoped<AuditContext>()
+        .AddSingleton(TimeProvider.System)
         .AddScoped<RapportDb>()
         .BuildServiceProvider();
 

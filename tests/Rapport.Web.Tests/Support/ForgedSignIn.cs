@@ -19,7 +19,7 @@ public static class ForgedSignIn
 {
     public const string CookieName = "rapport.auth";
 
-    public static async Task<ClaimsPrincipal> MadeUpUserAsync(RapportApp app, string impersonating = "therapist1@harbour.example")
+    public static async Task<ClaimsPrincipal> MadeUpUserAsync(RapportApp app, string impersonating = Personas.Therapist1)
     {
         ArgumentNullException.ThrowIfNull(app);
         var real = await app.ViewerForAsync(impersonating);

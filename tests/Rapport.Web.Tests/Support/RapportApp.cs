@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rapport.Access;
+using Rapport.Audit;
 using Rapport.Persistence;
 
 namespace Rapport.Web.Tests.Support;
@@ -31,6 +32,14 @@ public sealed class RapportApp : WebApplicationFactory<Program>
         _clock = clock;
         _settings = settings;
         Directory.CreateDirectory(_folder);
+        if (clock is null && settings is null)
+        {
+            // The demo database every plain app starts with: copied from the run's template instead of migrated and seeded
+            // again for each test class. An app with its own clock or settings still seeds as `dotnet run` does.
+            Task.Run(() => TestDatabase.CopySeededSqliteAsync(Path.Combine(_folder, "rapport.db"), Path.Combine(_folder, "keys", "field-keys.json")))
+                .GetAwaiter().GetResult();
+        }
+
         if (realServer)
         {
             UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -108,12 +117,19 @@ public sealed class RapportApp : WebApplicationFactory<Program>
 
     public RapportDb SystemDb() => DbAs(Viewer.System);
 
-    /// <summary>The database as one person sees it (their query filters), for calling a feature directly.</summary>
+    /// <summary>The database as one person sees it (their query filters), for arranging or reading data; features come from <see cref="As(Viewer)"/>.</summary>
     public RapportDb DbAs(Viewer viewer)
     {
+        // The options are scoped and keep the scope's provider, so the scope lives as long as the context (as before).
         var scope = Services.CreateScope();
-        return new RapportDb(scope.ServiceProvider.GetRequiredService<DbContextOptions<RapportDb>>(), new FixedViewerSource(viewer));
+        return new RapportDb(scope.ServiceProvider.GetRequiredService<DbContextOptions<RapportDb>>(), new FixedViewerSource(viewer), new AuditContext(), Services.GetRequiredService<TimeProvider>());
     }
+
+    /// <summary>A scope of the running app acting as <paramref name="viewer"/>: its features, as the app's container builds them.</summary>
+    public PersonaScope As(Viewer viewer) => new(Services.CreateViewerScope(viewer), viewer);
+
+    /// <inheritdoc cref="As(Viewer)"/>
+    public async Task<PersonaScope> As(string email) => As(await ViewerForAsync(email));
 
     /// <summary>The viewer a sign-in of this email would be (from the database, not from a token).</summary>
     public async Task<Viewer> ViewerForAsync(string email)
@@ -125,11 +141,11 @@ public sealed class RapportApp : WebApplicationFactory<Program>
     }
 
     /// <summary>A practice admin deactivates (or reactivates) the staff member with this email, through the feature the admin page uses.</summary>
-    public async Task SetStaffActiveAsync(string email, bool active, string admin = "admin@harbour.example")
+    public async Task SetStaffActiveAsync(string email, bool active, string admin = Personas.HarbourAdmin)
     {
         var target = await ViewerForAsync(email);
-        await using var db = DbAs(await ViewerForAsync(admin));
-        var outcome = await new Rapport.Staff.ChangeStaffAccess(db).HandleAsync(target.StaffMemberId!.Value, active);
+        await using var scope = await As(admin);
+        var outcome = await scope.Get<Rapport.Staff.ChangeStaffAccess>().HandleAsync(target.StaffMemberId!.Value, active);
         if (!outcome.Succeeded)
         {
             throw new InvalidOperationException("Could not change the staff member's access: " + string.Join("; ", outcome.Errors.Values));

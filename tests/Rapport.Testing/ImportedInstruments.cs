@@ -2,10 +2,10 @@ using System.Text.Json.Nodes;
 using Rapport.Clinical.Instruments;
 using Rapport.Measures;
 
-namespace Rapport.Tests.Support;
+namespace Rapport.Testing;
 
 /// <summary>A data folder as <c>rapport instruments import</c> leaves it, for tests of imported wording.</summary>
-internal static class ImportedInstruments
+public static class ImportedInstruments
 {
     /// <summary>A stand-in "imported" C-NIP: the shipped structure with test wording on every item (never the official text).</summary>
     public static InstrumentSource WithCNip(string folder)

@@ -1,9 +1,9 @@
 using Rapport.Email;
 
-namespace Rapport.Tests.Support;
+namespace Rapport.Testing;
 
 /// <summary>Keeps every email instead of sending it, so a test can read what a client or a supervisor would get.</summary>
-internal sealed class RecordingMailer : IMailer
+public sealed class RecordingMailer : IMailer
 {
     public List<OutgoingMail> Sent { get; } = [];
 
