@@ -23,7 +23,7 @@ internal static class FhirEndpoints
 
     public static void MapFhir(this WebApplication app)
     {
-        var fhir = app.MapGroup("/fhir").RequireAuthorization();
+        var fhir = app.MapGroup("/fhir").RequireAuthorization().AddEndpointFilter(FhirAccess.CheckAsync);
 
         fhir.MapGet("/metadata", (FhirCapabilities capabilities, HttpContext http) => Fhir(capabilities.Build(BaseUrl(http)))).AllowAnonymous();
 
@@ -124,7 +124,7 @@ internal static class FhirEndpoints
 
     public static string BaseUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/fhir";
 
-    private static IResult Problem(FhirProblem problem) => Fhir(problem.ToOutcome(), problem.Status);
+    internal static IResult Problem(FhirProblem problem) => Fhir(problem.ToOutcome(), problem.Status);
 
     private static IResult Fhir(Resource resource, int status = StatusCodes.Status200OK, bool versioned = false, string? location = null) =>
         new FhirResult(JsonSerializer.Serialize(resource, Json), status, versioned ? resource.Meta : null, location);

@@ -36,6 +36,13 @@ public sealed partial class RapportDb
             throw new InvalidOperationException("Audit entries are append-only: they cannot be changed or deleted.");
         }
 
+        // A connected system is read-only (docs/security.md): besides the trail, it may only keep its own export's rows.
+        if (Viewer.IsConnectedSystem && ChangeTracker.Entries()
+                .Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && !ConnectedSystemMayWrite(e.Entity)))
+        {
+            throw new InvalidOperationException("A connected system is read-only: it cannot change records.");
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var generated = await AuditTrackedChangesAsync(cancellationToken);
@@ -59,6 +66,8 @@ public sealed partial class RapportDb
             }
         }
     }
+
+    private static bool ConnectedSystemMayWrite(object entity) => entity is AuditEntry or Fhir.Export.ExportJob or Fhir.Export.ExportFile;
 
     private async Task<List<AuditEntry>> AuditTrackedChangesAsync(CancellationToken cancellationToken)
     {
@@ -161,7 +170,7 @@ public sealed partial class RapportDb
     private AuditEntry NewEntry(AuditAction action, string recordType, string recordId, Guid practiceId, Guid? clientId, string? reason, string name, string role) => new()
     {
         PracticeId = practiceId,
-        UserId = Viewer.UserId,
+        UserId = Viewer.ConnectedSystemId is { } system ? AuditEntry.ConnectedSystemUserId(system) : Viewer.UserId,
         ActorName = name,
         ActorRole = role,
         Action = action,
@@ -188,6 +197,11 @@ public sealed partial class RapportDb
         if (viewer.IsSystem)
         {
             actor = ("Rapport", AuditEntry.SystemRole);
+        }
+        else if (viewer.IsConnectedSystem)
+        {
+            // Named as registered, so the trail says which system read what (not "Rapport" or "Anonymous").
+            actor = (viewer.ConnectedSystemName ?? "Connected system", AuditEntry.ConnectedSystemRole);
         }
         else if (viewer.StaffMemberId is { } staffId)
         {
