@@ -27,6 +27,8 @@ internal static class FhirEndpoints
 
         fhir.MapGet("/metadata", (FhirCapabilities capabilities, HttpContext http) => Fhir(capabilities.Build(BaseUrl(http)))).AllowAnonymous();
 
+        fhir.MapBulkExport();
+
         fhir.MapGet("/Patient/{id}/$everything", (string id, GetPatientEverything everything, HttpContext http, CancellationToken ct) =>
             Everything(Guid.TryParse(id, out var guid) ? guid : Guid.Empty, everything, http, ct));
         fhir.MapMethods("/Patient/$everything", ["GET", "POST"], (GetPatientEverything everything, HttpContext http, CancellationToken ct) =>
