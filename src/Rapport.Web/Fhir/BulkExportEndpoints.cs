@@ -22,7 +22,7 @@ internal static class BulkExportEndpoints
 
     public static void MapBulkExport(this RouteGroupBuilder fhir)
     {
-        fhir.MapGet("/$export", KickOffAsync);
+        fhir.MapGet($"/${FhirSystemOperation.Export.Name}", KickOffAsync);
         fhir.MapGet($"/{StatusPath}/{{id}}", StatusAsync);
         fhir.MapDelete($"/{StatusPath}/{{id}}", async (string id, CancelExport cancel, CancellationToken ct) =>
             Guid.TryParse(id, out var job) && await cancel.HandleAsync(job, ct)
