@@ -13,6 +13,7 @@ using Rapport.Web.Api;
 using Rapport.Web.Components;
 using Rapport.Web.Components.Account;
 using Rapport.Web.Fhir;
+using Rapport.Web.Fhir.Smart;
 using Rapport.Web.Jobs;
 using Rapport.Web.Startup;
 
@@ -98,6 +99,7 @@ if (!builder.Environment.IsDevelopment())
         IdentityConstants.ApplicationScheme, o => o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.Always);
 }
 
+builder.Services.AddSmartBackendServices(builder.Environment);
 builder.Services.AddAuthorization(Policies.Configure);
 builder.Services.AddSingleton<IEmailSender<RapportUser>, IdentityMailSender>();
 builder.Services.AddHostedService<FirstRun>();
@@ -129,7 +131,7 @@ app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages
 app.Use((context, next) =>
 {
     // API callers get bare status codes (and problem details), never an HTML status page.
-    if ((context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/fhir")) && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+    if ((context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/fhir") || context.Request.Path.StartsWithSegments("/auth")) && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
     {
         pages.Enabled = false;
     }
@@ -148,6 +150,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapRazorComponents<App>();
 app.MapAdditionalIdentityEndpoints();
 app.MapRapportApi();
+app.MapSmartBackendServices();
 app.MapFhir();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();

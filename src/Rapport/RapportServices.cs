@@ -25,6 +25,7 @@ using Rapport.Reminders;
 using Rapport.Rights;
 using Rapport.Sessions;
 using Rapport.Staff;
+using Rapport.Systems;
 
 namespace Rapport;
 
@@ -62,6 +63,7 @@ public static class RapportServices
             .AddInRoom()
             .AddAccounts()
             .AddStaff()
+            .AddSystems()
             .AddFhir();
     }
 }

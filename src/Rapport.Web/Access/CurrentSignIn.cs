@@ -79,13 +79,19 @@ internal sealed class CurrentSignInHandler(IOptionsMonitor<AuthenticationSchemeO
         ? IdentityConstants.BearerScheme
         : IdentityConstants.ApplicationScheme;
 
+    /// <summary>The connected system whose token passed the check in this request (<see cref="Viewer.ForConnectedSystem"/>).</summary>
+    internal const string CheckedSystem = "rapport:checked-system";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var inner = Inner;
         var result = await Context.AuthenticateAsync(inner);
         if (!result.Succeeded)
         {
-            return result;
+            // A registered system's token (SMART Backend Services) is good for the FHIR API only, never for a page or /api.
+            return inner == IdentityConstants.BearerScheme && Request.Path.StartsWithSegments("/fhir")
+                ? await ConnectedSystemAsync() ?? result
+                : result;
         }
 
         var check = Context.RequestServices.GetRequiredService<CurrentSignIn>();
@@ -101,6 +107,40 @@ internal sealed class CurrentSignInHandler(IOptionsMonitor<AuthenticationSchemeO
 
         Context.Items[CheckedUser] = result.Principal.FindFirstValue(ClaimTypes.NameIdentifier);
         return AuthenticateResult.Success(new AuthenticationTicket(result.Principal, result.Properties, Scheme.Name));
+    }
+
+    /// <summary>
+    /// A system's access token, accepted only while the system's registration stands: revoking it refuses the next
+    /// request, not only the next token. One look-up by client id (unique index) per request, as for a person's sign-in.
+    /// </summary>
+    private async Task<AuthenticateResult?> ConnectedSystemAsync()
+    {
+        var token = await Context.AuthenticateAsync(OpenIddict.Validation.AspNetCore.OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        if (!token.Succeeded || token.Principal.FindFirstValue(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject) is not { } clientId)
+        {
+            return null;
+        }
+
+        var db = Context.RequestServices.GetRequiredService<RapportDb>();
+        // Account data, not clinical: no viewer exists yet, so the query filters are not in play.
+        var system = await db.ConnectedSystems.IgnoreQueryFilters().AsNoTracking()
+            .Where(s => s.ClientId == clientId && s.RevokedAt == null)
+            .Select(s => new { s.Id, s.Name, s.PracticeId, s.Scopes })
+            .FirstOrDefaultAsync(Context.RequestAborted);
+        if (system is null)
+        {
+            return AuthenticateResult.Fail("This system's registration was revoked.");
+        }
+
+        // Only scopes the token was granted AND the registration still holds.
+        var granted = OpenIddict.Abstractions.OpenIddictExtensions.GetScopes(token.Principal);
+        var held = Rapport.Systems.SystemScopes.Split(system.Scopes);
+        var scopes = granted.Where(held.Contains).ToList();
+        Context.Items[CheckedSystem] = Viewer.ForConnectedSystem(system.Id, system.Name, system.PracticeId, scopes);
+        var identity = new ClaimsIdentity(
+            [new Claim(RapportClaims.ConnectedSystem, system.Id.ToString()), new Claim(ClaimTypes.Name, system.Name), new Claim(RapportClaims.Practice, system.PracticeId.ToString())],
+            Scheme.Name);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) => Context.ChallengeAsync(Inner, properties);

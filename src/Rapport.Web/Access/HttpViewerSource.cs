@@ -23,8 +23,13 @@ internal sealed class HttpViewerSource(IHttpContextAccessor accessor, ScopeViewe
             return Viewer.Anonymous;
         }
 
+        if (context!.Items.TryGetValue(CurrentSignInHandler.CheckedSystem, out var system) && system is Viewer connected)
+        {
+            return connected;
+        }
+
         var id = user.FindFirstValue(ClaimTypes.NameIdentifier);
-        return id is not null && context!.Items.TryGetValue(CurrentSignInHandler.CheckedUser, out var checkedId) && Equals(checkedId, id)
+        return id is not null && context.Items.TryGetValue(CurrentSignInHandler.CheckedUser, out var checkedId) && Equals(checkedId, id)
             ? Viewer.FromPrincipal(user)
             : Viewer.Anonymous;
     }

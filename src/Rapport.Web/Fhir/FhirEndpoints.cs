@@ -23,9 +23,11 @@ internal static class FhirEndpoints
 
     public static void MapFhir(this WebApplication app)
     {
-        var fhir = app.MapGroup("/fhir").RequireAuthorization();
+        var fhir = app.MapGroup("/fhir").RequireAuthorization().AddEndpointFilter(FhirAccess.CheckAsync);
 
         fhir.MapGet("/metadata", (FhirCapabilities capabilities, HttpContext http) => Fhir(capabilities.Build(BaseUrl(http)))).AllowAnonymous();
+
+        fhir.MapBulkExport();
 
         fhir.MapGet("/Patient/{id}/$everything", (string id, GetPatientEverything everything, HttpContext http, CancellationToken ct) =>
             Everything(Guid.TryParse(id, out var guid) ? guid : Guid.Empty, everything, http, ct));
@@ -124,7 +126,7 @@ internal static class FhirEndpoints
 
     public static string BaseUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/fhir";
 
-    private static IResult Problem(FhirProblem problem) => Fhir(problem.ToOutcome(), problem.Status);
+    internal static IResult Problem(FhirProblem problem) => Fhir(problem.ToOutcome(), problem.Status);
 
     private static IResult Fhir(Resource resource, int status = StatusCodes.Status200OK, bool versioned = false, string? location = null) =>
         new FhirResult(JsonSerializer.Serialize(resource, Json), status, versioned ? resource.Meta : null, location);

@@ -18,13 +18,32 @@ public sealed record Viewer
     /// <summary>Background work, migrations, demo data and the researcher CLI: not a person, sees everything.</summary>
     public bool IsSystem { get; init; }
 
-    public bool IsAuthenticated => IsSystem || UserId is not null;
+    /// <summary>
+    /// A registered system (SMART Backend Services, <see cref="Systems.ConnectedSystem"/>) reading its one practice: the
+    /// tenant filter holds it to <see cref="PracticeId"/>, and within that practice it reads the records the FHIR API
+    /// serves, read-only (RapportDb refuses its writes). Audit entries name it.
+    /// </summary>
+    public Guid? ConnectedSystemId { get; init; }
+
+    /// <summary>The connected system's name as registered, for the audit trail.</summary>
+    public string? ConnectedSystemName { get; init; }
+
+    /// <summary>The SMART scopes a connected system's token was granted (<c>system/*.read</c>, …); empty for everyone else.</summary>
+    public IReadOnlyList<string> Scopes { get; init; } = [];
+
+    public bool IsConnectedSystem => ConnectedSystemId is not null;
+
+    public bool IsAuthenticated => IsSystem || UserId is not null || IsConnectedSystem;
     public bool IsStaff => StaffMemberId is not null;
     public bool IsClient => ClientId is not null;
     public bool Has(StaffRoles role) => StaffMemberId is not null && (Roles & role) == role;
 
     public static Viewer System { get; } = new() { IsSystem = true };
     public static Viewer Anonymous { get; } = new();
+
+    /// <summary>The viewer of a registered system's request or export: its own practice only.</summary>
+    public static Viewer ForConnectedSystem(Guid systemId, string name, Guid practiceId, IReadOnlyList<string> scopes) =>
+        new() { ConnectedSystemId = systemId, ConnectedSystemName = name, PracticeId = practiceId, Scopes = scopes };
 
     public static Viewer FromPrincipal(ClaimsPrincipal? principal)
     {
@@ -61,6 +80,7 @@ public static class RapportClaims
     public const string Practice = "rapport:practice";
     public const string StaffMember = "rapport:staff";
     public const string Client = "rapport:client";
+    public const string ConnectedSystem = "rapport:system";
     public const string ClientRole = "Client";
 }
 

@@ -30,7 +30,7 @@ public sealed class AuditEntry
     public string? UserId { get; init; }
     public required string ActorName { get; init; }
 
-    /// <summary>Therapist, Supervisor, PracticeAdmin (comma-separated when several), Client or System.</summary>
+    /// <summary>Therapist, Supervisor, PracticeAdmin (comma-separated when several), Client, System or ConnectedSystem.</summary>
     public required string ActorRole { get; init; }
 
     public AuditAction Action { get; init; }
@@ -54,4 +54,9 @@ public sealed class AuditEntry
     /// <summary>The actor name of every entry a client's own action writes: never their name (see RapportDb.ActorAsync).</summary>
     public const string ClientActorName = "A client";
     public const string SystemRole = "System";
+
+    /// <summary>The role of a registered system's entries (SMART Backend Services); its id is in <see cref="UserId"/>.</summary>
+    public const string ConnectedSystemRole = "ConnectedSystem";
+
+    public static string ConnectedSystemUserId(Guid systemId) => $"system:{systemId}";
 }

@@ -45,6 +45,7 @@ public static class AuditedRecords
         [typeof(StaffMember)] = e => e is StaffMember s ? new(s.Id.ToString(), s.PracticeId, null) : default,
         [typeof(Supervision)] = e => e is Supervision s ? new(s.Id.ToString(), s.PracticeId, null) : default,
         [typeof(Invitation)] = e => e is Invitation i ? new(i.Id.ToString(), i.PracticeId, i.ClientId) : default,
+        [typeof(Systems.ConnectedSystem)] = e => e is Systems.ConnectedSystem s ? new(s.Id.ToString(), s.PracticeId, null) : default,
     };
 
     /// <summary>Entities deliberately not audited row by row, and why (each reason names where the event is audited instead, if anywhere).</summary>
@@ -60,6 +61,13 @@ public static class AuditedRecords
         [typeof(CheckInDraft)] = "the client's own unsubmitted answers; the submitted MeasureResponse is audited",
         [typeof(CheckInReminder)] = "claimed by the system reminder job (system viewer, decision 0007); carries no clinical content",
         [typeof(PracticeExpectedModel)] = "refitted by a system job from numbers only; no person and no client",
+        [typeof(Systems.UsedClientAssertion)] = "a used assertion's issuer and jti, kept to refuse a replay; the token it bought is not clinical data",
+        [typeof(Fhir.Export.ExportJob)] = "the request row of a Bulk Data export; the export writes one Export entry per patient it reads, as the requesting system",
+        [typeof(Fhir.Export.ExportFile)] = "an export's output, audited as the export (one Export entry per patient, as the requesting system)",
+        [typeof(OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication)] = "a connected system's OAuth client, saved with its ConnectedSystem row (whose change is audited)",
+        [typeof(OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization)] = "OpenIddict's authorizations: none are made for client_credentials",
+        [typeof(OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreScope)] = "OpenIddict's scope registry (unused: scopes are checked against the system's registration)",
+        [typeof(OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken)] = "OpenIddict's token entries: access tokens are not stored (the system's row is checked on every request)",
         [typeof(Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey)] = "the sign-in key ring, written by the framework (encrypted by a certificate outside the database); no person and no client",
     };
 

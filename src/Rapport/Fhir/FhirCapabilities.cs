@@ -18,13 +18,21 @@ public sealed class FhirCapabilities(FhirCatalog catalog, TimeProvider clock)
         Software = new CapabilityStatement.SoftwareComponent { Name = "Rapport" },
         Implementation = new CapabilityStatement.ImplementationComponent { Description = "Rapport", Url = baseUrl },
         FhirVersion = FHIRVersion.N4_0_1,
+        Instantiates = [.. FhirSystemOperation.All.Select(o => o.Instantiates).OfType<string>()],
         Format = ["json", "application/fhir+json"],
         Rest =
         [
             new CapabilityStatement.RestComponent
             {
                 Mode = CapabilityStatement.RestfulCapabilityMode.Server,
-                Documentation = "Sign in with POST /api/identity/login and send the token as a bearer token; you see what the same person sees in Rapport's pages.",
+                Documentation = "A person signs in with POST /api/identity/login and sends the token as a bearer token: they see what they see in Rapport's pages. "
+                    + "A system a practice admin registered uses SMART Backend Services (see /.well-known/smart-configuration): read-only, its practice only.",
+                Security = new CapabilityStatement.SecurityComponent
+                {
+                    Service = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")],
+                    Description = "SMART Backend Services: client_credentials with a private_key_jwt assertion (RS384 or ES384); token endpoint in /.well-known/smart-configuration.",
+                },
+                Operation = [.. FhirSystemOperation.All.Select(o => new CapabilityStatement.OperationComponent { Name = o.Name, Definition = o.Definition })],
                 Resource = [.. catalog.All.OrderBy(r => r.Registration.Type, StringComparer.Ordinal).Select(r => Resource(r.Registration))],
             },
         ],

@@ -9,3 +9,16 @@ public sealed class FhirCatalog(IEnumerable<IFhirResources> resources)
 
     public IFhirResources? Get(string type) => _byType.GetValueOrDefault(type);
 }
+
+/// <summary>
+/// An operation on the whole server (not on one type): declared here once, so the CapabilityStatement states exactly the
+/// ones the endpoints map (<c>/fhir/$name</c>).
+/// </summary>
+public sealed record FhirSystemOperation(string Name, string Definition, string? Instantiates)
+{
+    /// <summary>Bulk Data $export at practice level (SMART Backend Services systems only).</summary>
+    public static FhirSystemOperation Export { get; } = new("export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export",
+        "http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data");
+
+    public static IReadOnlyList<FhirSystemOperation> All { get; } = [Export];
+}

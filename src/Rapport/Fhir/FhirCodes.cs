@@ -18,6 +18,7 @@ public static class FhirCodes
     public const string Measures = CanonicalBase + "/CodeSystem/measures";
     public const string SeverityBand = CanonicalBase + "/CodeSystem/severity-band";
     public const string FlagKind = CanonicalBase + "/CodeSystem/flag";
+    public const string AllianceSignal = CanonicalBase + "/CodeSystem/alliance-signal";
     public const string StaffRole = CanonicalBase + "/CodeSystem/staff-role";
 
     public static ResourceReference Ref(string type, Guid id, string? display = null) => new($"{type}/{id}", display);

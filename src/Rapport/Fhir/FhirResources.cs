@@ -22,7 +22,9 @@ public interface IFhirResources
 
 /// <summary>A resource with what the API needs around it: the date it sorts by, and whose record it is (for the audit trail).</summary>
 /// <param name="RowId">The Rapport row it comes from (an Observation's response), named in the audit entry.</param>
-public sealed record FhirItem(Resource Resource, DateTimeOffset? SortDate, Guid? PracticeId, Guid? ClientId, Guid? RowId);
+/// <param name="ClientId">The client it is filed under (the first member shown, for a shared episode or session).</param>
+/// <param name="Concerns">Every client a shared record (a couple's or group's episode or session) concerns: each gets a read entry.</param>
+public sealed record FhirItem(Resource Resource, DateTimeOffset? SortDate, Guid? PracticeId, Guid? ClientId, Guid? RowId, IReadOnlyList<Guid>? Concerns = null);
 
 public sealed record FhirResourceRegistration(
     string Type,

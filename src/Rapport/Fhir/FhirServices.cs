@@ -39,6 +39,13 @@ public static class FhirServices
         services.AddScoped<RecordQuestionnaireResponse>();
         services.AddScoped<AcknowledgeRiskFlag>();
         services.AddScoped<GetPatientEverything>();
+        services.AddSingleton<Export.ExportSignal>();
+        services.AddScoped<Export.StartExport>();
+        services.AddScoped<Export.GetExportStatus>();
+        services.AddScoped<Export.CancelExport>();
+        services.AddScoped<Export.ReadExportFile>();
+        services.AddScoped<Export.ExportQueue>();
+        services.AddScoped<Export.RunExport>();
         return services;
     }
 

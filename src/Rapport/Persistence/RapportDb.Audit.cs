@@ -35,6 +35,13 @@ public sealed partial class RapportDb
             throw new InvalidOperationException("Audit entries are append-only: they cannot be changed or deleted.");
         }
 
+        // A connected system is read-only (docs/security.md): besides the trail, it may only keep its own export's rows.
+        if (Viewer.IsConnectedSystem && ChangeTracker.Entries()
+                .Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && !ConnectedSystemMayWrite(e.Entity)))
+        {
+            throw new InvalidOperationException("A connected system is read-only: it cannot change records.");
+        }
+
         // Entries a feature added itself (reads, break-glass, declared reasons). They leave the change tracker and are
         // written by AppendAuditEntriesAsync in the same transaction as the change they record.
         var declared = ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
@@ -114,6 +121,8 @@ public sealed partial class RapportDb
             }
         }
     }
+
+    private static bool ConnectedSystemMayWrite(object entity) => entity is AuditEntry or Fhir.Export.ExportJob or Fhir.Export.ExportFile;
 
     private async Task<List<AuditEntry>> AuditTrackedChangesAsync(IReadOnlyCollection<AuditEntry> declaredEntries, CancellationToken cancellationToken)
     {
@@ -307,7 +316,7 @@ public sealed partial class RapportDb
     private AuditEntry NewEntry(AuditAction action, string recordType, string recordId, Guid practiceId, Guid? clientId, string? reason, string name, string role) => new()
     {
         PracticeId = practiceId,
-        UserId = Viewer.UserId,
+        UserId = Viewer.ConnectedSystemId is { } system ? AuditEntry.ConnectedSystemUserId(system) : Viewer.UserId,
         ActorName = name,
         ActorRole = role,
         Action = action,
@@ -334,6 +343,11 @@ public sealed partial class RapportDb
         if (viewer.IsSystem)
         {
             actor = ("Rapport", AuditEntry.SystemRole);
+        }
+        else if (viewer.IsConnectedSystem)
+        {
+            // Named as registered, so the trail says which system read what (not "Rapport" or "Anonymous").
+            actor = (viewer.ConnectedSystemName ?? "Connected system", AuditEntry.ConnectedSystemRole);
         }
         else if (viewer.StaffMemberId is { } staffId)
         {

@@ -24,6 +24,8 @@ using Rapport.Privacy;
 using Rapport.Progress;
 using Rapport.Sessions;
 using Rapport.Staff;
+using Rapport.Systems;
+using Rapport.Fhir.Export;
 
 namespace Rapport.Persistence;
 
@@ -69,6 +71,10 @@ public sealed partial class RapportDb(
     public DbSet<CheckInReminder> CheckInReminders => Set<CheckInReminder>();
     public DbSet<InRoomPass> InRoomPasses => Set<InRoomPass>();
     public DbSet<PracticeExpectedModel> PracticeExpectedModels => Set<PracticeExpectedModel>();
+    public DbSet<ConnectedSystem> ConnectedSystems => Set<ConnectedSystem>();
+    public DbSet<UsedClientAssertion> UsedClientAssertions => Set<UsedClientAssertion>();
+    public DbSet<ExportJob> ExportJobs => Set<ExportJob>();
+    public DbSet<ExportFile> ExportFiles => Set<ExportFile>();
 
     /// <summary>The sign-in key ring (ASP.NET Core Data Protection), shared by every instance; each key's XML is encrypted by a certificate kept outside the database (docs/decisions/0014).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -79,9 +85,14 @@ public sealed partial class RapportDb(
     // Supervision is looked up by key (Set<Supervision>()), not through StaffMember navigations: a navigation drags the
     // filtered StaffMembers table into every subquery, which made the dashboard's cost grow with the practice's staff.
     private bool ViewerIsSystem => viewerSource.Current.IsSystem;
+
+    // A connected system (SMART Backend Services) reads its practice's records that the FHIR API serves, and no others
+    // (no notes, goals, transcripts, drafts): the tenant filter still holds it to its own practice.
+    private bool ViewerReadsPracticeRecords => viewerSource.Current.IsSystem || viewerSource.Current.ConnectedSystemId != null;
     private Guid? ViewerPracticeId => viewerSource.Current.PracticeId;
     private Guid? ViewerStaffId => viewerSource.Current.StaffMemberId;
     private Guid? ViewerClientId => viewerSource.Current.ClientId;
+    private Guid? ViewerConnectedSystemId => viewerSource.Current.ConnectedSystemId;
     private bool ViewerIsAdmin => viewerSource.Current.Has(StaffRoles.PracticeAdmin);
     private DateTime ViewerNow => clock.GetUtcNow().UtcDateTime;
 
@@ -98,7 +109,7 @@ public sealed partial class RapportDb(
         .Select(t => t.EpisodeId);
 
     /// <summary>Episodes the viewer reaches by care (on or supervising the team) or as a member: never through break-glass.</summary>
-    public IQueryable<CareEpisode> EpisodesByCareOrMembership => Episodes.Where(e => ViewerIsSystem
+    public IQueryable<CareEpisode> EpisodesByCareOrMembership => Episodes.Where(e => ViewerReadsPracticeRecords
         || e.Members.Any(m => m.ClientId == ViewerClientId)
         || EpisodeIdsInViewersCare.Contains(e.Id));
 
@@ -122,6 +133,10 @@ public sealed partial class RapportDb(
         // Mapping (column lengths, keys, indexes, relationships) lives beside each entity, in its feature folder
         // (e.g. Episodes/CareEpisodeConfiguration.cs). This file keeps only who may see what.
         builder.ApplyConfigurationsFromAssembly(typeof(RapportDb).Assembly);
+
+        // OpenIddict's application, authorization, scope and token tables (the registered systems' OAuth clients),
+        // in this database so a registration and its client are saved together (docs/decisions/0016).
+        builder.UseOpenIddict();
 
         AddTenantFilters(builder);
         AddCareRelationshipFilters(builder);
@@ -150,6 +165,9 @@ public sealed partial class RapportDb(
         builder.Entity<AuditEntry>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         builder.Entity<BreakGlassGrant>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         builder.Entity<PracticeExpectedModel>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<ConnectedSystem>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<ExportJob>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<ExportFile>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
     }
 
     // The two rules the clinical filters share, each written once. A filter calls one as Rule.Invoke(argument);
@@ -169,29 +187,29 @@ public sealed partial class RapportDb(
     // (staff, supervision, invitations, audit, break-glass grants, expected models): features decide who uses them.
     private void AddCareRelationshipFilters(ModelBuilder builder)
     {
-        builder.Entity<Client>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<Client>(x => ViewerIsSystem
+        builder.Entity<Client>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<Client>(x => ViewerReadsPracticeRecords
             || ViewerIsAdmin
             || x.Id == ViewerClientId
             || x.Memberships.Any(m => ViewerIsOnOrSupervises.Invoke(m.Episode!.CareTeam))));
 
-        builder.Entity<CareEpisode>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<CareEpisode>(x => ViewerIsSystem
+        builder.Entity<CareEpisode>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<CareEpisode>(x => ViewerReadsPracticeRecords
             || x.Members.Any(m => m.ClientId == ViewerClientId)
             || (ViewerIsAdmin && x.Members.Any(m => ViewerHoldsBreakGlassFor.Invoke(m.ClientId)))
             || ViewerIsOnOrSupervises.Invoke(x.CareTeam)));
 
-        builder.Entity<Session>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<Session>(x => ViewerIsSystem
+        builder.Entity<Session>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<Session>(x => ViewerReadsPracticeRecords
             || x.Episode!.Members.Any(m => m.ClientId == ViewerClientId)
             || (ViewerIsAdmin && x.Episode!.Members.Any(m => ViewerHoldsBreakGlassFor.Invoke(m.ClientId)))
             || ViewerIsOnOrSupervises.Invoke(x.Episode!.CareTeam)));
 
         // A member's answers are theirs and their care team's: never a partner's or a group member's.
-        builder.Entity<MeasureResponse>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<MeasureResponse>(x => ViewerIsSystem
+        builder.Entity<MeasureResponse>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<MeasureResponse>(x => ViewerReadsPracticeRecords
             || x.ClientId == ViewerClientId
             || (ViewerIsAdmin && ViewerHoldsBreakGlassFor.Invoke(x.ClientId))
             || ViewerIsOnOrSupervises.Invoke(x.Episode!.CareTeam)));
 
         // Consent is about the client, not a clinical answer: the client, their care team and the practice admin may see it.
-        builder.Entity<Consent>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<Consent>(x => ViewerIsSystem
+        builder.Entity<Consent>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<Consent>(x => ViewerReadsPracticeRecords
             || ViewerIsAdmin
             || x.ClientId == ViewerClientId
             || Set<EpisodeMember>().Any(m => m.ClientId == x.ClientId && ViewerIsOnOrSupervises.Invoke(m.Episode!.CareTeam))));
@@ -204,7 +222,7 @@ public sealed partial class RapportDb(
         builder.Entity<CheckInDraft>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId);
 
         // Like the answers it comes from: the client's own and their care team's, never a partner's; no admin.
-        builder.Entity<RiskAlert>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<RiskAlert>(x => ViewerIsSystem
+        builder.Entity<RiskAlert>().HasQueryFilter(RapportFilters.CareRelationship, FilterRules.Inline<RiskAlert>(x => ViewerReadsPracticeRecords
             || x.ClientId == ViewerClientId
             || ViewerIsOnOrSupervises.Invoke(x.Episode!.CareTeam)));
 
@@ -224,6 +242,10 @@ public sealed partial class RapportDb(
 
         // The member it is for (who redeems it) and the staff member who made it.
         builder.Entity<InRoomPass>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId || x.StaffMemberId == ViewerStaffId);
+
+        // An export and its files are the requesting system's own: another system of the same practice finds none.
+        builder.Entity<ExportJob>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ConnectedSystemId == ViewerConnectedSystemId);
+        builder.Entity<ExportFile>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ConnectedSystemId == ViewerConnectedSystemId);
     }
 
     // Model convention: every string property marked [Encrypted] is stored as AES-GCM ciphertext, in an unbounded

@@ -91,8 +91,8 @@ public sealed class CareTeamResources(RapportDb db) : IFhirResources
                     m.LeftOn is { } left ? new FhirDateTime(left.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)) : null),
             }));
             var start = e.Episode.StartedOn.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            // The audit entry names the first member shown (a couple's episode is one record of care).
-            items.Add(new FhirItem(team, FhirCodes.Utc(start), e.Episode.PracticeId, members.FirstOrDefault()?.ClientId, e.Episode.Id));
+            // Filed under the first member shown; audited for every member shown (a couple's episode concerns both).
+            items.Add(new FhirItem(team, FhirCodes.Utc(start), e.Episode.PracticeId, members.FirstOrDefault()?.ClientId, e.Episode.Id, [.. members.Select(m => m.ClientId)]));
         }
 
         return items;

@@ -85,7 +85,7 @@ public sealed class EncounterResources(RapportDb db) : IFhirResources
                 Period = new Period(new FhirDateTime(FhirCodes.Utc(s.StartsAt)), new FhirDateTime(FhirCodes.Utc(s.StartsAt.AddMinutes(s.DurationMinutes)))),
                 Length = new Duration { Value = s.DurationMinutes, System = FhirCodes.Ucum, Code = "min", Unit = "min" },
             };
-            return new FhirItem(encounter, FhirCodes.Utc(s.StartsAt), s.PracticeId, subject ?? (members.Count > 0 ? members[0] : null), s.Id);
+            return new FhirItem(encounter, FhirCodes.Utc(s.StartsAt), s.PracticeId, subject ?? (members.Count > 0 ? members[0] : null), s.Id, members);
         })];
     }
 }

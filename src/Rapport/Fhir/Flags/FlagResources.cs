@@ -2,15 +2,21 @@ using Rapport.Audit;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Alerts;
+using Rapport.Clinical.Alliance;
+using Rapport.Clinical.Instruments;
 using Rapport.Persistence;
 using static Hl7.Fhir.Model.CapabilityStatement;
 
 namespace Rapport.Fhir.Flags;
 
 /// <summary>
-/// Flag: a risk alert (active until someone on the care team acknowledges it, then inactive). Updating a Flag to
-/// inactive is the same acknowledgement as the dashboard's button (<see cref="AcknowledgeRiskAlert"/>), guarded by
-/// If-Match on its version.
+/// Flag: a risk alert (active until someone on the care team acknowledges it, then inactive), and an alliance concern:
+/// the one the dashboard shows for a client's Session Check series now, ranked by the one rule
+/// (<see cref="AllianceConcern"/>), active while it is the concern at the latest check-in (its id names that check-in,
+/// so a newer one that raises none ends it). Updating a risk Flag to inactive is the same acknowledgement as the
+/// dashboard's button (<see cref="AcknowledgeRiskAlert"/>), guarded by If-Match on its version; alliance Flags are not
+/// acknowledged (the next session's check-in moves them). A client's own token gets their risk Flags only: the alliance
+/// concern is the therapist's reading of the series.
 /// </summary>
 // Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
 [Audits(AuditedAs.PartOfClientRecord)]
@@ -28,10 +34,87 @@ public sealed class FlagResources(RapportDb db) : IFhirResources
         [],
         []);
 
-    public async Task<FhirItem?> ReadAsync(string id, CancellationToken cancellationToken) =>
-        Guid.TryParse(id, out var guid) ? (await LoadAsync(null, cancellationToken, guid)).FirstOrDefault() : null;
+    public const string AllianceIdPrefix = "alliance-";
 
-    public Task<IReadOnlyList<FhirItem>> LoadAsync(Guid? patientId, CancellationToken cancellationToken) => LoadAsync(patientId, cancellationToken, null);
+    public async Task<FhirItem?> ReadAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (id.StartsWith(AllianceIdPrefix, StringComparison.Ordinal))
+        {
+            return Guid.TryParseExact(id[AllianceIdPrefix.Length..], "N", out var response) ? (await AllianceAsync(null, response, cancellationToken)).FirstOrDefault() : null;
+        }
+
+        return Guid.TryParse(id, out var guid) ? (await LoadAsync(null, cancellationToken, guid)).FirstOrDefault() : null;
+    }
+
+    public async Task<IReadOnlyList<FhirItem>> LoadAsync(Guid? patientId, CancellationToken cancellationToken) =>
+        [.. await LoadAsync(patientId, cancellationToken, null), .. await AllianceAsync(patientId, null, cancellationToken)];
+
+    /// <summary>The alliance concern now for each (episode, client) Session Check series the viewer sees.</summary>
+    private async Task<IReadOnlyList<FhirItem>> AllianceAsync(Guid? patientId, Guid? latestResponseId, CancellationToken cancellationToken)
+    {
+        if (db.Viewer.IsClient)
+        {
+            return [];
+        }
+
+        var instrument = InstrumentCatalog.Get(InstrumentCatalog.SessionCheckId);
+        var query = db.MeasureResponses.AsNoTracking().Where(r => r.InstrumentId == instrument.Id && r.Total != null);
+        if (patientId is { } p)
+        {
+            query = query.Where(r => r.ClientId == p);
+        }
+
+        if (latestResponseId is { } one)
+        {
+            var pair = db.MeasureResponses.Where(r => r.Id == one).Select(r => new { r.EpisodeId, r.ClientId });
+            query = query.Where(r => pair.Any(x => x.EpisodeId == r.EpisodeId && x.ClientId == r.ClientId));
+        }
+
+        var responses = await query.Select(r => new { r.Id, r.PracticeId, r.EpisodeId, r.ClientId, r.SubmittedAt, Total = r.Total!.Value }).ToListAsync(cancellationToken);
+        var items = new List<FhirItem>();
+        foreach (var series in responses.GroupBy(r => (r.EpisodeId, r.ClientId)))
+        {
+            var ordered = series.OrderBy(r => r.SubmittedAt).ThenBy(r => r.Id).ToList();
+            var latest = ordered[^1];
+            if ((latestResponseId is not null && latest.Id != latestResponseId)
+                || AllianceConcern.Now(instrument, [.. ordered.Select((r, i) => new AlliancePoint(i + 1, r.Total))]) is not { } concern)
+            {
+                continue;
+            }
+
+            var flag = new Flag
+            {
+                Id = AllianceIdPrefix + latest.Id.ToString("N"),
+                Meta = FhirCodes.Meta(latest.Id.ToString("N"), latest.SubmittedAt),
+                Status = Flag.FlagStatus.Active,
+                Category = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/flag-category", "clinical", "Clinical")],
+                Code = new CodeableConcept
+                {
+                    // No LOINC or SNOMED code says "therapeutic alliance concern": Rapport's own code system, as for the risk flag.
+                    Coding =
+                    [
+                        new Coding(FhirCodes.FlagKind, "alliance-concern", "Alliance concern"),
+                        new Coding(FhirCodes.AllianceSignal, KindCode(concern.Kind), concern.Kind.ToString()),
+                    ],
+                    Text = AllianceConcern.Text(concern),
+                },
+                Subject = FhirCodes.Ref("Patient", latest.ClientId),
+                Period = new Period { StartElement = new FhirDateTime(FhirCodes.Utc(latest.SubmittedAt)) },
+            };
+            items.Add(new FhirItem(flag, FhirCodes.Utc(latest.SubmittedAt), latest.PracticeId, latest.ClientId, latest.Id));
+        }
+
+        return items;
+    }
+
+    private static string KindCode(AllianceSignalKind kind) => kind switch
+    {
+        AllianceSignalKind.AllianceDrop => "alliance-drop",
+        AllianceSignalKind.UnrepairedRupture => "unrepaired-rupture",
+        AllianceSignalKind.LowAlliance => "low-alliance",
+        _ => "falling-trend",
+    };
 
     private async Task<IReadOnlyList<FhirItem>> LoadAsync(Guid? patientId, CancellationToken cancellationToken, Guid? alertId)
     {

@@ -57,8 +57,11 @@ public sealed class SearchFhirResources(FhirCatalog catalog, RapportDb db)
             "-date" or "-_lastUpdated" => true,
             var other => Unsupported(unsupported, $"_sort={other}"),
         };
-        var includes = Requested(query, "_include", registration.Includes, unsupported);
-        var revIncludes = Requested(query, "_revinclude", registration.RevIncludes, unsupported);
+        // A connected system's scopes bound what an include may add, as they bound what it may search.
+        var viewer = db.Viewer;
+        bool Permitted(string t) => !viewer.IsConnectedSystem || Systems.SystemScopes.Allows(viewer.Scopes, t);
+        var includes = Requested(query, "_include", [.. registration.Includes.Where(i => Permitted(i.TargetType))], unsupported);
+        var revIncludes = Requested(query, "_revinclude", [.. registration.RevIncludes.Where(i => Permitted(i.SourceType))], unsupported);
 
         // Narrow the load to one patient where the search names one (the usual case), instead of filtering everything.
         Guid? patientId = null;
@@ -117,11 +120,13 @@ public sealed class SearchFhirResources(FhirCatalog catalog, RapportDb db)
         return Page(type, query, baseUrl, page, included, matches.Count, next, unsupported);
     }
 
-    /// <summary>One "read" entry per patient whose record the response holds, saved together.</summary>
+    /// <summary>One "read" entry per patient whose record the response holds (every member of a shared one), saved together.</summary>
     internal static async System.Threading.Tasks.Task AuditAsync(RapportDb db, string recordType, IEnumerable<FhirItem> items, CancellationToken cancellationToken)
     {
-        var patients = items.Where(i => i.ClientId is not null && i.PracticeId is not null)
-            .Select(i => (Client: i.ClientId!.Value, Practice: i.PracticeId!.Value)).Distinct().ToList();
+        // A couple's or group's episode or session concerns every member shown: one entry each, as the dashboard writes.
+        var patients = items.Where(i => i.PracticeId is not null)
+            .SelectMany(i => (i.Concerns ?? (i.ClientId is { } c ? [c] : [])).Select(client => (Client: client, Practice: i.PracticeId!.Value)))
+            .Distinct().ToList();
         if (patients.Count == 0)
         {
             return;
