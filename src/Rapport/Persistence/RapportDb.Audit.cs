@@ -12,6 +12,7 @@ public sealed partial class RapportDb
 {
     private const int ChainAttempts = 8;
     private (string Name, string Role)? _actor;
+    private readonly List<AuditEntry> _declaredAudit = [];
 
     /// <summary>
     /// Adds an audit entry for something the current viewer did that is not a tracked change (a read, an export,
@@ -22,7 +23,7 @@ public sealed partial class RapportDb
     {
         var (name, role) = await ActorAsync(cancellationToken);
         var entry = NewEntry(action, recordType, recordId, practiceId, clientId, reason, name, role);
-        AuditEntries.Add(entry);
+        _declaredAudit.Add(entry);
         return entry;
     }
 
@@ -42,13 +43,17 @@ public sealed partial class RapportDb
             throw new InvalidOperationException("A connected system is read-only: it cannot change records.");
         }
 
-        // Entries a feature added itself (reads, break-glass, declared reasons). They leave the change tracker and are
-        // written by AppendAuditEntriesAsync in the same transaction as the change they record.
-        var declared = ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
-        foreach (var entry in declared)
+        // Entries a feature declared (reads, break-glass, reasons), kept apart from the change tracker (which would cost
+        // more than a dashboard's queries for its 100 entries) and written by AppendAuditEntriesAsync in the same
+        // transaction as the change they record. One added through the DbSet joins them.
+        var tracked = ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        foreach (var entry in tracked)
         {
             Entry(entry).State = EntityState.Detached;
         }
+
+        var declared = _declaredAudit.Concat(tracked).ToList();
+        _declaredAudit.Clear();
 
         var saved = false;
         try
@@ -114,10 +119,7 @@ public sealed partial class RapportDb
             if (!saved)
             {
                 // Nothing was stored: a caller that saves again still owes these entries.
-                foreach (var entry in declared)
-                {
-                    AuditEntries.Add(entry);
-                }
+                _declaredAudit.AddRange(declared);
             }
         }
     }

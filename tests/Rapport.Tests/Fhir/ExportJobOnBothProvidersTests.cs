@@ -5,7 +5,7 @@ using Rapport.Fhir.Export;
 using Rapport.Jobs;
 using Rapport.Persistence;
 using Rapport.Systems;
-using Rapport.Tests.Support;
+using Rapport.Testing;
 
 namespace Rapport.Tests.Fhir;
 
