@@ -19,6 +19,7 @@ using Rapport.Invitations;
 using Rapport.Listening;
 using Rapport.Measures;
 using Rapport.MyCare;
+using Rapport.Insights;
 using Rapport.Preferences;
 using Rapport.Progress;
 using Rapport.Reminders;
@@ -56,6 +57,7 @@ public static class RapportServices
             .AddMeasures()
             .AddGoals()
             .AddPreferences()
+            .AddInsights()
             .AddEpisodes()
             .AddSessions()
             .AddReminders()

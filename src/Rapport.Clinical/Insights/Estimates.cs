@@ -39,6 +39,22 @@ public static class Estimates
         return new Estimate(p, Math.Max(0, centre - half), Math.Min(1, centre + half), n);
     }
 
+    /// <summary>A mean with its 95 % t interval (mean ± t(n − 1, .975)·SD/√n).</summary>
+    public static Estimate Mean(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var n = values.Count;
+        if (n < 2)
+        {
+            throw new ArgumentException("need at least two values for an interval", nameof(values));
+        }
+
+        var mean = values.Average();
+        var sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (n - 1));
+        var half = StudentT.InvCDF(0, 1, n - 1, 0.975) * sd / Math.Sqrt(n);
+        return new Estimate(mean, mean - half, mean + half, n);
+    }
+
     /// <summary>Pearson r with its Fisher-z 95 % interval (the one home of that rule is <see cref="AllianceOutcome.FisherInterval"/>).</summary>
     public static Estimate Correlation(CorrelationEstimate r)
     {

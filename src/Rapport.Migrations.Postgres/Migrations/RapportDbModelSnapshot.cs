@@ -998,6 +998,9 @@ namespace Rapport.Migrations.Postgres.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<int>("InsightsMinimumN")
+                        .HasColumnType("integer");
+
                     b.Property<string>("MeasurementPlan")
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)");
@@ -1030,6 +1033,12 @@ namespace Rapport.Migrations.Postgres.Migrations
 
                     b.Property<int>("StaffIdleMinutes")
                         .HasColumnType("integer");
+
+                    b.Property<int>("TestimonialGapMonths")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("TestimonialsNeverInvite")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("TimeZone")
                         .IsRequired()

@@ -987,6 +987,9 @@ namespace Rapport.Migrations.Sqlite.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("InsightsMinimumN")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("MeasurementPlan")
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
@@ -1018,6 +1021,12 @@ namespace Rapport.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("StaffIdleMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TestimonialGapMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("TestimonialsNeverInvite")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("TimeZone")

@@ -107,6 +107,20 @@ public sealed partial class RapportDb(
         && (EpisodesByCareOrMembership.Any(c => c.Id == e.Id)
             || (ViewerIsAdmin && BreakGlassGrants.Any(g => g.StaffMemberId == ViewerStaffId && g.ClientId == clientId && g.ExpiresAt > ViewerNow))));
 
+    // ---- Aggregates across the practice (insights, success stories) ----
+    // The care-relationship filters would show a therapist only their own clients and a practice admin none, yet the
+    // practice's insights are figures over every finished episode of the practice. A feature that returns only counts,
+    // proportions and intervals (never a row, name or id of a client) reads through this, which keeps the tenant filter
+    // and lifts only the care-relationship one, for a signed-in staff member of the practice.
+
+    /// <summary>
+    /// <typeparamref name="T"/> across the viewer's whole practice (tenant filter kept, care-relationship filter lifted),
+    /// for features that return aggregates only; empty for anyone but staff.
+    /// </summary>
+    public IQueryable<T> PracticeWideForAggregates<T>() where T : class => ViewerIsSystem || ViewerStaffId != null
+        ? Set<T>().IgnoreQueryFilters([RapportFilters.CareRelationship])
+        : Set<T>().Where(_ => false);
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);

@@ -82,6 +82,16 @@ public class EstimatesTests
         Assert.True(Estimates.PrePostEffectSize([10, 12, 8, 10, 5], [20, 18, 16, 14, 12]).Value < 0);
 
     [Fact]
+    public void Mean_HasTheStudentTInterval()
+    {
+        // 1..5: mean 3, SD 1.5811, SE .70711, t(4, .975) = 2.7764 → 3 ± 1.9632.
+        var e = Estimates.Mean([1, 2, 3, 4, 5]);
+        Assert.Equal(3, e.Value, 10);
+        Assert.Equal(1.0368, e.Lower, 3);
+        Assert.Equal(4.9632, e.Upper, 3);
+    }
+
+    [Fact]
     public void FunnelLimits_AtAHundred_MatchHandWorkedValues()
     {
         // p₀ = .5, n = 100: SE .05; ±1.96·.05 and ±3.0902·.05.

@@ -1,3 +1,4 @@
+using Rapport.Demo;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Caseload;
 using Rapport.Clients;
@@ -112,7 +113,7 @@ public sealed class CareRelationshipTests
         var client1 = await database.ClientIdAsync(Personas.Client1);
         await using var db = database.Open(await database.ViewerForAsync(Personas.HarbourAdmin));
 
-        Assert.Equal(40, await db.Clients.CountAsync());
+        Assert.Equal(40 + DemoData.FormerClientsPerTherapist.Sum(), await db.Clients.CountAsync());
         Assert.Equal(0, await db.MeasureResponses.CountAsync());
         Assert.Equal(0, await db.Episodes.CountAsync());
         Assert.Equal(0, await db.Sessions.CountAsync());
