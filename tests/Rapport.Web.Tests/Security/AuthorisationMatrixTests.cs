@@ -50,6 +50,7 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
 
     private static readonly Persona[] Clients = [Persona.ClientThemself, Persona.CouplePartner, Persona.GroupMember];
     private static readonly Persona[] Clinicians = [Persona.TreatingTherapist, Persona.OtherTherapist, Persona.OtherPracticeTherapist, Persona.Supervisor];
+    private static readonly Persona[] StaffMembers = [.. Clinicians, Persona.AdminWithoutBreakGlass];
     private static readonly Persona[] CareTeam = [Persona.TreatingTherapist, Persona.Supervisor];
 
     private const int Redirect = 302, Ok = 200, Forbidden = 403, NotFound = 404, Unauthorized = 401;
@@ -106,6 +107,10 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         ["/api/me"] = p => p == Persona.Anonymous ? Unauthorized : Ok,
         ["/api/caseload"] = p => Api(p, Clinicians.Contains(p)),
         ["/api/my/care"] = p => Api(p, Clients.Contains(p)),
+        // Insights are aggregates for every staff member of a practice (each sees their own practice's); never a client.
+        ["/insights"] = p => Page(p, StaffMembers.Contains(p)),
+        ["/api/insights"] = p => Api(p, StaffMembers.Contains(p)),
+        ["/api/insights/csv"] = p => Api(p, StaffMembers.Contains(p)),
         ["/api/clients/{id:guid}"] = p => p == Persona.Anonymous ? Unauthorized : Clients.Contains(p) ? Forbidden : CareTeam.Contains(p) ? Ok : NotFound,
     };
 
