@@ -26,6 +26,7 @@ using Rapport.Reminders;
 using Rapport.Rights;
 using Rapport.Sessions;
 using Rapport.Staff;
+using Rapport.Testimonials;
 
 namespace Rapport;
 
@@ -58,6 +59,7 @@ public static class RapportServices
             .AddGoals()
             .AddPreferences()
             .AddInsights()
+            .AddTestimonials()
             .AddEpisodes()
             .AddSessions()
             .AddReminders()

@@ -123,6 +123,31 @@ public sealed class GetInsights(RapportDb db, TimeProvider clock)
             Quarters(courses, period, minimum)));
     }
 
+    /// <summary>
+    /// The practice's own figures for its public success stories, without a sign-in: every row read is one of this
+    /// practice's ended episodes (named here, since no tenant filter applies), and only the practice's aggregate leaves.
+    /// </summary>
+    public async Task<(ProviderInsights Practice, int MinimumN)?> PublicPracticeAsync(Guid practiceId, InsightsPeriod period, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        var minimumN = await db.Practices.AsNoTracking().Where(p => p.Id == practiceId).Select(p => (int?)p.InsightsMinimumN).FirstOrDefaultAsync(cancellationToken);
+        if (minimumN is null)
+        {
+            return null;
+        }
+
+        _publicPractice = practiceId;
+        var minimum = MinimumN.Effective(minimumN);
+        var courses = await CoursesAsync(period, cancellationToken);
+        return (Provider("The practice", courses, 0, minimum), minimum);
+    }
+
+    private Guid? _publicPractice;
+
+    // Signed-in staff read through the tenant filter; the public success stories name their one practice instead.
+    private IQueryable<T> From<T>() where T : class =>
+        _publicPractice is null ? db.PracticeWideForAggregates<T>() : db.ForPublicAggregates<T>();
+
     /// <summary>One member of an ended episode: what the figures are computed from. Never leaves this class.</summary>
     internal sealed record Course(
         Guid LeadId,
@@ -149,27 +174,28 @@ public sealed class GetInsights(RapportDb db, TimeProvider clock)
 
     private async Task<List<Course>> CoursesAsync(InsightsPeriod period, CancellationToken cancellationToken)
     {
-        var episodes = db.PracticeWideForAggregates<CareEpisode>()
+        var episodes = From<CareEpisode>()
+            .Where(e => _publicPractice == null || e.PracticeId == _publicPractice)
             .Where(e => e.Status == EpisodeStatus.Ended && e.EndedOn >= period.From && e.EndedOn <= period.To);
-        var members = await db.PracticeWideForAggregates<EpisodeMember>()
+        var members = await From<EpisodeMember>()
             .Where(m => episodes.Any(e => e.Id == m.EpisodeId))
             .Select(m => new { m.EpisodeId, m.ClientId, EndedOn = m.Episode!.EndedOn!.Value })
             .ToListAsync(cancellationToken);
-        var leads = (await db.PracticeWideForAggregates<EpisodeTherapist>()
+        var leads = (await From<EpisodeTherapist>()
             .Where(t => t.IsLead && episodes.Any(e => e.Id == t.EpisodeId))
             .Select(t => new { t.EpisodeId, t.StaffMemberId })
             .ToListAsync(cancellationToken))
             .DistinctBy(t => t.EpisodeId)
             .ToDictionary(t => t.EpisodeId, t => t.StaffMemberId);
-        var attendedSessions = db.PracticeWideForAggregates<Session>()
+        var attendedSessions = From<Session>()
             .Where(s => s.Status == SessionStatus.Attended && episodes.Any(e => e.Id == s.EpisodeId));
-        var attended = await db.PracticeWideForAggregates<SessionAttendee>()
+        var attended = await From<SessionAttendee>()
             .Join(attendedSessions, a => a.SessionId, s => s.Id, (a, s) => new { s.EpisodeId, a.ClientId })
             .GroupBy(a => new { a.EpisodeId, a.ClientId })
             .Select(g => new { g.Key.EpisodeId, g.Key.ClientId, Count = g.Count() })
             .ToListAsync(cancellationToken);
         string[] instruments = [InstrumentCatalog.Phq9Id, InstrumentCatalog.Gad7Id, InstrumentCatalog.SessionCheckId];
-        var answers = await db.PracticeWideForAggregates<MeasureResponse>()
+        var answers = await From<MeasureResponse>()
             .Where(r => r.Total != null && instruments.Contains(r.InstrumentId) && episodes.Any(e => e.Id == r.EpisodeId))
             .Select(r => new { r.EpisodeId, r.ClientId, r.InstrumentId, r.SubmittedAt, Total = r.Total!.Value, r.AnswersJson })
             .ToListAsync(cancellationToken);

@@ -24,6 +24,7 @@ using Rapport.Privacy;
 using Rapport.Progress;
 using Rapport.Sessions;
 using Rapport.Staff;
+using Rapport.Testimonials;
 
 namespace Rapport.Persistence;
 
@@ -69,6 +70,8 @@ public sealed partial class RapportDb(
     public DbSet<CheckInReminder> CheckInReminders => Set<CheckInReminder>();
     public DbSet<InRoomPass> InRoomPasses => Set<InRoomPass>();
     public DbSet<PracticeExpectedModel> PracticeExpectedModels => Set<PracticeExpectedModel>();
+    public DbSet<Testimonial> Testimonials => Set<Testimonial>();
+    public DbSet<TestimonialInvitation> TestimonialInvitations => Set<TestimonialInvitation>();
 
     /// <summary>The sign-in key ring (ASP.NET Core Data Protection), shared by every instance; each key's XML is encrypted by a certificate kept outside the database (docs/decisions/0014).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -121,6 +124,20 @@ public sealed partial class RapportDb(
         ? Set<T>().IgnoreQueryFilters([RapportFilters.CareRelationship])
         : Set<T>().Where(_ => false);
 
+    /// <summary>
+    /// <typeparamref name="T"/> past every filter, for the public success stories alone: the practice's aggregate
+    /// outcomes shown without a sign-in. <see cref="Insights.GetInsights.PublicPracticeAsync"/> constrains every row to
+    /// one practice's ended episodes and returns rounded, suppressed aggregates only.
+    /// </summary>
+    internal IQueryable<T> ForPublicAggregates<T>() where T : class => Set<T>().IgnoreQueryFilters();
+
+    /// <summary>
+    /// A practice's published testimonials, for its public page and feed: the one read of testimonials that needs no
+    /// sign-in, so it names the practice and the published status here. Withdrawn or undecided ones never pass.
+    /// </summary>
+    public IQueryable<Testimonial> PublishedTestimonialsOf(Guid practiceId) => Testimonials.IgnoreQueryFilters()
+        .Where(t => t.PracticeId == practiceId && t.Status == TestimonialStatus.Published);
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
@@ -164,6 +181,8 @@ public sealed partial class RapportDb(
         builder.Entity<AuditEntry>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         builder.Entity<BreakGlassGrant>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         builder.Entity<PracticeExpectedModel>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<Testimonial>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<TestimonialInvitation>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
     }
 
     // The two rules the clinical filters share, each written once. A filter calls one as Rule.Invoke(argument);
@@ -235,6 +254,11 @@ public sealed partial class RapportDb(
         builder.Entity<RightsRequest>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || ViewerIsAdmin || x.ClientId == ViewerClientId);
 
         builder.Entity<CheckInReminder>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId);
+
+        // A testimonial is its author's and, to approve or decline it, the therapist it is about; never a colleague's or
+        // the admin's (the public sees published ones only, through PublishedTestimonialsOf).
+        builder.Entity<Testimonial>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId || x.StaffMemberId == ViewerStaffId);
+        builder.Entity<TestimonialInvitation>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId);
 
         // The member it is for (who redeems it) and the staff member who made it.
         builder.Entity<InRoomPass>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId || x.StaffMemberId == ViewerStaffId);
