@@ -59,6 +59,10 @@ internal static class RapportApi
 
         app.MapPost("/api/identity/logout", RefreshTokens.SignOutEverywhereAsync).RequireAuthorization();
 
+        // The practice's published testimonials as a feed, without a sign-in: the same rows as the public page, so a
+        // withdrawn one leaves both at once.
+        app.MapGet("/practices/{slug}/stories.json", GetStoriesFeedAsync).AllowAnonymous();
+
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapGet("/me", (RapportDb db) =>
         {
@@ -103,6 +107,10 @@ internal static class RapportApi
             System.Text.Encoding.UTF8.GetBytes(InsightsTable.Csv(view)), "text/csv; charset=utf-8",
             $"rapport-insights-{view.Period.From:yyyyMMdd}-{view.Period.To:yyyyMMdd}.csv"));
     }
+
+    public static async Task<Results<Ok<IReadOnlyList<Rapport.Testimonials.GetPracticeStories.Story>>, NotFound>> GetStoriesFeedAsync(
+        string slug, Rapport.Testimonials.GetPracticeStories stories, CancellationToken ct) =>
+        await stories.HandleAsync(slug, ct) is { } view ? TypedResults.Ok(view.Testimonials) : TypedResults.NotFound();
 
     public static async Task<Results<Ok<GetClientRecord.Record>, NotFound>> GetClientAsync(Guid id, GetClientRecord record, CancellationToken ct) =>
         await record.HandleAsync(id, ct) is { } found ? TypedResults.Ok(found) : TypedResults.NotFound();

@@ -38,6 +38,7 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
         ("therapist2@harbour.example", "Harbour therapist: client13-client23 (22 and 23 a couple) and the group"),
         ("therapist3@harbour.example", "Harbour therapist: client24-client34 (33 and 34 a couple) and the group"),
         ("client1@harbour.example", "Harbour client of therapist1 (… up to client40@harbour.example; 35-40 are the group)"),
+        ("former1@harbour.example", "Harbour former client of therapist1 (… up to former27@harbour.example), may share a testimonial"),
         ("therapist@northside.example", "Northside therapist"),
         ("client1@northside.example", "Northside client (… up to client5@northside.example)"),
     ];

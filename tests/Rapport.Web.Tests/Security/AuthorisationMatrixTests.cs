@@ -111,6 +111,12 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         ["/insights"] = p => Page(p, StaffMembers.Contains(p)),
         ["/api/insights"] = p => Api(p, StaffMembers.Contains(p)),
         ["/api/insights/csv"] = p => Api(p, StaffMembers.Contains(p)),
+        // A client's own testimonial page (it says whether they may share one); the review page for therapists.
+        ["/me/testimonial"] = p => Page(p, Clients.Contains(p)),
+        ["/testimonials"] = p => Page(p, Clinicians.Contains(p)),
+        // Public: the practice's published testimonials and rounded aggregates, the same for everyone.
+        ["/practices/{Slug}/stories"] = null,
+        ["/practices/{slug}/stories.json"] = null,
         ["/api/clients/{id:guid}"] = p => p == Persona.Anonymous ? Unauthorized : Clients.Contains(p) ? Forbidden : CareTeam.Contains(p) ? Ok : NotFound,
     };
 
@@ -295,6 +301,8 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
                 .Replace("{Id:guid}", client11.ToString(), StringComparison.Ordinal)
                 .Replace("{id:guid}", client11.ToString(), StringComparison.Ordinal)
                 .Replace("{Code:int}", "404", StringComparison.Ordinal)
+                .Replace("{Slug}", "harbour", StringComparison.Ordinal)
+                .Replace("{slug}", "harbour", StringComparison.Ordinal)
                 .Replace("{Id}", "unknown-passkey", StringComparison.Ordinal);
         }
 
