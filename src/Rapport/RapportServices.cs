@@ -19,6 +19,7 @@ using Rapport.Invitations;
 using Rapport.Listening;
 using Rapport.Measures;
 using Rapport.MyCare;
+using Rapport.Insights;
 using Rapport.Preferences;
 using Rapport.Progress;
 using Rapport.Reminders;
@@ -26,6 +27,7 @@ using Rapport.Rights;
 using Rapport.Sessions;
 using Rapport.Staff;
 using Rapport.Systems;
+using Rapport.Testimonials;
 
 namespace Rapport;
 
@@ -57,6 +59,8 @@ public static class RapportServices
             .AddMeasures()
             .AddGoals()
             .AddPreferences()
+            .AddInsights()
+            .AddTestimonials()
             .AddEpisodes()
             .AddSessions()
             .AddReminders()

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Rapport.Accounts;
 using Rapport.Caseload;
 using Rapport.Clients;
+using Rapport.Insights;
 using Rapport.MyCare;
 using Rapport.Persistence;
 using Rapport.Sessions;
@@ -58,6 +59,10 @@ internal static class RapportApi
 
         app.MapPost("/api/identity/logout", RefreshTokens.SignOutEverywhereAsync).RequireAuthorization();
 
+        // The practice's published testimonials as a feed, without a sign-in: the same rows as the public page, so a
+        // withdrawn one leaves both at once.
+        app.MapGet("/practices/{slug}/stories.json", GetStoriesFeedAsync).AllowAnonymous();
+
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapGet("/me", (RapportDb db) =>
         {
@@ -66,6 +71,9 @@ internal static class RapportApi
         });
 
         api.MapGet("/caseload", GetCaseloadAsync).RequireAuthorization(Policies.Clinician);
+        // The practice's insights (aggregates only) as JSON, and the page's figures as CSV (InsightsTable, one builder for both).
+        api.MapGet("/insights", GetInsightsAsync).RequireAuthorization(Policies.Staff);
+        api.MapGet("/insights/csv", DownloadInsightsAsync).RequireAuthorization(Policies.Staff);
         api.MapGet("/clients/{id:guid}", GetClientAsync).RequireAuthorization(Policies.Staff);
         api.MapGet("/my/export", GetMyExportAsync).RequireAuthorization(Policies.Client);
         // The same file as a download for a signed-in browser.
@@ -79,6 +87,30 @@ internal static class RapportApi
 
     public static async Task<Ok<IReadOnlyList<GetCaseload.Row>>> GetCaseloadAsync(GetCaseload caseload, CancellationToken ct) =>
         TypedResults.Ok(await caseload.HandleAsync(ct));
+
+    public static async Task<Results<Ok<InsightsView>, NotFound, ValidationProblem, Conflict<ProblemDetails>>> GetInsightsAsync(
+        string? from, string? to, GetInsights insights, CancellationToken ct)
+    {
+        var period = insights.ParsePeriod(from, to);
+        return period.Succeeded
+            ? (await insights.HandleAsync(period.Value!, ct)).ToHttp(TypedResults.Ok)
+            : period.Map(_ => (InsightsView)null!).ToHttp(TypedResults.Ok);
+    }
+
+    public static async Task<Results<FileContentHttpResult, NotFound, ValidationProblem, Conflict<ProblemDetails>>> DownloadInsightsAsync(
+        string? from, string? to, GetInsights insights, HttpContext http, CancellationToken ct)
+    {
+        var period = insights.ParsePeriod(from, to);
+        var outcome = period.Succeeded ? await insights.HandleAsync(period.Value!, ct) : period.Map(_ => (InsightsView)null!);
+        http.Response.Headers.CacheControl = "no-store";
+        return outcome.ToHttp(view => TypedResults.File(
+            System.Text.Encoding.UTF8.GetBytes(InsightsTable.Csv(view)), "text/csv; charset=utf-8",
+            $"rapport-insights-{view.Period.From:yyyyMMdd}-{view.Period.To:yyyyMMdd}.csv"));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<Rapport.Testimonials.GetPracticeStories.Story>>, NotFound>> GetStoriesFeedAsync(
+        string slug, Rapport.Testimonials.GetPracticeStories stories, CancellationToken ct) =>
+        await stories.HandleAsync(slug, ct) is { } view ? TypedResults.Ok(view.Testimonials) : TypedResults.NotFound();
 
     public static async Task<Results<Ok<GetClientRecord.Record>, NotFound>> GetClientAsync(Guid id, GetClientRecord record, CancellationToken ct) =>
         await record.HandleAsync(id, ct) is { } found ? TypedResults.Ok(found) : TypedResults.NotFound();

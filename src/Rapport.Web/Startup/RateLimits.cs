@@ -17,6 +17,12 @@ namespace Rapport.Web.Startup;
 internal static class RateLimits
 {
     public const string SignIn = "sign-in";
+
+    /// <summary>
+    /// The forms anyone may fill in (the matching intake, a testimonial): POSTs per client address, so a script cannot
+    /// flood the practice with referrals or drafts.
+    /// </summary>
+    public const string PublicForm = "public-form";
     public const string Message = "Too many attempts from your connection. Wait a minute, then try again.";
 
     private const string AccountKey = "rapport:sign-in-account";
@@ -40,6 +46,11 @@ internal static class RateLimits
             // Per client address: the endpoint's own policy.
             options.AddPolicy(SignIn, context => HttpMethods.IsPost(context.Request.Method)
                 ? Window("address:" + (context.Connection.RemoteIpAddress ?? IPAddress.None), perMinute)
+                : RateLimitPartition.GetNoLimiter(""));
+
+            var formsPerMinute = configuration.GetValue("RateLimits:PublicFormPerMinute", 10);
+            options.AddPolicy(PublicForm, context => HttpMethods.IsPost(context.Request.Method)
+                ? Window("form:" + (context.Connection.RemoteIpAddress ?? IPAddress.None), formsPerMinute)
                 : RateLimitPartition.GetNoLimiter(""));
 
             // Per account: the same endpoints, keyed by the email the request submitted (read by UseRapportRateLimits).

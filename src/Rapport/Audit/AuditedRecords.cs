@@ -15,6 +15,7 @@ using Rapport.Reminders;
 using Rapport.Rights;
 using Rapport.Sessions;
 using Rapport.Staff;
+using Rapport.Testimonials;
 
 namespace Rapport.Audit;
 
@@ -40,6 +41,8 @@ public static class AuditedRecords
         [typeof(RiskAlert)] = e => e is RiskAlert a ? new(a.Id.ToString(), a.PracticeId, a.ClientId) : default,
         [typeof(Consent)] = e => e is Consent c ? new(c.Id.ToString(), c.PracticeId, c.ClientId) : default,
         [typeof(RightsRequest)] = e => e is RightsRequest r ? new(r.Id.ToString(), r.PracticeId, r.ClientId) : default,
+        [typeof(Testimonial)] = e => e is Testimonial t ? new(t.Id.ToString(), t.PracticeId, t.ClientId) : default,
+        [typeof(TestimonialInvitation)] = e => e is TestimonialInvitation i ? new(i.Id.ToString(), i.PracticeId, i.ClientId) : default,
         // Administration: no client, but who changed the practice's settings, staff and invitations is accountable.
         [typeof(Practice)] = e => e is Practice p ? new(p.Id.ToString(), p.Id, null) : default,
         [typeof(StaffMember)] = e => e is StaffMember s ? new(s.Id.ToString(), s.PracticeId, null) : default,

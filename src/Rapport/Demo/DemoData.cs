@@ -38,6 +38,7 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
         ("therapist2@harbour.example", "Harbour therapist: client13-client23 (22 and 23 a couple) and the group"),
         ("therapist3@harbour.example", "Harbour therapist: client24-client34 (33 and 34 a couple) and the group"),
         ("client1@harbour.example", "Harbour client of therapist1 (… up to client40@harbour.example; 35-40 are the group)"),
+        ("former1@harbour.example", "Harbour former client of therapist1 (… up to former27@harbour.example), may share a testimonial"),
         ("therapist@northside.example", "Northside therapist"),
         ("client1@northside.example", "Northside client (… up to client5@northside.example)"),
     ];
@@ -140,7 +141,49 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
         // Preferences and goals come last, from their own generator, so every earlier demo value stays as it was.
         SharedByClients([H(1), H(2), H(3), H(4), H(11), H(12), H(22), H(23), H(35), H(36), H(37)]);
 
+        // Former clients come after everything else drawn from the seeded generator, so every earlier value stays.
+        FormerClients(harbour, t1, t2, t3);
+
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>How many former clients each Harbour therapist finished with in the last year (therapist1, 2, 3).</summary>
+    public static readonly int[] FormerClientsPerTherapist = [12, 11, 4];
+
+    /// <summary>
+    /// Former clients of Harbour, one ended individual episode each within the last year, so the practice's insights have
+    /// finished episodes to show: therapist1 and therapist2 above the minimum n of 10, therapist3 (4) below it. Emails
+    /// former1@harbour.example …; former1 ended about five months ago with no risk answer (past the testimonial gap),
+    /// former2 a month ago (inside it), former3 five months ago with a risk answer at its last session. Each list of
+    /// trajectories mixes improvement, no change and deterioration, and one ends after a single session (a drop-out).
+    /// </summary>
+    private void FormerClients(Practice practice, StaffMember t1, StaffMember t2, StaffMember t3)
+    {
+        Trajectory[] mix = [Trajectory.Improver, Trajectory.Improver, Trajectory.NonResponder, Trajectory.Improver, Trajectory.Deteriorator, Trajectory.Rupture];
+        var therapists = new[] { t1, t2, t3 };
+        var n = 0;
+        for (var t = 0; t < therapists.Length; t++)
+        {
+            for (var i = 0; i < FormerClientsPerTherapist[t]; i++)
+            {
+                n++;
+                var client = NewClient(practice, $"former{n}@harbour.example");
+                var (endedWeeksAgo, trajectory, sessions) = n switch
+                {
+                    1 => (22, Trajectory.Improver, 8),
+                    2 => (4, Trajectory.Improver, 7),
+                    3 => (21, Trajectory.Risk, 6),
+                    // One drop-out per therapist: a single attended session, so not a finished course of treatment.
+                    _ when i == 4 => (8 + (n % 40), Trajectory.NonResponder, 1),
+                    _ => (2 + ((n * 5) % 48), mix[n % mix.Length], 5 + (n % 8)),
+                };
+                var weeksAgo = endedWeeksAgo + sessions;
+                var episode = Episode(practice, EpisodeFormat.Individual, $"Work with {client.DisplayName}", [therapists[t]], [client], weeksAgo, ended: true);
+                var held = Schedule(episode, [client], weeksAgo, ended: true, count: sessions);
+                episode.EndedOn = DateOnly.FromDateTime(held[^1].StartsAt);
+                Measures(episode, client, held, trajectory);
+            }
+        }
     }
 
     private readonly Dictionary<Guid, (CareEpisode Episode, Session First)> _current = [];

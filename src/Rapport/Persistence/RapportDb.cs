@@ -26,6 +26,7 @@ using Rapport.Sessions;
 using Rapport.Staff;
 using Rapport.Systems;
 using Rapport.Fhir.Export;
+using Rapport.Testimonials;
 
 namespace Rapport.Persistence;
 
@@ -75,6 +76,8 @@ public sealed partial class RapportDb(
     public DbSet<UsedClientAssertion> UsedClientAssertions => Set<UsedClientAssertion>();
     public DbSet<ExportJob> ExportJobs => Set<ExportJob>();
     public DbSet<ExportFile> ExportFiles => Set<ExportFile>();
+    public DbSet<Testimonial> Testimonials => Set<Testimonial>();
+    public DbSet<TestimonialInvitation> TestimonialInvitations => Set<TestimonialInvitation>();
 
     /// <summary>The sign-in key ring (ASP.NET Core Data Protection), shared by every instance; each key's XML is encrypted by a certificate kept outside the database (docs/decisions/0014).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -117,6 +120,34 @@ public sealed partial class RapportDb(
     public IQueryable<CareEpisode> EpisodesInRecordOf(Guid clientId) => Episodes.Where(e => e.Members.Any(m => m.ClientId == clientId)
         && (EpisodesByCareOrMembership.Any(c => c.Id == e.Id)
             || (ViewerIsAdmin && BreakGlassGrants.Any(g => g.StaffMemberId == ViewerStaffId && g.ClientId == clientId && g.ExpiresAt > ViewerNow))));
+
+    // ---- Aggregates across the practice (insights, success stories) ----
+    // The care-relationship filters would show a therapist only their own clients and a practice admin none, yet the
+    // practice's insights are figures over every finished episode of the practice. A feature that returns only counts,
+    // proportions and intervals (never a row, name or id of a client) reads through this, which keeps the tenant filter
+    // and lifts only the care-relationship one, for a signed-in staff member of the practice.
+
+    /// <summary>
+    /// <typeparamref name="T"/> across the viewer's whole practice (tenant filter kept, care-relationship filter lifted),
+    /// for features that return aggregates only; empty for anyone but staff.
+    /// </summary>
+    public IQueryable<T> PracticeWideForAggregates<T>() where T : class => ViewerIsSystem || ViewerStaffId != null
+        ? Set<T>().IgnoreQueryFilters([RapportFilters.CareRelationship])
+        : Set<T>().Where(_ => false);
+
+    /// <summary>
+    /// <typeparamref name="T"/> past every filter, for the public success stories alone: the practice's aggregate
+    /// outcomes shown without a sign-in. <see cref="Insights.GetInsights.PublicPracticeAsync"/> constrains every row to
+    /// one practice's ended episodes and returns rounded, suppressed aggregates only.
+    /// </summary>
+    internal IQueryable<T> ForPublicAggregates<T>() where T : class => Set<T>().IgnoreQueryFilters();
+
+    /// <summary>
+    /// A practice's published testimonials, for its public page and feed: the one read of testimonials that needs no
+    /// sign-in, so it names the practice and the published status here. Withdrawn or undecided ones never pass.
+    /// </summary>
+    public IQueryable<Testimonial> PublishedTestimonialsOf(Guid practiceId) => Testimonials.IgnoreQueryFilters()
+        .Where(t => t.PracticeId == practiceId && t.Status == TestimonialStatus.Published);
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -168,6 +199,8 @@ public sealed partial class RapportDb(
         builder.Entity<ConnectedSystem>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         builder.Entity<ExportJob>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         builder.Entity<ExportFile>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<Testimonial>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<TestimonialInvitation>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
     }
 
     // The two rules the clinical filters share, each written once. A filter calls one as Rule.Invoke(argument);
@@ -239,6 +272,11 @@ public sealed partial class RapportDb(
         builder.Entity<RightsRequest>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || ViewerIsAdmin || x.ClientId == ViewerClientId);
 
         builder.Entity<CheckInReminder>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId);
+
+        // A testimonial is its author's and, to approve or decline it, the therapist it is about; never a colleague's or
+        // the admin's (the public sees published ones only, through PublishedTestimonialsOf).
+        builder.Entity<Testimonial>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId || x.StaffMemberId == ViewerStaffId);
+        builder.Entity<TestimonialInvitation>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId);
 
         // The member it is for (who redeems it) and the staff member who made it.
         builder.Entity<InRoomPass>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId || x.StaffMemberId == ViewerStaffId);

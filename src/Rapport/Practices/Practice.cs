@@ -39,5 +39,20 @@ public sealed class Practice
 
     /// <summary>The practice's default measurement plan (<see cref="Measures.MeasurementPlan.Format"/>); <c>null</c> for Rapport's default.</summary>
     public string? MeasurementPlan { get; set; }
+
+    /// <summary>
+    /// The fewest finished episodes a figure in the practice's insights is shown for (default 10); read it through
+    /// <see cref="Clinical.Insights.MinimumN.Effective"/>, which never goes below 5.
+    /// </summary>
+    public int InsightsMinimumN { get; set; } = Clinical.Insights.MinimumN.Default;
+
+    /// <summary>Months after an episode ended before its client may be invited to share a testimonial (default 3).</summary>
+    public int TestimonialGapMonths { get; set; } = 3;
+
+    /// <summary>
+    /// For professions whose code forbids soliciting testimonials from former clients too (ACA Code of Ethics 2014
+    /// C.3.b): no invitation is ever created, and a former client can only volunteer one from their own pages.
+    /// </summary>
+    public bool TestimonialsNeverInvite { get; set; }
     public Guid Version { get; set; } = Guid.NewGuid();
 }

@@ -1,3 +1,4 @@
+using Rapport.Demo;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Caseload;
 using Rapport.Clients;
@@ -118,7 +119,7 @@ public sealed class CareRelationshipTests
         await using var dbScope = await database.As(Personas.HarbourAdmin);
         var db = dbScope.Db;
 
-        Assert.Equal(40, await db.Clients.CountAsync());
+        Assert.Equal(40 + DemoData.FormerClientsPerTherapist.Sum(), await db.Clients.CountAsync());
         Assert.Equal(0, await db.MeasureResponses.CountAsync());
         Assert.Equal(0, await db.Episodes.CountAsync());
         Assert.Equal(0, await db.Sessions.CountAsync());

@@ -1,3 +1,4 @@
+using Rapport.Demo;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Episodes;
@@ -27,7 +28,7 @@ public sealed class DemoDataTests
         var clientsWithSeveralEpisodes = await db.Clients.CountAsync(c => c.Memberships.Count > 1);
 
         Assert.Equal(["Harbour Street Counselling", "Northside Therapy Collective"], practices);
-        Assert.Equal(45, await db.Clients.CountAsync());
+        Assert.Equal(45 + DemoData.FormerClientsPerTherapist.Sum(), await db.Clients.CountAsync());
         Assert.Contains(EpisodeFormat.Individual, formats);
         Assert.Contains(EpisodeFormat.Couple, formats);
         Assert.Contains(EpisodeFormat.Group, formats);

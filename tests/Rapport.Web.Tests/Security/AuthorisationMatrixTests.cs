@@ -50,6 +50,7 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
 
     private static readonly Persona[] Clients = [Persona.ClientThemself, Persona.CouplePartner, Persona.GroupMember];
     private static readonly Persona[] Clinicians = [Persona.TreatingTherapist, Persona.OtherTherapist, Persona.OtherPracticeTherapist, Persona.Supervisor];
+    private static readonly Persona[] StaffMembers = [.. Clinicians, Persona.AdminWithoutBreakGlass];
     private static readonly Persona[] CareTeam = [Persona.TreatingTherapist, Persona.Supervisor];
 
     private const int Redirect = 302, Ok = 200, Forbidden = 403, NotFound = 404, Unauthorized = 401;
@@ -107,6 +108,16 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         ["/api/me"] = p => p == Persona.Anonymous ? Unauthorized : Ok,
         ["/api/caseload"] = p => Api(p, Clinicians.Contains(p)),
         ["/api/my/care"] = p => Api(p, Clients.Contains(p)),
+        // Insights are aggregates for every staff member of a practice (each sees their own practice's); never a client.
+        ["/insights"] = p => Page(p, StaffMembers.Contains(p)),
+        ["/api/insights"] = p => Api(p, StaffMembers.Contains(p)),
+        ["/api/insights/csv"] = p => Api(p, StaffMembers.Contains(p)),
+        // A client's own testimonial page (it says whether they may share one); the review page for therapists.
+        ["/me/testimonial"] = p => Page(p, Clients.Contains(p)),
+        ["/testimonials"] = p => Page(p, Clinicians.Contains(p)),
+        // Public: the practice's published testimonials and rounded aggregates, the same for everyone.
+        ["/practices/{Slug}/stories"] = null,
+        ["/practices/{slug}/stories.json"] = null,
         ["/api/clients/{id:guid}"] = p => p == Persona.Anonymous ? Unauthorized : Clients.Contains(p) ? Forbidden : CareTeam.Contains(p) ? Ok : NotFound,
     };
 
@@ -296,6 +307,8 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
                 .Replace("{Id:guid}", client11.ToString(), StringComparison.Ordinal)
                 .Replace("{id:guid}", client11.ToString(), StringComparison.Ordinal)
                 .Replace("{Code:int}", "404", StringComparison.Ordinal)
+                .Replace("{Slug}", "harbour", StringComparison.Ordinal)
+                .Replace("{slug}", "harbour", StringComparison.Ordinal)
                 .Replace("{Id}", "unknown-passkey", StringComparison.Ordinal);
         }
 
