@@ -1,9 +1,5 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 using Rapport.Audit;
 
 namespace Rapport.Persistence;
@@ -12,7 +8,6 @@ public sealed partial class RapportDb
 {
     private const int ChainAttempts = 8;
     private (string Name, string Role)? _actor;
-    private readonly List<AuditEntry> _declaredAudit = [];
 
     /// <summary>
     /// Adds an audit entry for something the current viewer did that is not a tracked change (a read, an export,
@@ -23,7 +18,7 @@ public sealed partial class RapportDb
     {
         var (name, role) = await ActorAsync(cancellationToken);
         var entry = NewEntry(action, recordType, recordId, practiceId, clientId, reason, name, role);
-        _declaredAudit.Add(entry);
+        AuditEntries.Add(entry);
         return entry;
     }
 
@@ -43,90 +38,33 @@ public sealed partial class RapportDb
             throw new InvalidOperationException("A connected system is read-only: it cannot change records.");
         }
 
-        // Entries a feature declared (reads, break-glass, reasons), kept apart from the change tracker (which would cost
-        // more than a dashboard's queries for its 100 entries) and written by AppendAuditEntriesAsync in the same
-        // transaction as the change they record. One added through the DbSet joins them.
-        var tracked = ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
-        foreach (var entry in tracked)
+        for (var attempt = 1; ; attempt++)
         {
-            Entry(entry).State = EntityState.Detached;
-        }
-
-        var declared = _declaredAudit.Concat(tracked).ToList();
-        _declaredAudit.Clear();
-
-        var saved = false;
-        try
-        {
-            for (var attempt = 1; ; attempt++)
+            var generated = await AuditTrackedChangesAsync(cancellationToken);
+            var firstSequences = await ChainPendingEntriesAsync(cancellationToken);
+            try
             {
-                var pending = declared.Concat(await AuditTrackedChangesAsync(declared, cancellationToken)).ToList();
-                if (pending.Count == 0)
-                {
-                    var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-                    saved = true;
-                    return count;
-                }
-
-                var own = Database.CurrentTransaction is null ? await BeginSaveTransactionAsync(ChangeTracker.HasChanges(), cancellationToken) : null;
-                try
-                {
-                    var changed = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
-                    // Chained inside the transaction: on SQLite it holds the write lock, on PostgreSQL the unique
-                    // (practice, sequence) index makes a concurrent append to the same place fail and retry below.
-                    await ChainAsync(pending, cancellationToken);
-                    await AppendAuditEntriesAsync(pending, cancellationToken);
-                    if (own is not null)
-                    {
-                        await own.CommitAsync(cancellationToken);
-                    }
-
-                    if (acceptAllChangesOnSuccess)
-                    {
-                        ChangeTracker.AcceptAllChanges();
-                    }
-
-                    saved = true;
-                    return changed + pending.Count;
-                }
-                catch (DbException) when (own is not null && attempt < ChainAttempts)
-                {
-                    await own.RollbackAsync(cancellationToken);
-                    await own.DisposeAsync();
-                    own = null;
-                    if (!await ChainMovedAsync(pending, cancellationToken))
-                    {
-                        throw;
-                    }
-
-                    // Another request appended to the same practice's chain first; take the next place and try again.
-                }
-                finally
-                {
-                    if (own is not null)
-                    {
-                        await own.DisposeAsync();
-                    }
-                }
+                return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             }
-        }
-        catch (DbException ex)
-        {
-            throw new DbUpdateException("The audit trail could not be written; nothing was saved.", ex);
-        }
-        finally
-        {
-            if (!saved)
+            catch (DbUpdateException) when (firstSequences.Count > 0 && attempt < ChainAttempts && Database.CurrentTransaction is null)
             {
-                // Nothing was stored: a caller that saves again still owes these entries.
-                _declaredAudit.AddRange(declared);
+                if (!await ChainMovedAsync(firstSequences, cancellationToken))
+                {
+                    throw;
+                }
+
+                // Another request appended to the same practice's chain first; take the next place and try again.
+                foreach (var entry in generated)
+                {
+                    Entry(entry).State = EntityState.Detached;
+                }
             }
         }
     }
 
     private static bool ConnectedSystemMayWrite(object entity) => entity is AuditEntry or Fhir.Export.ExportJob or Fhir.Export.ExportFile;
 
-    private async Task<List<AuditEntry>> AuditTrackedChangesAsync(IReadOnlyCollection<AuditEntry> declaredEntries, CancellationToken cancellationToken)
+    private async Task<List<AuditEntry>> AuditTrackedChangesAsync(CancellationToken cancellationToken)
     {
         var generated = new List<AuditEntry>();
         // Seeding, migrations and CLI maintenance run as the system viewer and are not per-row events of a person;
@@ -138,7 +76,8 @@ public sealed partial class RapportDb
 
         // A feature that wrote its own entry for a record in this save (with a reason, e.g. a staff deactivation) has
         // said what happened to it: that record gets no second, reasonless entry.
-        var declared = declaredEntries.Select(e => (e.RecordType, e.RecordId)).ToHashSet();
+        var declared = ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added)
+            .Select(e => (e.Entity.RecordType, e.Entity.RecordId)).ToHashSet();
         var changes = ChangeTracker.Entries()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             .Select(Describe)
@@ -153,7 +92,9 @@ public sealed partial class RapportDb
         var (name, role) = await ActorAsync(cancellationToken);
         foreach (var (action, type, id, practiceId, clientId) in changes)
         {
-            generated.Add(NewEntry(action, type, id, practiceId, clientId, null, name, role));
+            var entry = NewEntry(action, type, id, practiceId, clientId, null, name, role);
+            AuditEntries.Add(entry);
+            generated.Add(entry);
         }
 
         return generated;
@@ -176,42 +117,17 @@ public sealed partial class RapportDb
         return (action, entry.Entity.GetType().Name, subject.RecordId, subject.PracticeId, subject.ClientId);
     }
 
-    /// <summary>
-    /// The transaction a save and its audit entries share when the caller has none. On SQLite it is deferred when
-    /// there are rows to write, so the write lock is taken by the first write (as EF's own save does) and the chain is
-    /// read under it; with only audit entries to append it is immediate, so the chain read and the append see the
-    /// same database.
-    /// </summary>
-    private async Task<SaveTransaction> BeginSaveTransactionAsync(bool writesRows, CancellationToken cancellationToken)
+    /// <summary>Gives every unsaved entry its place in its practice's chain: the next sequence number and the previous hash.</summary>
+    private async Task<Dictionary<Guid, long>> ChainPendingEntriesAsync(CancellationToken cancellationToken)
     {
-        await Database.OpenConnectionAsync(cancellationToken);
-        var connection = Database.GetDbConnection();
-        var transaction = connection is Microsoft.Data.Sqlite.SqliteConnection sqlite
-            ? sqlite.BeginTransaction(deferred: writesRows)
-            : await connection.BeginTransactionAsync(cancellationToken);
-        await Database.UseTransactionAsync(transaction, cancellationToken);
-        return new SaveTransaction(this, transaction);
-    }
-
-    [NotAudited("The transaction of a save whose audit entries RapportDb writes itself")]
-    private sealed class SaveTransaction(RapportDb db, DbTransaction transaction) : IAsyncDisposable
-    {
-        public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
-
-        public Task RollbackAsync(CancellationToken cancellationToken) => transaction.RollbackAsync(cancellationToken);
-
-        public async ValueTask DisposeAsync()
-        {
-            await db.Database.UseTransactionAsync(null);
-            await transaction.DisposeAsync();
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    /// <summary>Gives every entry its place in its practice's chain: the next sequence number and the previous hash.</summary>
-    private async Task ChainAsync(List<AuditEntry> pending, CancellationToken cancellationToken)
-    {
-        foreach (var practice in pending.OrderBy(e => e.At).ThenBy(e => e.Id).GroupBy(e => e.PracticeId))
+        var pending = ChangeTracker.Entries<AuditEntry>()
+            .Where(e => e.State == EntityState.Added)
+            .Select(e => e.Entity)
+            .OrderBy(e => e.At)
+            .ThenBy(e => e.Id)
+            .ToList();
+        var firstSequences = new Dictionary<Guid, long>();
+        foreach (var practice in pending.GroupBy(e => e.PracticeId))
         {
             var last = await AuditEntries.IgnoreQueryFilters().AsNoTracking()
                 .Where(e => e.PracticeId == practice.Key)
@@ -220,6 +136,7 @@ public sealed partial class RapportDb
                 .FirstOrDefaultAsync(cancellationToken);
             var sequence = last?.Sequence ?? 0;
             var previous = last?.Hash ?? AuditHash.Genesis;
+            firstSequences[practice.Key] = sequence + 1;
             foreach (var entry in practice)
             {
                 entry.Sequence = ++sequence;
@@ -228,91 +145,21 @@ public sealed partial class RapportDb
                 previous = entry.Hash;
             }
         }
+
+        return firstSequences;
     }
 
-    private async Task<bool> ChainMovedAsync(List<AuditEntry> pending, CancellationToken cancellationToken)
+    private async Task<bool> ChainMovedAsync(Dictionary<Guid, long> firstSequences, CancellationToken cancellationToken)
     {
-        foreach (var practice in pending.GroupBy(e => e.PracticeId))
+        foreach (var (practiceId, first) in firstSequences)
         {
-            var first = practice.Min(e => e.Sequence);
-            if (await AuditEntries.IgnoreQueryFilters().AnyAsync(e => e.PracticeId == practice.Key && e.Sequence >= first, cancellationToken))
+            if (await AuditEntries.IgnoreQueryFilters().AnyAsync(e => e.PracticeId == practiceId && e.Sequence >= first, cancellationToken))
             {
                 return true;
             }
         }
 
         return false;
-    }
-
-    /// <summary>
-    /// Inserts the entries on the context's connection and transaction with one single-row INSERT: pipelined in one
-    /// round trip where the provider batches (PostgreSQL), prepared once and re-bound per row where it does not
-    /// (SQLite). EF's own batch makes SQLite prepare and bind every row's statement afresh, and a multi-row VALUES
-    /// binds its parameters by name in quadratic time; either made a dashboard's 100 read entries cost more than the
-    /// dashboard's queries (docs/performance.md). Values go through each property's EF type mapping, as EF's own
-    /// inserts do, so they are stored exactly as EF would store them.
-    /// </summary>
-    private async Task AppendAuditEntriesAsync(List<AuditEntry> entries, CancellationToken cancellationToken)
-    {
-        var insert = AuditInsertStatement();
-        var connection = Database.GetDbConnection();
-        var transaction = Database.CurrentTransaction!.GetDbTransaction();
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = insert.Sql;
-        if (connection.CanCreateBatch)
-        {
-            await using var batch = connection.CreateBatch();
-            batch.Transaction = transaction;
-            foreach (var entry in entries)
-            {
-                var row = batch.CreateBatchCommand();
-                row.CommandText = insert.Sql;
-                foreach (var parameter in insert.Parameters(command, entry))
-                {
-                    row.Parameters.Add(parameter);
-                }
-
-                batch.BatchCommands.Add(row);
-            }
-
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-            return;
-        }
-
-        foreach (var entry in entries)
-        {
-            command.Parameters.Clear();
-            command.Parameters.AddRange(insert.Parameters(command, entry));
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
-
-    private sealed record AuditInsert(string Sql, IReadOnlyList<(string Name, IProperty Property, RelationalTypeMapping Mapping)> Columns)
-    {
-        public DbParameter[] Parameters(DbCommand command, AuditEntry entry) =>
-            [.. Columns.Select(c => c.Mapping.CreateParameter(command, c.Name, c.Property.GetGetter().GetClrValue(entry), c.Property.IsNullable))];
-    }
-
-    private AuditInsert? _auditInsert;
-
-    private AuditInsert AuditInsertStatement()
-    {
-        if (_auditInsert is { } known)
-        {
-            return known;
-        }
-
-        var entity = Model.FindEntityType(typeof(AuditEntry))!;
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var sql = this.GetService<ISqlGenerationHelper>();
-        var columns = entity.GetProperties()
-            .Select((p, i) => (Name: sql.GenerateParameterName("a" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)), Property: p, Mapping: (RelationalTypeMapping)p.GetRelationalTypeMapping()))
-            .ToList();
-        var insert = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName(table)!)))}) " +
-            $"VALUES ({string.Join(", ", columns.Select(c => c.Name))})";
-        _auditInsert = new AuditInsert(insert, columns);
-        return _auditInsert;
     }
 
     private AuditEntry NewEntry(AuditAction action, string recordType, string recordId, Guid practiceId, Guid? clientId, string? reason, string name, string role) => new()

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Insights;
 using Rapport.Persistence;
-using Rapport.Tests.Support;
+using Rapport.Testing;
 
 namespace Rapport.Tests.Insights;
 

@@ -4,7 +4,7 @@ using Rapport.Consents;
 using Rapport.Insights;
 using Rapport.Persistence;
 using Rapport.Testimonials;
-using Rapport.Tests.Support;
+using Rapport.Testing;
 
 namespace Rapport.Tests.Testimonials;
 
