@@ -125,7 +125,7 @@ internal sealed class CurrentSignInHandler(IOptionsMonitor<AuthenticationSchemeO
         // Account data, not clinical: no viewer exists yet, so the query filters are not in play.
         var system = await db.ConnectedSystems.IgnoreQueryFilters().AsNoTracking()
             .Where(s => s.ClientId == clientId && s.RevokedAt == null)
-            .Select(s => new { s.Id, s.Name, s.PracticeId, s.Scopes })
+            .Select(s => new { s.Id, s.Name, s.PracticeId, s.Scopes, s.Research })
             .FirstOrDefaultAsync(Context.RequestAborted);
         if (system is null)
         {
@@ -136,7 +136,7 @@ internal sealed class CurrentSignInHandler(IOptionsMonitor<AuthenticationSchemeO
         var granted = OpenIddict.Abstractions.OpenIddictExtensions.GetScopes(token.Principal);
         var held = Rapport.Systems.SystemScopes.Split(system.Scopes);
         var scopes = granted.Where(held.Contains).ToList();
-        Context.Items[CheckedSystem] = Viewer.ForConnectedSystem(system.Id, system.Name, system.PracticeId, scopes);
+        Context.Items[CheckedSystem] = Viewer.ForConnectedSystem(system.Id, system.Name, system.PracticeId, scopes, system.Research);
         var identity = new ClaimsIdentity(
             [new Claim(RapportClaims.ConnectedSystem, system.Id.ToString()), new Claim(ClaimTypes.Name, system.Name), new Claim(RapportClaims.Practice, system.PracticeId.ToString())],
             Scheme.Name);

@@ -36,6 +36,12 @@ internal static class FhirAccess
                 return Forbidden("A connected system has read-only access: it cannot create, change or delete anything.");
             }
 
+            // A research system's every export is de-identified; a read or search would hand it names and real ids.
+            if (viewer.ResearchSystem && !IsBulkExport(request.Path))
+            {
+                return Forbidden("A research system may only run de-identified Bulk Data exports ($export), not read or search records.");
+            }
+
             if (request.RouteValues.TryGetValue("type", out var type) && type is string name
                 && http.RequestServices.GetRequiredService<FhirCatalog>().Get(name) is not null && !SystemScopes.Allows(viewer.Scopes, name))
             {
@@ -45,6 +51,10 @@ internal static class FhirAccess
 
         return await next(invocation);
     }
+
+    private static bool IsBulkExport(PathString path) =>
+        path.StartsWithSegments("/fhir/$export") || path.StartsWithSegments("/fhir/" + BulkExportEndpoints.StatusPath)
+        || path.StartsWithSegments("/fhir/" + BulkExportEndpoints.FilePath) || path.StartsWithSegments("/fhir/metadata");
 
     private static IResult Forbidden(string message) => FhirEndpoints.Problem(new FhirProblem(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, message));
 }

@@ -56,7 +56,7 @@ internal sealed partial class BulkExportWorker(IServiceProvider services, Export
         try
         {
             var system = work.System;
-            var viewer = Viewer.ForConnectedSystem(system.Id, system.Name, system.PracticeId, Rapport.Systems.SystemScopes.Split(system.Scopes));
+            var viewer = Viewer.ForConnectedSystem(system.Id, system.Name, system.PracticeId, Rapport.Systems.SystemScopes.Split(system.Scopes), system.Research);
             await using var scope = services.CreateViewerScope(viewer);
             await scope.ServiceProvider.GetRequiredService<RunExport>().HandleAsync(work.Job.Id, _owner, running.Token);
         }

@@ -64,6 +64,13 @@ public sealed class GetInsights(RapportDb db, TimeProvider clock)
             }
         }
 
+        // Whole calendar months: two periods a day apart would otherwise differ by one client's course, and the
+        // difference of their figures would be that client's outcome.
+        period = period with
+        {
+            From = new DateOnly(period.From.Year, period.From.Month, 1),
+            To = new DateOnly(period.To.Year, period.To.Month, 1).AddMonths(1).AddDays(-1),
+        };
         if (errors.Count == 0 && period.From > period.To)
         {
             errors["from"] = "The period must start on or before its end.";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Rapport.Clinical.Insights;
 
 namespace Rapport.Insights;
 
@@ -31,8 +32,10 @@ public static class InsightsTable
             else
             {
                 var total = provider.CaseMix.Sum(b => b.Count);
-                rows.AddRange(provider.CaseMix.Select(b => new InsightsRow("Case-mix (intake PHQ-9)", provider.Label, b.Band,
-                    Percent(b.Count / (double)total), "", Count(total), "")));
+                var suppressed = SmallCells(provider.CaseMix);
+                rows.AddRange(provider.CaseMix.Select(b => suppressed.Contains(b.Band)
+                    ? new InsightsRow("Case-mix (intake PHQ-9)", provider.Label, b.Band, "not shown", "", Count(total), SmallCellReason)
+                    : new InsightsRow("Case-mix (intake PHQ-9)", provider.Label, b.Band, Percent(b.Count / (double)total), "", Count(total), "")));
             }
         }
 
@@ -65,7 +68,7 @@ public static class InsightsTable
         var sb = new StringBuilder(CsvHeader).Append("\r\n");
         foreach (var r in Rows(view))
         {
-            sb.AppendJoin(',', new[] { r.Section, r.Who, r.Figure, r.Value, r.Interval, r.N, r.Note }.Select(Quote)).Append("\r\n");
+            sb.AppendJoin(',', new[] { r.Section, Neutralised(r.Who), r.Figure, r.Value, r.Interval, r.N, r.Note }.Select(Quote)).Append("\r\n");
         }
 
         return sb.ToString();
@@ -108,6 +111,29 @@ public static class InsightsTable
         Clinical.Insights.FunnelPosition.BelowOuter => "below the 99.8 % limit",
         _ => "",
     };
+
+    private const string SmallCellReason = "fewer than 5 people, or would give such a band away";
+
+    /// <summary>
+    /// Bands too small to show without pointing at people: fewer than <see cref="MinimumN.Floor"/> (an empty band too,
+    /// so "none" and "a few" look alike), and when that leaves one band hidden, the next smallest as well, so the total
+    /// cannot give it away.
+    /// </summary>
+    private static HashSet<string> SmallCells(IReadOnlyList<CaseMixBand> bands)
+    {
+        var small = bands.Where(b => b.Count < MinimumN.Floor).Select(b => b.Band).ToHashSet();
+        if (small.Count == 1 && bands.Where(b => !small.Contains(b.Band)).OrderBy(b => b.Count).FirstOrDefault() is { } next)
+        {
+            small.Add(next.Band);
+        }
+
+        return small;
+    }
+
+    // A spreadsheet runs a cell that starts with = + - @ as a formula (CSV injection). Only who a row is about comes
+    // from people (a therapist's display name); every other cell is the code's own words and numbers.
+    private static string Neutralised(string field) =>
+        field.Length > 0 && "=+-@".Contains(field[0], StringComparison.Ordinal) ? "'" + field : field;
 
     private static string Quote(string field) =>
         field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;

@@ -147,7 +147,9 @@ public sealed partial class RapportDb(
     /// sign-in, so it names the practice and the published status here. Withdrawn or undecided ones never pass.
     /// </summary>
     public IQueryable<Testimonial> PublishedTestimonialsOf(Guid practiceId) => Testimonials.IgnoreQueryFilters()
-        .Where(t => t.PracticeId == practiceId && t.Status == TestimonialStatus.Published);
+        .Where(t => t.PracticeId == practiceId && t.Status == TestimonialStatus.Published)
+        // Nobody who restricted processing (GDPR Art. 18) or was erased is shown.
+        .Where(t => Clients.IgnoreQueryFilters().Any(c => c.Id == t.ClientId && !c.ProcessingRestricted && c.ErasedAt == null));
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

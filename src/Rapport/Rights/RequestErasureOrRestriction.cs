@@ -129,6 +129,9 @@ public sealed class RequestErasureOrRestriction(RapportDb db, TimeProvider clock
         db.CheckInDrafts.RemoveRange(await db.CheckInDrafts.Where(d => d.ClientId == id).ToListAsync(cancellationToken));
         // Consent records prove consent to processing that now ends; the rights request keeps the decision.
         db.Consents.RemoveRange(await db.Consents.IgnoreQueryFilters().Where(c => c.ClientId == id).ToListAsync(cancellationToken));
+        // A published testimonial rests on a consent erased just above: it goes with it, from the public page at once.
+        db.Testimonials.RemoveRange(await db.Testimonials.IgnoreQueryFilters().Where(t => t.ClientId == id).ToListAsync(cancellationToken));
+        db.TestimonialInvitations.RemoveRange(await db.TestimonialInvitations.IgnoreQueryFilters().Where(t => t.ClientId == id).ToListAsync(cancellationToken));
         db.InRoomPasses.RemoveRange(await db.InRoomPasses.IgnoreQueryFilters().Where(p => p.ClientId == id).ToListAsync(cancellationToken));
         db.CheckInReminders.RemoveRange(await db.CheckInReminders.IgnoreQueryFilters().Where(r => r.ClientId == id).ToListAsync(cancellationToken));
         var email = client.Email;

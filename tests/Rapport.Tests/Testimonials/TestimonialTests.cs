@@ -130,6 +130,40 @@ public sealed class TestimonialTests
     }
 
     [Theory]
+    [InlineData(Rapport.Rights.RightsRequestKind.Erasure)]
+    [InlineData(Rapport.Rights.RightsRequestKind.Restriction)]
+    public async Task APublishedTestimonial_LeavesThePublicPage_WhenItsAuthorAsksForErasureOrRestriction(Rapport.Rights.RightsRequestKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var author = await database.ViewerForAsync(FormerClients.PastTheGap);
+        await using (var db = database.Open(author))
+        {
+            Assert.True((await Mine(db).SubmitAsync(Words, consent: true)).Succeeded);
+        }
+
+        await using (var therapist = database.Open(await database.ViewerForAsync(Personas.Therapist1)))
+        {
+            var review = new ReviewTestimonials(therapist, TimeProvider.System);
+            Assert.True((await review.DecideAsync(Assert.Single(await review.WaitingAsync()).Id, publish: true)).Succeeded);
+        }
+
+        await using (var anonymous = database.Open(Viewer.Anonymous))
+        {
+            Assert.Single((await Stories(anonymous).HandleAsync("harbour"))!.Testimonials);
+        }
+
+        await using (var db = database.Open(author))
+        {
+            Assert.True((await new Rapport.Rights.RequestErasureOrRestriction(db, TimeProvider.System).HandleAsync(kind, null)).Succeeded);
+        }
+
+        await using (var anonymous = database.Open(Viewer.Anonymous))
+        {
+            Assert.Empty((await Stories(anonymous).HandleAsync("harbour"))!.Testimonials);
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task InsideTheGap_OrAfterARiskAlert_NoInvitation_AndNoTestimonial(DatabaseProvider provider)
     {

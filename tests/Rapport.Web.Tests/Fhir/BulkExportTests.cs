@@ -223,14 +223,29 @@ public sealed class BulkExportTests(SharedApp shared) : IClassFixture<SharedApp>
     [Fact]
     public async Task DeidentifiedExport_HasNoNamesIdsOrRealDates_AndStillValidates()
     {
+        // Research use needs the client's research consent: client2 gives it, client3 gives it and withdraws it.
+        foreach (var (persona, withdraw) in new[] { (Personas.Client2, false), (Personas.Client3, true) })
+        {
+            await using var scope = App.Services.CreateViewerScope(await App.ViewerForAsync(persona));
+            var ledger = scope.ServiceProvider.GetRequiredService<Rapport.Consents.ConsentLedger>();
+            await ledger.GiveAsync(Rapport.Consents.ConsentKind.ResearchExport);
+            if (withdraw)
+            {
+                Assert.True(await ledger.WithdrawAsync(Rapport.Consents.ConsentKind.ResearchExport));
+            }
+        }
+
         using var system = await BackendSystem.RegisterAsync(App);
         using var http = await system.ClientAsync(App);
         await using var db = App.SystemDb();
         var clients = await db.Clients.Where(c => c.Email!.EndsWith("@harbour.example")).ToListAsync();
+        var consenting = await db.Consents.CountAsync(k => k.Kind == Rapport.Consents.ConsentKind.ResearchExport && k.WithdrawnAt == null
+            && db.Clients.Any(c => c.Id == k.ClientId && c.Email!.EndsWith("@harbour.example") && !c.ProcessingRestricted && c.ErasedAt == null));
 
         var lines = await LinesAsync(http, await ManifestAsync(http, await KickOffAsync(http, "?_deidentify=true")));
 
         Assert.NotEmpty(lines);
+        Assert.Equal(consenting, lines.Count(l => l.Type == "Patient"));
         foreach (var client in clients)
         {
             Assert.DoesNotContain(lines, l => l.Line.Contains(client.Id.ToString(), StringComparison.Ordinal)
@@ -247,6 +262,25 @@ public sealed class BulkExportTests(SharedApp shared) : IClassFixture<SharedApp>
         var patientIds = patients.Select(p => $"Patient/{p.Id}").ToHashSet(StringComparer.Ordinal);
         Assert.All(resources.OfType<Observation>(), o => Assert.True(patientIds.Contains(o.Subject?.Reference ?? ""), o.Subject?.Reference));
         Assert.Empty(resources.SelectMany(FhirValidation.Errors));
+    }
+
+    [Fact]
+    public async Task ResearchSystem_MayOnlyExport_NeverReadOrSearchIdentifiedRecords()
+    {
+        using var system = await BackendSystem.RegisterAsync(App, research: true);
+        using var http = await system.ClientAsync(App);
+        var patient = await App.ClientIdAsync(Personas.Client1);
+
+        using var search = await http.GetAsync(new Uri("/fhir/Patient", UriKind.Relative));
+        using var read = await http.GetAsync(new Uri($"/fhir/Patient/{patient}", UriKind.Relative));
+        using var metadata = await http.GetAsync(new Uri("/fhir/metadata", UriKind.Relative));
+        var status = await KickOffAsync(http);
+
+        Assert.Equal(HttpStatusCode.Forbidden, search.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, read.StatusCode);
+        Assert.DoesNotContain(patient.ToString(), await read.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
+        Assert.NotNull(status);
     }
 
     [Fact]

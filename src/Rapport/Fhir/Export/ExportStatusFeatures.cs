@@ -48,9 +48,13 @@ public sealed class CancelExport(RapportDb db)
 [NotAudited("the requester's own export output; each patient in it was audited as an Export when the export read them")]
 public sealed class ReadExportFile(RapportDb db)
 {
-    public async Task<string?> HandleAsync(Guid fileId, CancellationToken cancellationToken) =>
-        await db.ExportFiles.AsNoTracking()
+    public async Task<string?> HandleAsync(Guid fileId, CancellationToken cancellationToken)
+    {
+        var file = await db.ExportFiles.AsNoTracking()
             .Where(f => f.Id == fileId && db.ExportJobs.Any(j => j.Id == f.JobId && j.Status == ExportStatus.Completed))
-            .Select(f => f.Content)
+            .Select(f => new { f.Content, f.Type })
             .FirstOrDefaultAsync(cancellationToken);
+        // The token that downloads must still hold the type's scope: narrowing a system's scopes closes its old files too.
+        return file is not null && Systems.SystemScopes.Allows(db.Viewer.Scopes, file.Type) ? file.Content : null;
+    }
 }

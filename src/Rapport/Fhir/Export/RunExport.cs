@@ -4,6 +4,7 @@ using System.Text.Json;
 using Hl7.Fhir.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Audit;
+using Rapport.Consents;
 using Rapport.Persistence;
 
 namespace Rapport.Fhir.Export;
@@ -84,8 +85,10 @@ public sealed class RunExport(RapportDb db, FhirCatalog catalog, TimeProvider cl
             var patientsQuery = db.Clients.AsNoTracking();
             if (deidentifier is not null)
             {
-                // GDPR Art. 18: a client who restricted processing is kept out of research use.
-                patientsQuery = patientsQuery.Where(c => !c.ProcessingRestricted && c.ErasedAt == null);
+                // Research use needs the client's research consent, still in force (Consent "may be included in research
+                // exports"); GDPR Art. 18: a client who restricted processing is kept out too.
+                patientsQuery = patientsQuery.Where(c => !c.ProcessingRestricted && c.ErasedAt == null
+                    && db.Consents.Any(k => k.ClientId == c.Id && k.Kind == ConsentKind.ResearchExport && k.WithdrawnAt == null));
             }
 
             var patients = await patientsQuery
