@@ -42,7 +42,7 @@ public sealed record Viewer
     public static Viewer Anonymous { get; } = new();
 
     /// <summary>The viewer of a registered system's request or export: its own practice only.</summary>
-    public static Viewer ForConnectedSystem(Guid systemId, string name, Guid practiceId, IReadOnlyList<string> scopes, bool research = false) =>
+    public static Viewer ForConnectedSystem(Guid systemId, string name, Guid practiceId, IReadOnlyList<string> scopes, bool research) =>
         new() { ConnectedSystemId = systemId, ConnectedSystemName = name, PracticeId = practiceId, Scopes = scopes, ResearchSystem = research };
 
     /// <summary>A research system gets de-identified Bulk exports only: never an identified read or search.</summary>

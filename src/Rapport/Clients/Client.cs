@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Rapport.Episodes;
 
 namespace Rapport.Clients;
@@ -21,4 +22,10 @@ public sealed class Client
     public bool RemindersOff { get; set; }
     public Guid Version { get; set; } = Guid.NewGuid();
     public List<EpisodeMember> Memberships { get; init; } = [];
+
+    /// <summary>
+    /// Whose data may be used beyond their own care (a research export, a public testimonial): nobody who restricted
+    /// processing (GDPR Art. 18) or was erased.
+    /// </summary>
+    public static readonly Expression<Func<Client, bool>> MayBeUsedBeyondCare = c => !c.ProcessingRestricted && c.ErasedAt == null;
 }

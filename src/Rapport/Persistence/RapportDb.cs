@@ -148,8 +148,7 @@ public sealed partial class RapportDb(
     /// </summary>
     public IQueryable<Testimonial> PublishedTestimonialsOf(Guid practiceId) => Testimonials.IgnoreQueryFilters()
         .Where(t => t.PracticeId == practiceId && t.Status == TestimonialStatus.Published)
-        // Nobody who restricted processing (GDPR Art. 18) or was erased is shown.
-        .Where(t => Clients.IgnoreQueryFilters().Any(c => c.Id == t.ClientId && !c.ProcessingRestricted && c.ErasedAt == null));
+        .Where(t => Clients.IgnoreQueryFilters().Where(Client.MayBeUsedBeyondCare).Any(c => c.Id == t.ClientId));
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

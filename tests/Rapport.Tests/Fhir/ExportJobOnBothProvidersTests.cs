@@ -47,7 +47,7 @@ public sealed class ExportJobOnBothProvidersTests
         var won = Assert.Single(claims, c => c is not null)!.Value;
         var owner = await LeaseOwnerAsync(database, won.Job.Id);
 
-        await using (var scope = services.CreateViewerScope(Viewer.ForConnectedSystem(system.Id, system.Name, practice, [SystemScopes.AllRead])))
+        await using (var scope = services.CreateViewerScope(Viewer.ForConnectedSystem(system.Id, system.Name, practice, [SystemScopes.AllRead], research: false)))
         {
             Assert.True(await scope.ServiceProvider.GetRequiredService<RunExport>().HandleAsync(won.Job.Id, owner!, default));
         }

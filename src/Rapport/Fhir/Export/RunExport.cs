@@ -4,6 +4,7 @@ using System.Text.Json;
 using Hl7.Fhir.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Audit;
+using Rapport.Clients;
 using Rapport.Consents;
 using Rapport.Persistence;
 
@@ -86,9 +87,9 @@ public sealed class RunExport(RapportDb db, FhirCatalog catalog, TimeProvider cl
             if (deidentifier is not null)
             {
                 // Research use needs the client's research consent, still in force (Consent "may be included in research
-                // exports"); GDPR Art. 18: a client who restricted processing is kept out too.
-                patientsQuery = patientsQuery.Where(c => !c.ProcessingRestricted && c.ErasedAt == null
-                    && db.Consents.Any(k => k.ClientId == c.Id && k.Kind == ConsentKind.ResearchExport && k.WithdrawnAt == null));
+                // exports"), and nobody who restricted processing or was erased.
+                patientsQuery = patientsQuery.Where(Client.MayBeUsedBeyondCare)
+                    .Where(c => db.Consents.Any(k => k.ClientId == c.Id && k.Kind == ConsentKind.ResearchExport && k.WithdrawnAt == null));
             }
 
             var patients = await patientsQuery
