@@ -17,6 +17,7 @@ using Rapport.Goals;
 using Rapport.InRoom;
 using Rapport.Invitations;
 using Rapport.Listening;
+using Rapport.Matching;
 using Rapport.Measures;
 using Rapport.MyCare;
 using Rapport.Insights;
@@ -61,6 +62,7 @@ public static class RapportServices
             .AddPreferences()
             .AddInsights()
             .AddTestimonials()
+            .AddMatching()
             .AddEpisodes()
             .AddSessions()
             .AddReminders()

@@ -8,6 +8,7 @@ using Rapport.Goals;
 using Rapport.InRoom;
 using Rapport.Invitations;
 using Rapport.Listening;
+using Rapport.Matching;
 using Rapport.Measures;
 using Rapport.Practices;
 using Rapport.Progress;
@@ -43,6 +44,10 @@ public static class AuditedRecords
         [typeof(RightsRequest)] = e => e is RightsRequest r ? new(r.Id.ToString(), r.PracticeId, r.ClientId) : default,
         [typeof(Testimonial)] = e => e is Testimonial t ? new(t.Id.ToString(), t.PracticeId, t.ClientId) : default,
         [typeof(TestimonialInvitation)] = e => e is TestimonialInvitation i ? new(i.Id.ToString(), i.PracticeId, i.ClientId) : default,
+        // Matching: a therapist's public profile (who wrote, approved or asked to change it) and a prospective client's
+        // referral (not yet a client, so no client id: the referral's own id names it).
+        [typeof(TherapistProfile)] = e => e is TherapistProfile p ? new(p.Id.ToString(), p.PracticeId, null) : default,
+        [typeof(MatchReferral)] = e => e is MatchReferral r ? new(r.Id.ToString(), r.PracticeId, null) : default,
         // Administration: no client, but who changed the practice's settings, staff and invitations is accountable.
         [typeof(Practice)] = e => e is Practice p ? new(p.Id.ToString(), p.Id, null) : default,
         [typeof(StaffMember)] = e => e is StaffMember s ? new(s.Id.ToString(), s.PracticeId, null) : default,

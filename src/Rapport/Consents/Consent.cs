@@ -6,6 +6,9 @@ public enum ConsentKind
     TranscriptAnalysis,
     ResearchExport,
     Testimonial,
+
+    /// <summary>A prospective client asks the practice to contact them from the matching results (kept on the referral, not in the ledger: they have no record yet).</summary>
+    Referral,
 }
 
 /// <summary>
@@ -45,6 +48,10 @@ public static class ConsentWording
             "I agree that my answers, without my name or contact details, may be included in research exports made by my practice."),
         ConsentKind.Testimonial => (1,
             "I agree that the words I wrote may be shown, without my name, as a testimonial for my former therapist."),
+        ConsentKind.Referral => (1,
+            "I agree that this practice keeps my name, my contact details, the therapist I chose and what I wrote about my "
+            + "concerns and preferences, so that the practice admin and that therapist can contact me about starting therapy. "
+            + "Nothing else is kept from this search. I can ask the practice to delete it at any time."),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

@@ -20,7 +20,7 @@ namespace Rapport.Demo;
 /// <summary>
 /// Synthetic demo practices, generated from a fixed seed: the same people, episodes and answers on every
 /// run (dates move with today). No real client data is ever used. Two practices, so isolation can be seen:
-/// Harbour Street Counselling (3 therapists, a supervisor, an admin, 40 clients in individual, couple and
+/// Harbour Street Counselling (4 therapists, one new with no clients, a supervisor, an admin, 40 clients in individual, couple and
 /// group episodes over up to three years) and Northside Therapy Collective (1 therapist, 5 clients).
 /// </summary>
 [NotAudited("Seeds synthetic demo data as the system viewer (decision 0007)")]
@@ -37,6 +37,7 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
         ("therapist1@harbour.example", "Harbour therapist: client1-client12 (client11 and client12 are a couple)"),
         ("therapist2@harbour.example", "Harbour therapist: client13-client23 (22 and 23 a couple) and the group"),
         ("therapist3@harbour.example", "Harbour therapist: client24-client34 (33 and 34 a couple) and the group"),
+        ("therapist4@harbour.example", "Harbour therapist new to the practice: no clients yet, a public profile"),
         ("client1@harbour.example", "Harbour client of therapist1 (… up to client40@harbour.example; 35-40 are the group)"),
         ("former1@harbour.example", "Harbour former client of therapist1 (… up to former27@harbour.example), may share a testimonial"),
         ("therapist@northside.example", "Northside therapist"),
@@ -144,6 +145,12 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
         // Former clients come after everything else drawn from the seeded generator, so every earlier value stays.
         FormerClients(harbour, t1, t2, t3);
 
+        // Approved public profiles for matching (no random draws, so every earlier value stays): therapist1 shows their
+        // outcomes (enough finished courses), therapist2 has not opted in, therapist3 opted in with too few, the
+        // supervisor has no finished course in the last year, and therapist4 is new with no clients yet.
+        var t4 = Staff(harbour, "Jo Whitfield", "therapist4@harbour.example", StaffRoles.Therapist);
+        Profiles(harbour, supervisor, t1, t2, t3, t4);
+
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -183,6 +190,69 @@ public sealed class DemoData(RapportDb db, IPasswordHasher<RapportUser> hasher, 
                 episode.EndedOn = DateOnly.FromDateTime(held[^1].StartsAt);
                 Measures(episode, client, held, trajectory);
             }
+        }
+    }
+
+    private void Profiles(Practice practice, StaffMember supervisor, StaffMember t1, StaffMember t2, StaffMember t3, StaffMember t4)
+    {
+        const string directive = "therapist-directiveness-vs-client-directiveness", intensity = "emotional-intensity-vs-emotional-reserve",
+            past = "past-orientation-vs-present-orientation", warm = "warm-support-vs-focused-challenge";
+        (StaffMember Who, Matching.ProfileContent Content)[] profiles =
+        [
+            (t1, new()
+            {
+                Bio = "I have worked as a counsellor for twelve years, mostly with people whose mood has dropped or whose worry has taken over. I like sessions to have a clear focus and something to try in between.",
+                Concerns = ["low-mood", "anxiety", "stress", "sleep"], OtherConcerns = "burnout, exam stress", Approaches = "Cognitive behavioural therapy, behavioural activation",
+                Formats = ["individual", "couple"], Modes = ["in-person", "video"], Languages = ["English", "Yoruba"], Times = ["weekday-mornings", "weekday-afternoons"],
+                Fee = 60, ReducedFee = true, AcceptingNewClients = true, ShowOutcomes = true,
+                Style = new Dictionary<string, int> { [directive] = -2, [intensity] = 0, [past] = 2, [warm] = 1 },
+            }),
+            (t2, new()
+            {
+                Bio = "I work with people going through loss, change and difficult relationships, at the pace that suits them. You lead; I follow and notice with you.",
+                Concerns = ["grief", "relationships", "life-changes", "low-mood", "family"], OtherConcerns = "separation, becoming a parent", Approaches = "Person-centred counselling, emotion-focused therapy",
+                Formats = ["individual", "couple", "group"], Modes = ["in-person"], Languages = ["English", "Malayalam"], Times = ["weekday-afternoons", "weekday-evenings"],
+                Fee = 55, ReducedFee = false, AcceptingNewClients = true, ShowOutcomes = false,
+                Style = new Dictionary<string, int> { [directive] = 2, [intensity] = -2, [past] = -1, [warm] = -2 },
+            }),
+            (t3, new()
+            {
+                Bio = "I help people with anxiety, panic and the after-effects of frightening experiences, and run the practice's anxiety group with a colleague.",
+                Concerns = ["anxiety", "panic", "trauma", "self-esteem"], OtherConcerns = "", Approaches = "Cognitive behavioural therapy, EMDR",
+                Formats = ["individual", "group"], Modes = ["in-person", "video"], Languages = ["English", "Swedish"], Times = ["weekday-evenings", "weekends"],
+                Fee = 65, ReducedFee = true, AcceptingNewClients = true, ShowOutcomes = true,
+                Style = new Dictionary<string, int> { [directive] = -1, [intensity] = 1, [past] = 1, [warm] = 2 },
+            }),
+            (supervisor, new()
+            {
+                Bio = "A clinical psychologist and the practice's clinical supervisor; I keep a small number of places for longer-term work.",
+                Concerns = ["low-mood", "trauma", "self-esteem", "family"], OtherConcerns = "long-standing patterns", Approaches = "Psychodynamic psychotherapy, schema therapy",
+                Formats = ["individual"], Modes = ["in-person"], Languages = ["English"], Times = ["weekday-mornings"],
+                Fee = 90, ReducedFee = false, AcceptingNewClients = true, ShowOutcomes = true,
+                Style = new Dictionary<string, int> { [directive] = 1, [intensity] = -2, [past] = -3, [warm] = 0 },
+            }),
+            (t4, new()
+            {
+                Bio = "I joined the practice this year after training in integrative counselling. I work with low mood, anxiety and life changes, by video or in the evenings.",
+                Concerns = ["low-mood", "anxiety", "life-changes", "stress"], OtherConcerns = "moving to a new country", Approaches = "Integrative counselling",
+                Formats = ["individual"], Modes = ["video", "in-person"], Languages = ["English", "Polish"], Times = ["weekday-evenings", "weekends"],
+                Fee = 45, ReducedFee = true, AcceptingNewClients = true, ShowOutcomes = true,
+                Style = new Dictionary<string, int> { [directive] = 0, [intensity] = 0, [past] = 1, [warm] = -1 },
+            }),
+        ];
+        foreach (var (who, content) in profiles)
+        {
+            var json = JsonSerializer.Serialize(content, Matching.TherapistProfile.Json);
+            db.TherapistProfiles.Add(new Matching.TherapistProfile
+            {
+                PracticeId = practice.Id,
+                StaffMemberId = who.Id,
+                DraftJson = json,
+                PublishedJson = json,
+                PublishedAt = _now.AddDays(-30),
+                Status = Matching.ProfileStatus.Approved,
+                SubmittedAt = _now.AddDays(-31),
+            });
         }
     }
 

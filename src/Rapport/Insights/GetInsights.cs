@@ -149,6 +149,18 @@ public sealed class GetInsights(RapportDb db, TimeProvider clock)
         return (Provider("The practice", courses, 0, minimum), minimum);
     }
 
+    /// <summary>
+    /// One practice's ended courses in the period, without a sign-in, for the public matching's similar-clients figures
+    /// (<see cref="Matching.FindTherapists"/>), which return only suppressed aggregates per therapist. Courses never leave
+    /// the Rapport assembly.
+    /// </summary>
+    internal async Task<IReadOnlyList<Course>> PublicCoursesAsync(Guid practiceId, InsightsPeriod period, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        _publicPractice = practiceId;
+        return await CoursesAsync(period, cancellationToken);
+    }
+
     private Guid? _publicPractice;
 
     // Signed-in staff read through the tenant filter; the public success stories name their one practice instead.

@@ -16,6 +16,7 @@ using Rapport.Consents;
 using Rapport.InRoom;
 using Rapport.Invitations;
 using Rapport.Listening;
+using Rapport.Matching;
 using Rapport.Measures;
 using Rapport.Practices;
 using Rapport.Reminders;
@@ -78,6 +79,8 @@ public sealed partial class RapportDb(
     public DbSet<ExportFile> ExportFiles => Set<ExportFile>();
     public DbSet<Testimonial> Testimonials => Set<Testimonial>();
     public DbSet<TestimonialInvitation> TestimonialInvitations => Set<TestimonialInvitation>();
+    public DbSet<TherapistProfile> TherapistProfiles => Set<TherapistProfile>();
+    public DbSet<MatchReferral> MatchReferrals => Set<MatchReferral>();
 
     /// <summary>The sign-in key ring (ASP.NET Core Data Protection), shared by every instance; each key's XML is encrypted by a certificate kept outside the database (docs/decisions/0014).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -150,6 +153,15 @@ public sealed partial class RapportDb(
         .Where(t => t.PracticeId == practiceId && t.Status == TestimonialStatus.Published)
         .Where(t => Clients.IgnoreQueryFilters().Where(Client.MayBeUsedBeyondCare).Any(c => c.Id == t.ClientId));
 
+    /// <summary>
+    /// A practice's approved therapist profiles, for the public matching and profile pages: the one read of profiles that
+    /// needs no sign-in, so it names the practice, the approved version and an active therapist here. A draft is never
+    /// public; the query returns only what the public read needs.
+    /// </summary>
+    public IQueryable<TherapistProfile> ApprovedProfilesOf(Guid practiceId) => TherapistProfiles.IgnoreQueryFilters()
+        .Where(p => p.PracticeId == practiceId && p.PublishedAt != null && p.PublishedJson != null)
+        .Where(p => StaffMembers.IgnoreQueryFilters().Any(s => s.Id == p.StaffMemberId && s.PracticeId == practiceId && s.Active));
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
@@ -202,6 +214,8 @@ public sealed partial class RapportDb(
         builder.Entity<ExportFile>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         builder.Entity<Testimonial>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         builder.Entity<TestimonialInvitation>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<TherapistProfile>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<MatchReferral>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
     }
 
     // The two rules the clinical filters share, each written once. A filter calls one as Rule.Invoke(argument);
@@ -278,6 +292,11 @@ public sealed partial class RapportDb(
         // the admin's (the public sees published ones only, through PublishedTestimonialsOf).
         builder.Entity<Testimonial>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId || x.StaffMemberId == ViewerStaffId);
         builder.Entity<TestimonialInvitation>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId);
+
+        // A profile is its therapist's to write and the practice admin's to approve (the public sees approved versions
+        // only, through ApprovedProfilesOf). A referral is for the practice admin and the therapist the person chose.
+        builder.Entity<TherapistProfile>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || ViewerIsAdmin || (ViewerStaffId != null && x.StaffMemberId == ViewerStaffId));
+        builder.Entity<MatchReferral>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || ViewerIsAdmin || (ViewerStaffId != null && x.StaffMemberId == ViewerStaffId));
 
         // The member it is for (who redeems it) and the staff member who made it.
         builder.Entity<InRoomPass>().HasQueryFilter(RapportFilters.CareRelationship, x => ViewerIsSystem || x.ClientId == ViewerClientId || x.StaffMemberId == ViewerStaffId);
