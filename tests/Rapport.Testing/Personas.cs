@@ -21,6 +21,9 @@ public static class Personas
     /// <summary>Harbour therapist of client24-client34 (33 and 34 a couple) and the group.</summary>
     public const string Therapist3 = "therapist3@harbour.example";
 
+    /// <summary>Harbour therapist new to the practice: no clients, an approved public profile (matching's cold start).</summary>
+    public const string Therapist4 = "therapist4@harbour.example";
+
     /// <summary>Northside's therapist, also its practice admin: the other tenant.</summary>
     public const string NorthsideTherapist = "therapist@northside.example";
 

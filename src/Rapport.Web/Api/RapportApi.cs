@@ -63,6 +63,11 @@ internal static class RapportApi
         // withdrawn one leaves both at once.
         app.MapGet("/practices/{slug}/stories.json", GetStoriesFeedAsync).AllowAnonymous();
 
+        // The public matching intake as JSON (no account): the same feature as the page, ranked therapists with their
+        // explanations and only suppressed aggregates; nothing is stored. Rate limited like the public forms.
+        app.MapPost("/api/practices/{slug}/matches", FindTherapistsAsync).AllowAnonymous()
+            .RequireRateLimiting(Startup.RateLimits.PublicForm);
+
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapGet("/me", (RapportDb db) =>
         {
@@ -111,6 +116,10 @@ internal static class RapportApi
     public static async Task<Results<Ok<IReadOnlyList<Rapport.Testimonials.GetPracticeStories.Story>>, NotFound>> GetStoriesFeedAsync(
         string slug, Rapport.Testimonials.GetPracticeStories stories, CancellationToken ct) =>
         await stories.HandleAsync(slug, ct) is { } view ? TypedResults.Ok(view.Testimonials) : TypedResults.NotFound();
+
+    public static async Task<Results<Ok<Rapport.Matching.FindTherapists.Results>, NotFound, ValidationProblem, Conflict<ProblemDetails>>> FindTherapistsAsync(
+        string slug, Rapport.Matching.MatchIntake intake, Rapport.Matching.FindTherapists find, CancellationToken ct) =>
+        (await find.HandleAsync(slug, intake, ct)).ToHttp(TypedResults.Ok);
 
     public static async Task<Results<Ok<GetClientRecord.Record>, NotFound>> GetClientAsync(Guid id, GetClientRecord record, CancellationToken ct) =>
         await record.HandleAsync(id, ct) is { } found ? TypedResults.Ok(found) : TypedResults.NotFound();
