@@ -118,6 +118,14 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         // Public: the practice's published testimonials and rounded aggregates, the same for everyone.
         ["/practices/{Slug}/stories"] = null,
         ["/practices/{slug}/stories.json"] = null,
+        // Public matching: the intake, the practice's therapists and a profile page (client11's id is no profile: 404 for everyone).
+        ["/practices/{Slug}/find-a-therapist"] = null,
+        ["/practices/{Slug}/therapists"] = null,
+        ["/practices/{Slug}/therapists/{Id:guid}"] = null,
+        // A therapist's own profile; the admin approves profiles; referrals are the admin's and each chosen therapist's.
+        ["/profile"] = p => Page(p, Clinicians.Contains(p)),
+        ["/admin/profiles"] = p => Page(p, p is Persona.AdminWithoutBreakGlass or Persona.OtherPracticeTherapist),
+        ["/referrals"] = p => Page(p, StaffMembers.Contains(p)),
         ["/api/clients/{id:guid}"] = p => p == Persona.Anonymous ? Unauthorized : Clients.Contains(p) ? Forbidden : CareTeam.Contains(p) ? Ok : NotFound,
     };
 
@@ -128,6 +136,7 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         ["/_framework/opaque-redirect"] = "Blazor framework plumbing",
         ["/api/episodes/{episodeId:guid}/sessions"] = "POST only: W/Api/SessionApiTests.cs",
         ["/api/sessions/{sessionId:guid}"] = "PUT only: W/Api/SessionApiTests.cs",
+        ["/api/practices/{slug}/matches"] = "POST only, public (no account), rate limited: W/Matching/MatchingWebTests.cs",
         ["/auth/token"] = "SMART Backend Services token endpoint (POST only, a signed client assertion, no sign-in): W/Fhir/SmartBackendServicesTests.cs",
         ["/.well-known/smart-configuration"] = "public SMART discovery document (no data): W/Fhir/SmartBackendServicesTests.cs",
         ["/fhir/$export"] = "Bulk Data kick-off, registered systems only (a person gets 403, no token 401): W/Fhir/BulkExportTests.cs",
