@@ -13,6 +13,7 @@ public static class MatchingServiceCollectionExtensions
         services.AddScoped<FindTherapists>();
         services.AddScoped<AskToBeContacted>();
         services.AddScoped<GetReferrals>();
+        services.AddScoped<DeleteReferral>();
         return services;
     }
 }

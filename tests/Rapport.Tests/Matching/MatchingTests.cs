@@ -263,17 +263,33 @@ public sealed class MatchingTests
         // Name, contact and their words are ciphertext in the database.
         var connection = system.Database.GetDbConnection();
         await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT \"Name\", \"Contact\", \"ConcernsInTheirWords\" FROM \"MatchReferrals\"";
-        await using var reader = await command.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync());
-        for (var i = 0; i < 3; i++)
+        await using (var command = connection.CreateCommand())
         {
-            var stored = reader.GetString(i);
-            Assert.DoesNotContain("Robin", stored, StringComparison.Ordinal);
-            Assert.DoesNotContain("robin@", stored, StringComparison.Ordinal);
-            Assert.DoesNotContain("friends", stored, StringComparison.Ordinal);
+            command.CommandText = "SELECT \"Name\", \"Contact\", \"ConcernsInTheirWords\" FROM \"MatchReferrals\"";
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            for (var i = 0; i < 3; i++)
+            {
+                var stored = reader.GetString(i);
+                Assert.DoesNotContain("Robin", stored, StringComparison.Ordinal);
+                Assert.DoesNotContain("robin@", stored, StringComparison.Ordinal);
+                Assert.DoesNotContain("friends", stored, StringComparison.Ordinal);
+            }
         }
+
+        // The consent promises deletion on request: only the practice admin deletes it (the chosen therapist cannot).
+        await using (var jo4 = await database.As(Personas.Therapist4))
+        {
+            Assert.False(await jo4.Get<DeleteReferral>().HandleAsync(referral.Id));
+        }
+
+        await using (var admin = await database.As(Personas.HarbourAdmin))
+        {
+            Assert.True(await admin.Get<DeleteReferral>().HandleAsync(referral.Id));
+        }
+
+        Assert.Equal(0, await system.MatchReferrals.CountAsync());
+        Assert.True(await system.AuditEntries.AnyAsync(e => e.RecordId == referral.Id.ToString() && e.Action == Rapport.Audit.AuditAction.Delete));
     }
 
     [Theory]
