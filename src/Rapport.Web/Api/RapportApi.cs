@@ -61,7 +61,7 @@ internal static class RapportApi
 
         // The practice's published testimonials as a feed, without a sign-in: the same rows as the public page, so a
         // withdrawn one leaves both at once.
-        app.MapGet("/practices/{slug}/stories.json", GetStoriesFeedAsync).AllowAnonymous();
+        app.MapGet("/practices/{slug}/stories.json", GetStoriesFeedAsync).AllowAnonymous().RequireRateLimiting(Startup.RateLimits.PublicRead);
 
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapGet("/me", (RapportDb db) =>
