@@ -610,6 +610,9 @@ namespace Rapport.Migrations.Postgres.Migrations
                     b.Property<long>("Sequence")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Subjects")
+                        .HasColumnType("text");
+
                     b.Property<string>("UserAgent")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
@@ -626,6 +629,35 @@ namespace Rapport.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("AuditEntries");
+                });
+
+            modelBuilder.Entity("Rapport.Audit.AuditEntrySubject", b =>
+                {
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ClientId", "PracticeId", "Sequence");
+
+                    b.ToTable("AuditEntrySubjects");
+                });
+
+            modelBuilder.Entity("Rapport.Audit.AuditSubjectWatermark", b =>
+                {
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("PracticeId");
+
+                    b.ToTable("AuditSubjectWatermarks");
                 });
 
             modelBuilder.Entity("Rapport.BreakGlass.BreakGlassGrant", b =>
@@ -2038,6 +2070,15 @@ namespace Rapport.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Rapport.Audit.AuditEntry", b =>
+                {
+                    b.HasOne("Rapport.Practices.Practice", null)
+                        .WithMany()
+                        .HasForeignKey("PracticeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rapport.Audit.AuditSubjectWatermark", b =>
                 {
                     b.HasOne("Rapport.Practices.Practice", null)
                         .WithMany()

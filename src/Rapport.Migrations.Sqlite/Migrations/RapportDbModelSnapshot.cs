@@ -599,6 +599,9 @@ namespace Rapport.Migrations.Sqlite.Migrations
                     b.Property<long>("Sequence")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Subjects")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("UserAgent")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -615,6 +618,35 @@ namespace Rapport.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("AuditEntries");
+                });
+
+            modelBuilder.Entity("Rapport.Audit.AuditEntrySubject", b =>
+                {
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ClientId", "PracticeId", "Sequence");
+
+                    b.ToTable("AuditEntrySubjects");
+                });
+
+            modelBuilder.Entity("Rapport.Audit.AuditSubjectWatermark", b =>
+                {
+                    b.Property<Guid>("PracticeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PracticeId");
+
+                    b.ToTable("AuditSubjectWatermarks");
                 });
 
             modelBuilder.Entity("Rapport.BreakGlass.BreakGlassGrant", b =>
@@ -2027,6 +2059,15 @@ namespace Rapport.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Rapport.Audit.AuditEntry", b =>
+                {
+                    b.HasOne("Rapport.Practices.Practice", null)
+                        .WithMany()
+                        .HasForeignKey("PracticeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rapport.Audit.AuditSubjectWatermark", b =>
                 {
                     b.HasOne("Rapport.Practices.Practice", null)
                         .WithMany()

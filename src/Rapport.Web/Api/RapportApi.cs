@@ -61,7 +61,7 @@ internal static class RapportApi
 
         // The practice's published testimonials as a feed, without a sign-in: the same rows as the public page, so a
         // withdrawn one leaves both at once.
-        app.MapGet("/practices/{slug}/stories.json", GetStoriesFeedAsync).AllowAnonymous();
+        app.MapGet("/practices/{slug}/stories.json", GetStoriesFeedAsync).AllowAnonymous().RequireRateLimiting(Startup.RateLimits.PublicRead);
 
         // The public matching intake as JSON (no account): the same feature as the page, ranked therapists with their
         // explanations and only suppressed aggregates; nothing is stored. Rate limited like the public forms.

@@ -12,6 +12,7 @@ internal static class Jobs
         services.AddHostedService<CheckInReminderService>();
         services.AddHostedService<ExpectedModelRefresh>();
         services.AddHostedService<AuditCheckpointJob>();
+        services.AddHostedService<AuditSubjectIndexJob>();
         services.AddHostedService<BulkExportWorker>();
         return services;
     }

@@ -23,6 +23,12 @@ internal static class RateLimits
     /// flood the practice with referrals or drafts.
     /// </summary>
     public const string PublicForm = "public-form";
+
+    /// <summary>
+    /// The pages anyone may read without a sign-in (a practice's public stories and their JSON feed): every request per
+    /// client address, generous for people and feed readers, so one script cannot keep the server busy rendering them.
+    /// </summary>
+    public const string PublicRead = "public-read";
     public const string Message = "Too many attempts from your connection. Wait a minute, then try again.";
 
     private const string AccountKey = "rapport:sign-in-account";
@@ -52,6 +58,9 @@ internal static class RateLimits
             options.AddPolicy(PublicForm, context => HttpMethods.IsPost(context.Request.Method)
                 ? Window("form:" + (context.Connection.RemoteIpAddress ?? IPAddress.None), formsPerMinute)
                 : RateLimitPartition.GetNoLimiter(""));
+
+            var readsPerMinute = configuration.GetValue("RateLimits:PublicReadPerMinute", 120);
+            options.AddPolicy(PublicRead, context => Window("read:" + (context.Connection.RemoteIpAddress ?? IPAddress.None), readsPerMinute));
 
             // Per account: the same endpoints, keyed by the email the request submitted (read by UseRapportRateLimits).
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>

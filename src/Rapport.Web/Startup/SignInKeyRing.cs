@@ -76,7 +76,7 @@ internal static class ProtectingCertificate
         return X509CertificateLoader.LoadPkcs12FromFile(path, configuration[SignInKeyRing.CertificatePasswordKey]);
     }
 
-    private static void CreateDevelopmentCertificate(string path)
+    internal static void CreateDevelopmentCertificate(string path)
     {
         using var rsa = RSA.Create(3072);
         var request = new CertificateRequest("CN=Rapport Data Protection (Development)", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);

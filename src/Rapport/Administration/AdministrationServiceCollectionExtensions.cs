@@ -10,6 +10,7 @@ public static class AdministrationServiceCollectionExtensions
         services.AddScoped<GetPracticeOverview>();
         services.AddScoped<UpdateCrisisHelp>();
         services.AddScoped<UpdateReminderHours>();
+        services.AddScoped<UpdateOutcomeSharing>();
         return services;
     }
 }

@@ -40,6 +40,14 @@ public sealed class AuditEntry
     /// <summary>The client the record concerns, so a client can be shown who has looked at their record.</summary>
     public Guid? ClientId { get; init; }
 
+    /// <summary>
+    /// The clients one event concerned when it concerned several (a dashboard, a couple's episode, a FHIR search, an
+    /// export batch): their ids, sorted, in the "N" form, separated by spaces; <see cref="ClientId"/> is then null. One
+    /// entry per view rather than one per client keeps an audited dashboard one row, not a hundred random index
+    /// insertions; each client still finds the entry in their access list through <see cref="AuditEntrySubject"/>.
+    /// </summary>
+    public string? Subjects { get; init; }
+
     /// <summary>UTC, truncated to microseconds so it round-trips through PostgreSQL unchanged and the hash still verifies.</summary>
     public DateTime At { get; init; }
 

@@ -17,7 +17,8 @@ public static class AuditHash
     {
         ArgumentNullException.ThrowIfNull(entry);
         var builder = new StringBuilder(512);
-        Field(builder, "v1");
+        // v2 only adds the subjects of an event that concerned several clients; every earlier entry still hashes as v1.
+        Field(builder, entry.Subjects is null ? "v1" : "v2");
         Field(builder, entry.Id.ToString("D"));
         Field(builder, entry.PracticeId.ToString("D"));
         Field(builder, entry.Sequence.ToString(CultureInfo.InvariantCulture));
@@ -33,6 +34,11 @@ public static class AuditHash
         Field(builder, entry.UserAgent);
         Field(builder, entry.Reason);
         Field(builder, entry.PreviousHash);
+        if (entry.Subjects is not null)
+        {
+            Field(builder, entry.Subjects);
+        }
+
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString())));
     }
 

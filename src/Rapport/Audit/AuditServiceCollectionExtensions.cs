@@ -11,6 +11,7 @@ public static class AuditServiceCollectionExtensions
         services.AddScoped<AuditTrail>();
         services.AddScoped<GetRecordAccess>();
         services.AddScoped<VerifyAuditTrail>();
+        services.AddScoped<IndexAuditSubjects>();
         return services;
     }
 }

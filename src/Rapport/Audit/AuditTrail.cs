@@ -24,31 +24,21 @@ public sealed class AuditTrail(RapportDb db)
         RecordAsync(AuditAction.Read, recordType, recordId, practiceId, clientId, null, cancellationToken);
 
     /// <summary>
-    /// One Read entry per client shown (a dashboard, a transcript several members are in), so each appears in that
-    /// client's access list; stored by one SaveChanges, i.e. one batched insert rather than a round trip per client.
+    /// The read of one view that showed these clients (a dashboard, a couple's episode, a transcript): one entry naming
+    /// them all, so each finds it in their access list, stored by one SaveChanges. Nothing is written when it showed no one.
     /// </summary>
-    public async Task RecordReadsAsync(string recordType, Guid practiceId, IEnumerable<(Guid RecordId, Guid ClientId)> shown, CancellationToken cancellationToken = default)
+    public async Task RecordReadsAsync(string recordType, string recordId, Guid practiceId, IEnumerable<Guid> shown, CancellationToken cancellationToken = default)
     {
-        if (await AddAsync(AuditAction.Read, recordType, practiceId, shown, null, cancellationToken) > 0)
+        if (await AddAsync(AuditAction.Read, recordType, recordId, practiceId, shown, null, cancellationToken))
         {
             await db.SaveChangesAsync(cancellationToken);
         }
     }
 
-    /// <summary>Adds one entry per client without saving: the caller's own SaveChanges stores them with its change, in one transaction.</summary>
-    public async Task<int> AddAsync(AuditAction action, string recordType, Guid practiceId, IEnumerable<(Guid RecordId, Guid ClientId)> subjects,
-        string? reason = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(subjects);
-        var count = 0;
-        foreach (var (recordId, clientId) in subjects.Distinct())
-        {
-            await db.AddAuditEntryAsync(action, recordType, recordId.ToString(), practiceId, clientId, reason, cancellationToken);
-            count++;
-        }
-
-        return count;
-    }
+    /// <summary>Adds the entry of an event concerning these clients without saving: the caller's own SaveChanges stores it with its change, in one transaction.</summary>
+    public async Task<bool> AddAsync(AuditAction action, string recordType, string recordId, Guid practiceId, IEnumerable<Guid> subjects,
+        string? reason = null, CancellationToken cancellationToken = default) =>
+        await db.AddAuditEntryConcerningAsync(action, recordType, recordId, practiceId, subjects, reason, cancellationToken) is not null;
 
     /// <summary>
     /// A read the viewer was refused (no such record, or no relationship to it: the caller cannot tell which, and

@@ -60,6 +60,8 @@ public static class AuditedRecords
     public static readonly IReadOnlyDictionary<Type, string> NotAuditedByRow = new Dictionary<Type, string>
     {
         [typeof(AuditEntry)] = "the trail itself (append-only, hash-chained)",
+        [typeof(AuditEntrySubject)] = "a look-up derived from the trail's entries by a system job (rebuildable from them)",
+        [typeof(AuditSubjectWatermark)] = "how far the system job has indexed the trail; no person and no client",
         [typeof(SessionTranscript)] = "concerns every member of the session: UploadTranscript and ListeningReviews write one entry per member",
         [typeof(InRoomPass)] = "StartInRoomCheckIn and RedeemInRoomPass write an entry saying what happened (QR code shown, used, device handed over)",
         [typeof(BreakGlassGrant)] = "OpenBreakGlass writes a BreakGlass entry with the reason, in the same transaction",

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Rapport.Persistence;
 
 namespace Rapport.Audit;
@@ -15,17 +14,13 @@ public sealed class GetRecordAccess(RapportDb db)
 
     public async Task<IReadOnlyList<Row>?> HandleAsync(int limit = 200, CancellationToken cancellationToken = default)
     {
-        if (db.Viewer.ClientId is not { } clientId)
+        if (db.Viewer.ClientId is not { } clientId || db.Viewer.PracticeId is not { } practiceId)
         {
             return null;
         }
 
-        var rows = await db.AuditEntries.AsNoTracking()
-            .Where(e => e.ClientId == clientId && e.ActorRole != AuditEntry.ClientRole && e.ActorRole != AuditEntry.SystemRole)
-            .OrderByDescending(e => e.Sequence)
-            .Take(limit)
-            .Select(e => new Row(e.ActorName, e.ActorRole, e.Action, e.At, e.Reason, e.RecordType))
-            .ToListAsync(cancellationToken);
-        return [.. rows.Select(r => r with { At = DateTime.SpecifyKind(r.At, DateTimeKind.Utc) })];
+        // Never the entry's other subjects: a dashboard's entry names the whole caseload, this shows only that it happened.
+        var entries = await AuditEntriesConcerning.StaffAccessAsync(db, clientId, practiceId, limit, null, cancellationToken);
+        return [.. entries.Select(e => new Row(e.ActorName, e.ActorRole, e.Action, DateTime.SpecifyKind(e.At, DateTimeKind.Utc), e.Reason, e.RecordType))];
     }
 }

@@ -226,7 +226,7 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelC
         // The dashboard shows names, latest scores and risk alerts: a read of each client on it, in their access list.
         if (db.Viewer.PracticeId is { } practiceId)
         {
-            await new AuditTrail(db).RecordReadsAsync(Shown, practiceId, result.Select(x => (x.Row.ClientId, x.Row.ClientId)), cancellationToken);
+            await new AuditTrail(db).RecordReadsAsync(Shown, staffId.Value.ToString(), practiceId, result.Select(x => x.Row.ClientId), cancellationToken);
         }
 
         return [.. result

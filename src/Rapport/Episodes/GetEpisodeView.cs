@@ -164,7 +164,7 @@ public sealed class GetEpisodeView(RapportDb db, TimeProvider clock, InstrumentS
             }
         }
 
-        await new AuditTrail(db).RecordReadsAsync(nameof(CareEpisode), episode.PracticeId, members.Select(m => (episode.Id, m.ClientId)), cancellationToken);
+        await new AuditTrail(db).RecordReadsAsync(nameof(CareEpisode), episode.Id.ToString(), episode.PracticeId, members.Select(m => m.ClientId), cancellationToken);
 
         return new View(episode.Id, episode.Title, episode.Format, episode.Status, episode.StartedOn, therapists, held.Count,
             sessions.Where(s => s.Status == SessionStatus.Scheduled && s.StartsAt >= now).Min(s => (DateTime?)s.StartsAt),

@@ -49,8 +49,8 @@ public sealed class ListeningReviews(RapportDb db, TimeProvider clock)
 
         // A transcript is psychotherapy-note-like content: every view is an audited read (HIPAA 164.312(b)), one entry
         // per member of the session's episode, so it shows in each one's "who has looked at my record".
-        await new AuditTrail(db).RecordReadsAsync(nameof(SessionTranscript), t.PracticeId,
-            await TranscriptSubjectsAsync(db, t.Id, t.EpisodeId, cancellationToken), cancellationToken);
+        await new AuditTrail(db).RecordReadsAsync(nameof(SessionTranscript), t.Id.ToString(), t.PracticeId,
+            await TranscriptSubjectsAsync(db, t.EpisodeId, cancellationToken), cancellationToken);
         return new ReportView(t.Id, t.SessionId, t.Title, t.Session.Number, t.Session.StartsAt, t.FileName, t.Status, t.Error, t.UploadedAt,
                 Summary(t.SummaryJson), t.ReportJson is null ? null : JsonDocument.Parse(t.ReportJson));
     }
@@ -86,16 +86,15 @@ public sealed class ListeningReviews(RapportDb db, TimeProvider clock)
         transcript.Status = TranscriptStatus.Deleted;
         transcript.DeletedAt = clock.GetUtcNow().UtcDateTime;
         // Saved with the change, in one transaction: one entry per member whose session it was.
-        await new AuditTrail(db).AddAsync(AuditAction.Delete, nameof(SessionTranscript), transcript.PracticeId,
-            await TranscriptSubjectsAsync(db, transcript.Id, transcript.EpisodeId, cancellationToken), "Transcript words deleted", cancellationToken);
+        await new AuditTrail(db).AddAsync(AuditAction.Delete, nameof(SessionTranscript), transcript.Id.ToString(), transcript.PracticeId,
+            await TranscriptSubjectsAsync(db, transcript.EpisodeId, cancellationToken), "Transcript words deleted", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }
 
-    /// <summary>A transcript concerns every member of its episode (each consented to its analysis): one audit subject each.</summary>
-    internal static async Task<List<(Guid RecordId, Guid ClientId)>> TranscriptSubjectsAsync(RapportDb db, Guid transcriptId, Guid episodeId, CancellationToken cancellationToken) =>
-        [.. (await db.EpisodeMembers.AsNoTracking().Where(m => m.EpisodeId == episodeId).Select(m => m.ClientId).ToListAsync(cancellationToken))
-            .Select(clientId => (transcriptId, clientId))];
+    /// <summary>A transcript concerns every member of its episode (each consented to its analysis): each is a subject of its entries.</summary>
+    internal static Task<List<Guid>> TranscriptSubjectsAsync(RapportDb db, Guid episodeId, CancellationToken cancellationToken) =>
+        db.EpisodeMembers.AsNoTracking().Where(m => m.EpisodeId == episodeId).Select(m => m.ClientId).ToListAsync(cancellationToken);
 
     private static ListeningSummary? Summary(string? json) => json is null ? null : JsonSerializer.Deserialize<ListeningSummary>(json);
 }

@@ -108,8 +108,8 @@ public sealed class UploadTranscript(RapportDb db, TranscriptAnalysisQueue queue
             Content = text,
         };
         db.SessionTranscripts.Add(transcript);
-        await new AuditTrail(db).AddAsync(AuditAction.Create, nameof(SessionTranscript), practiceId,
-            await ListeningReviews.TranscriptSubjectsAsync(db, transcript.Id, transcript.EpisodeId, cancellationToken), "Transcript uploaded", cancellationToken);
+        await new AuditTrail(db).AddAsync(AuditAction.Create, nameof(SessionTranscript), transcript.Id.ToString(), practiceId,
+            await ListeningReviews.TranscriptSubjectsAsync(db, transcript.EpisodeId, cancellationToken), "Transcript uploaded", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         queue.Enqueue(transcript.Id);
         return Outcome<Uploaded>.Ok(new Uploaded(transcript.Id, transcript.FileName, transcript.Status));

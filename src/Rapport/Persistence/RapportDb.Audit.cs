@@ -17,7 +17,28 @@ public sealed partial class RapportDb
         AuditAction action, string recordType, string recordId, Guid practiceId, Guid? clientId, string? reason, CancellationToken cancellationToken)
     {
         var (name, role) = await ActorAsync(cancellationToken);
-        var entry = NewEntry(action, recordType, recordId, practiceId, clientId, reason, name, role);
+        var entry = NewEntry(action, recordType, recordId, practiceId, clientId, reason, name, role, null);
+        AuditEntries.Add(entry);
+        return entry;
+    }
+
+    /// <summary>
+    /// Adds the entry of an event that concerned these clients: for one, an entry naming them (<see cref="AuditEntry.ClientId"/>);
+    /// for several, one entry naming them all (<see cref="AuditEntry.Subjects"/>), which each finds in their access list
+    /// through <see cref="AuditEntriesConcerning"/>. Nothing is added for none.
+    /// </summary>
+    internal async Task<AuditEntry?> AddAuditEntryConcerningAsync(
+        AuditAction action, string recordType, string recordId, Guid practiceId, IEnumerable<Guid> clients, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        var distinct = clients.Distinct().Order().ToList();
+        if (distinct.Count <= 1)
+        {
+            return distinct.Count == 0 ? null : await AddAuditEntryAsync(action, recordType, recordId, practiceId, distinct[0], reason, cancellationToken);
+        }
+
+        var (name, role) = await ActorAsync(cancellationToken);
+        var entry = NewEntry(action, recordType, recordId, practiceId, null, reason, name, role, AuditEntriesConcerning.Format(distinct));
         AuditEntries.Add(entry);
         return entry;
     }
@@ -92,7 +113,7 @@ public sealed partial class RapportDb
         var (name, role) = await ActorAsync(cancellationToken);
         foreach (var (action, type, id, practiceId, clientId) in changes)
         {
-            var entry = NewEntry(action, type, id, practiceId, clientId, null, name, role);
+            var entry = NewEntry(action, type, id, practiceId, clientId, null, name, role, null);
             AuditEntries.Add(entry);
             generated.Add(entry);
         }
@@ -162,7 +183,8 @@ public sealed partial class RapportDb
         return false;
     }
 
-    private AuditEntry NewEntry(AuditAction action, string recordType, string recordId, Guid practiceId, Guid? clientId, string? reason, string name, string role) => new()
+    private AuditEntry NewEntry(AuditAction action, string recordType, string recordId, Guid practiceId, Guid? clientId, string? reason, string name, string role,
+        string? subjects) => new()
     {
         PracticeId = practiceId,
         UserId = Viewer.ConnectedSystemId is { } system ? AuditEntry.ConnectedSystemUserId(system) : Viewer.UserId,
@@ -172,6 +194,7 @@ public sealed partial class RapportDb
         RecordType = recordType,
         RecordId = recordId,
         ClientId = clientId,
+        Subjects = subjects,
         At = AuditHash.Truncate(clock.GetUtcNow()),
         IpAddress = auditContext.IpAddress,
         UserAgent = auditContext.UserAgent,

@@ -64,6 +64,8 @@ public sealed partial class RapportDb(
     public DbSet<Consent> Consents => Set<Consent>();
     public DbSet<SessionTranscript> SessionTranscripts => Set<SessionTranscript>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditEntrySubject> AuditEntrySubjects => Set<AuditEntrySubject>();
+    public DbSet<AuditSubjectWatermark> AuditSubjectWatermarks => Set<AuditSubjectWatermark>();
     public DbSet<BreakGlassGrant> BreakGlassGrants => Set<BreakGlassGrant>();
     public DbSet<CheckInDraft> CheckInDrafts => Set<CheckInDraft>();
     public DbSet<RiskAlert> RiskAlerts => Set<RiskAlert>();
@@ -207,6 +209,8 @@ public sealed partial class RapportDb(
         builder.Entity<InRoomPass>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         builder.Entity<Invitation>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         builder.Entity<AuditEntry>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<AuditEntrySubject>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
+        builder.Entity<AuditSubjectWatermark>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         builder.Entity<BreakGlassGrant>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         builder.Entity<PracticeExpectedModel>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);
         builder.Entity<ConnectedSystem>().HasQueryFilter(RapportFilters.Tenant, x => ViewerIsSystem || x.PracticeId == ViewerPracticeId);

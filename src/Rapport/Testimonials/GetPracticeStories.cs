@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Rapport.Audit;
 using Rapport.Insights;
 using Rapport.Persistence;
@@ -10,10 +11,19 @@ namespace Rapport.Testimonials;
 /// A practice's public page of stories, without a sign-in: the testimonials its former clients chose to publish (words
 /// and month only) and success stories that are the practice's aggregate outcomes over the last year, with every count
 /// rounded to the nearest 5 and any figure resting on fewer than the practice's minimum left out. Never one person's data.
+/// Anyone may ask for it, so the costly part (the practice's outcome figures over a year of episodes) is kept in memory
+/// for <see cref="SuccessStoriesFor"/>; the testimonials are read fresh on every request (one indexed query), so a
+/// withdrawal, an erasure or a restriction removes one from every instance's page at once, with nothing to invalidate.
 /// </summary>
 [NotAudited("Public: testimonials their authors consented to publish (no name, no id) and the practice's rounded, suppressed aggregate outcomes")]
-public sealed class GetPracticeStories(RapportDb db, GetInsights insights)
+public sealed class GetPracticeStories(RapportDb db, GetInsights insights, IMemoryCache cache)
 {
+    /// <summary>
+    /// How long the success stories are reused. They are rounded to 5 over whole months, so a few minutes' lag cannot
+    /// be told apart from no lag; it bounds how long a finished course takes to count.
+    /// </summary>
+    public static readonly TimeSpan SuccessStoriesFor = TimeSpan.FromMinutes(5);
+
     public sealed record Story(string Text, string ShownAs);
 
     /// <summary>One aggregate line: "About 25 people finished a course of therapy; 60 % of them improved reliably (95 % interval 45 % to 75 %)."</summary>
@@ -34,12 +44,18 @@ public sealed class GetPracticeStories(RapportDb db, GetInsights insights)
             .Select(t => new { t.Text, t.WrittenAt })
             .ToListAsync(cancellationToken);
         var period = insights.DefaultPeriod();
-        var figures = await insights.PublicPracticeAsync(practice.Id, period, cancellationToken);
+        // Keyed by the period too, so the first request of a new month computes the new year's figures.
+        var success = await cache.GetOrCreateAsync(("practice-success-stories", practice.Id, period.From, period.To), async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = SuccessStoriesFor;
+            var figures = await insights.PublicPracticeAsync(practice.Id, period, cancellationToken);
+            return figures is { } f ? Success(f.Practice, f.MinimumN) : [];
+        }) ?? [];
         return new View(
             practice.Name,
             practice.Slug,
             [.. published.Select(t => new Story(t.Text, MyTestimonial.ShownAs(t.WrittenAt)))],
-            figures is { } f ? Success(f.Practice, f.MinimumN) : [],
+            success,
             $"{period.From:d MMMM yyyy} to {period.To:d MMMM yyyy}");
     }
 

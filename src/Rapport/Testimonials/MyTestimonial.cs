@@ -65,7 +65,9 @@ public sealed class MyTestimonial(RapportDb db, ConsentLedger ledger, TimeProvid
             .OrderByDescending(t => t.WrittenAt)
             .Select(t => new { t.Id, t.Text, t.Status, t.WrittenAt })
             .FirstOrDefaultAsync(cancellationToken);
-        return new View(mayShare, mayShare ? null : why, invited, practice.TestimonialsNeverInvite,
+        // An invitation recorded before the practice chose never to invite is not shown after it: under that setting
+        // nobody is invited, whenever their invitation was made.
+        return new View(mayShare, mayShare ? null : why, invited && !practice.TestimonialsNeverInvite, practice.TestimonialsNeverInvite,
             mine is null ? null : new Mine(mine.Id, mine.Text, mine.Status, ShownAs(mine.WrittenAt)));
     }
 

@@ -10,6 +10,7 @@ public static class TestimonialsServiceCollectionExtensions
         services.AddScoped<MyTestimonial>();
         services.AddScoped<ReviewTestimonials>();
         services.AddScoped<GetPracticeStories>();
+        services.AddMemoryCache();
         return services;
     }
 }

@@ -151,6 +151,26 @@ public sealed class AuditTrailTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AuditVerify_WithAClientTakenOutOfADashboardEntry_NamesThatEntry(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using (var therapist = await database.As(Personas.Therapist1))
+        {
+            Assert.NotEmpty(await therapist.Get<Rapport.Caseload.GetCaseload>().HandleAsync());
+        }
+
+        await using var dbScope = database.As(Viewer.System);
+        var db = dbScope.Db;
+        var entry = await db.AuditEntries.SingleAsync(e => e.Subjects != null);
+        var fewer = AuditEntriesConcerning.Format(AuditEntriesConcerning.Parse(entry.Subjects).Skip(1));
+        await TamperAsync(db, provider, $"""UPDATE "AuditEntries" SET "Subjects" = '{fewer}' WHERE "Sequence" = {entry.Sequence}""");
+
+        var broken = Assert.Single((await dbScope.Get<VerifyAuditTrail>().HandleAsync()).Breaks);
+        Assert.Equal(entry.Id, broken.EntryId);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AuditVerify_WithADeletedEntry_NamesTheEntryAfterTheGap(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);

@@ -90,32 +90,45 @@ public sealed class DeclaredAuditTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task Dashboard_IsOneReadPerClientShown_SavedTogether_AndInEachClientsAccessList(DatabaseProvider provider)
+    public async Task Dashboard_IsOneEntryNamingEveryClientShown_InEachOfTheirAccessLists_BeforeAndAfterIndexing(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var therapist = await database.ViewerForAsync(Personas.Therapist1);
         IReadOnlyList<GetCaseload.Row> rows;
         await using (var dbScope = database.As(therapist))
         {
-            var db = dbScope.Db;
             rows = await dbScope.Get<GetCaseload>().HandleAsync();
         }
 
         var shown = rows.Select(r => r.ClientId).Distinct().Order().ToList();
-        Assert.NotEmpty(shown);
+        Assert.True(shown.Count > 1);
         await using (var checkScope = database.As(Viewer.System))
         {
-            var check = checkScope.Db;
-            var entries = await check.AuditEntries.Where(e => e.RecordType == GetCaseload.Shown).ToListAsync();
-            Assert.Equal(shown, entries.Select(e => e.ClientId!.Value).Order().ToList());
-            Assert.All(entries, e => Assert.Equal((AuditAction.Read, therapist.UserId, therapist.PracticeId!.Value), (e.Action, e.UserId, e.PracticeId)));
-            // One save: consecutive places in the chain (one batched insert, not a round trip per client).
-            Assert.Equal(entries.Count - 1, entries.Max(e => e.Sequence) - entries.Min(e => e.Sequence));
+            var entry = await checkScope.Db.AuditEntries.SingleAsync(e => e.RecordType == GetCaseload.Shown);
+            Assert.Equal((AuditAction.Read, therapist.UserId, therapist.PracticeId!.Value, therapist.StaffMemberId.ToString()), (entry.Action, entry.UserId, entry.PracticeId, entry.RecordId));
+            Assert.Null(entry.ClientId);
+            Assert.Equal(shown, AuditEntriesConcerning.Parse(entry.Subjects));
         }
 
-        var access = await AccessListAsync(database, Personas.Client1);
         var name = await StaffNameAsync(database, Personas.Therapist1);
-        Assert.Contains(access, r => r.RecordType == GetCaseload.Shown && r.Action == AuditAction.Read && r.StaffName == name);
+        var notShown = await database.ClientIdAsync(Personas.Client24);
+        Assert.DoesNotContain(notShown, shown);
+        // At once (read from the entry) and after the job has indexed it (read from the look-up): exactly once each time.
+        for (var round = 0; round < 2; round++)
+        {
+            Assert.Single(await AccessListAsync(database, Personas.Client1), r => r.RecordType == GetCaseload.Shown && r.Action == AuditAction.Read && r.StaffName == name);
+            Assert.Single(await AccessListAsync(database, Personas.Client2), r => r.RecordType == GetCaseload.Shown && r.StaffName == name);
+            Assert.DoesNotContain(await AccessListAsync(database, Personas.Client24), r => r.RecordType == GetCaseload.Shown);
+            await using var system = database.As(Viewer.System);
+            var written = await system.Get<IndexAuditSubjects>().HandleAsync();
+            Assert.Equal(round == 0 ? shown.Count : 0, written);
+        }
+
+        await using (var checkScope = database.As(Viewer.System))
+        {
+            Assert.Equal(shown, await checkScope.Db.AuditEntrySubjects.Select(s => s.ClientId).Order().ToListAsync());
+            Assert.True((await checkScope.Get<VerifyAuditTrail>().HandleAsync()).Intact);
+        }
     }
 
     [Theory]
@@ -158,7 +171,8 @@ public sealed class DeclaredAuditTests
             var entries = await check.AuditEntries.Where(e => e.RecordType == nameof(SessionTranscript)).ToListAsync();
             foreach (var action in new[] { AuditAction.Create, AuditAction.Read, AuditAction.Delete })
             {
-                Assert.Equal(members.Order(), entries.Where(e => e.Action == action).Select(e => e.ClientId!.Value).Order());
+                // One entry per event, naming both partners.
+                Assert.Equal(members.Order(), AuditEntriesConcerning.Parse(Assert.Single(entries, e => e.Action == action).Subjects));
             }
 
             Assert.All(entries, e => Assert.Equal((transcriptId.ToString(), therapist.UserId), (e.RecordId, e.UserId)));

@@ -1,3 +1,4 @@
+using Rapport.Audit;
 using Microsoft.EntityFrameworkCore;
 using Rapport.Access;
 using Rapport.Episodes;
@@ -38,8 +39,9 @@ public sealed class EpisodeViewTests
         Assert.Contains($"rated the session {split.Lowest}", split.Text, StringComparison.Ordinal);
         Assert.Contains("more than the reliable change", split.Text, StringComparison.Ordinal);
         Assert.Equal(2, view.LatestShared!.Totals.Count);
-        // Each member shown is a read in their own audit trail.
-        Assert.Equal(2, await db.AuditEntries.CountAsync(a => a.RecordType == nameof(CareEpisode) && a.RecordId == couple.ToString()));
+        // One read naming both partners, so it is in each one's access list.
+        var read = await db.AuditEntries.SingleAsync(a => a.RecordType == nameof(CareEpisode) && a.RecordId == couple.ToString());
+        Assert.Equal(2, AuditEntriesConcerning.Parse(read.Subjects).Count);
     }
 
     [Theory]

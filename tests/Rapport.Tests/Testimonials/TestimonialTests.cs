@@ -27,7 +27,9 @@ public sealed class TestimonialTests
 
     private static MyTestimonial Mine(RapportDb db) => new(db, new ConsentLedger(db, TimeProvider.System), TimeProvider.System);
 
-    private static GetPracticeStories Stories(RapportDb db) => new(db, new GetInsights(db, TimeProvider.System));
+    // A fresh cache per call: each test's database is its own, and the page's reading of testimonials is what is tested.
+    private static GetPracticeStories Stories(RapportDb db) =>
+        new(db, new GetInsights(db, TimeProvider.System), new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions()));
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]

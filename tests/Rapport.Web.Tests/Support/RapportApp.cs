@@ -38,6 +38,9 @@ public sealed class RapportApp : WebApplicationFactory<Program>
             // again for each test class. An app with its own clock or settings still seeds as `dotnet run` does.
             Task.Run(() => TestDatabase.CopySeededSqliteAsync(Path.Combine(_folder, "rapport.db"), Path.Combine(_folder, "keys", "field-keys.json")))
                 .GetAwaiter().GetResult();
+            // Likewise the sign-in key ring's certificate: made once per run by the app's own code (an RSA-3072 key
+            // generation costs seconds per start on a busy machine), then copied with its owner-only mode.
+            File.Copy(RunCertificate.Value, CertificatePath);
         }
 
         if (realServer)
@@ -45,6 +48,25 @@ public sealed class RapportApp : WebApplicationFactory<Program>
             UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         }
     }
+
+    private static readonly Lazy<string> RunCertificate = new(() =>
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"rapport-web-run-{Environment.ProcessId}");
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var path = Path.Combine(folder, "dataprotection.pfx");
+        File.Delete(path);
+        Rapport.Web.Startup.ProtectingCertificate.CreateDevelopmentCertificate(path);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
+        return path;
+    });
 
     public string OutboxPath => Path.Combine(_folder, "outbox");
 

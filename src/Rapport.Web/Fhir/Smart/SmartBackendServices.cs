@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using Rapport.Fhir;
@@ -40,8 +42,11 @@ internal static class SmartBackendServices
                 o.DisableTokenStorage();
                 o.DisableAuthorizationStorage();
                 // OpenIddict requires keys for the JWTs it could issue; it issues none here (no id_token, access tokens
-                // are Data Protection payloads), so keys that live as long as the process are enough.
-                o.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
+                // are Data Protection payloads), so keys that live as long as the process are enough. An ECDSA P-256
+                // and a symmetric key, not the default ephemeral RSA pair: two RSA key generations cost seconds on the
+                // first request after every start, on a busy 2-core machine.
+                o.AddSigningKey(new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)))
+                    .AddEncryptionKey(new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)));
                 var aspNetCore = o.UseAspNetCore().EnableTokenEndpointPassthrough();
                 if (environment.IsDevelopment())
                 {

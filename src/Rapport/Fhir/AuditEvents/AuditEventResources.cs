@@ -1,5 +1,4 @@
 using Hl7.Fhir.Model;
-using Microsoft.EntityFrameworkCore;
 using Rapport.Audit;
 using Rapport.Persistence;
 using static Hl7.Fhir.Model.CapabilityStatement;
@@ -29,23 +28,17 @@ public sealed class AuditEventResources(RapportDb db) : IFhirResources
 
     private async Task<IReadOnlyList<FhirItem>> LoadAsync(Guid? patientId, CancellationToken cancellationToken, Guid? entryId)
     {
-        if (db.Viewer.ClientId is not { } clientId || (patientId is not null && patientId != clientId))
+        if (db.Viewer.ClientId is not { } clientId || db.Viewer.PracticeId is not { } practiceId || (patientId is not null && patientId != clientId))
         {
             return [];
         }
 
-        var query = db.AuditEntries.AsNoTracking()
-            .Where(e => e.ClientId == clientId && e.ActorRole != AuditEntry.ClientRole && e.ActorRole != AuditEntry.SystemRole);
-        if (entryId is { } id)
-        {
-            query = query.Where(e => e.Id == id);
-        }
-
-        var entries = await query.OrderByDescending(e => e.Sequence).Take(1000).ToListAsync(cancellationToken);
-        return [.. entries.Select(e => new FhirItem(Map(e), FhirCodes.Utc(e.At), null, null, e.Id))];
+        var entries = await AuditEntriesConcerning.StaffAccessAsync(db, clientId, practiceId, 1000, entryId, cancellationToken);
+        return [.. entries.Select(e => new FhirItem(Map(e, clientId), FhirCodes.Utc(e.At), null, null, e.Id))];
     }
 
-    private static AuditEvent Map(AuditEntry e) => new()
+    // The entity is the requesting client alone: an entry that named several (a dashboard) never shows the others.
+    private static AuditEvent Map(AuditEntry e, Guid clientId) => new()
     {
         Id = e.Id.ToString(),
         Meta = FhirCodes.Meta("1", e.At),
@@ -63,6 +56,6 @@ public sealed class AuditEventResources(RapportDb db) : IFhirResources
         PurposeOfEvent = e.Reason is null ? [] : [new CodeableConcept { Text = e.Reason }],
         Agent = [new AuditEvent.AgentComponent { Who = new ResourceReference { Display = e.ActorName }, Name = e.ActorName, Requestor = true, Role = [new CodeableConcept { Text = e.ActorRole }] }],
         Source = new AuditEvent.SourceComponent { Observer = new ResourceReference { Display = "Rapport" } },
-        Entity = [new AuditEvent.EntityComponent { What = e.ClientId is { } c ? FhirCodes.Ref("Patient", c) : null, Name = e.RecordType }],
+        Entity = [new AuditEvent.EntityComponent { What = FhirCodes.Ref("Patient", clientId), Name = e.RecordType }],
     };
 }

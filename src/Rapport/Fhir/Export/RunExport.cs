@@ -178,10 +178,8 @@ public sealed class RunExport(RapportDb db, FhirCatalog catalog, TimeProvider cl
             });
         }
 
-        foreach (var patient in patients)
-        {
-            await db.AddAuditEntryAsync(AuditAction.Export, job.Deidentified ? "Bulk export (de-identified)" : "Bulk export", patient.ToString(), job.PracticeId, patient, null, cancellationToken);
-        }
+        // One entry per batch naming its patients: each finds it in their access list.
+        await db.AddAuditEntryConcerningAsync(AuditAction.Export, job.Deidentified ? "Bulk export (de-identified)" : "Bulk export", job.Id.ToString(), job.PracticeId, patients, null, cancellationToken);
 
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();

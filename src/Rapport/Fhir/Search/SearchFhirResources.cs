@@ -120,21 +120,24 @@ public sealed class SearchFhirResources(FhirCatalog catalog, RapportDb db)
         return Page(type, query, baseUrl, page, included, matches.Count, next, unsupported);
     }
 
-    /// <summary>One "read" entry per patient whose record the response holds (every member of a shared one), saved together.</summary>
-    internal static async System.Threading.Tasks.Task AuditAsync(RapportDb db, string recordType, IEnumerable<FhirItem> items, CancellationToken cancellationToken)
+    /// <summary>One "read" entry naming every patient whose record the response holds (every member of a shared one).</summary>
+    internal static async System.Threading.Tasks.Task AuditAsync(RapportDb db, string recordType, IReadOnlyList<FhirItem> items, CancellationToken cancellationToken)
     {
-        // A couple's or group's episode or session concerns every member shown: one entry each, as the dashboard writes.
-        var patients = items.Where(i => i.PracticeId is not null)
+        // A couple's or group's episode or session concerns every member shown, as on the dashboard.
+        var byPractice = items.Where(i => i.PracticeId is not null)
             .SelectMany(i => (i.Concerns ?? (i.ClientId is { } c ? [c] : [])).Select(client => (Client: client, Practice: i.PracticeId!.Value)))
-            .Distinct().ToList();
-        if (patients.Count == 0)
+            .GroupBy(x => x.Practice, x => x.Client)
+            .ToList();
+        if (byPractice.Count == 0)
         {
             return;
         }
 
-        foreach (var (client, practice) in patients)
+        // A read names the resource; a search (several resources) says so.
+        var recordId = items.Count == 1 && items[0].Resource.Id is { } id ? id : "search";
+        foreach (var practice in byPractice)
         {
-            await db.AddAuditEntryAsync(AuditAction.Read, recordType, client.ToString(), practice, client, null, cancellationToken);
+            await db.AddAuditEntryConcerningAsync(AuditAction.Read, recordType, recordId, practice.Key, practice, null, cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);
