@@ -100,12 +100,14 @@ if (!builder.Environment.IsDevelopment())
 
 builder.Services.AddSmartBackendServices(builder.Environment);
 builder.Services.AddAuthorization(Policies.Configure);
+builder.Services.AddAuthorization(TelemetrySetup.AddMetricsPolicy);
 builder.Services.AddSingleton<IEmailSender<RapportUser>, IdentityMailSender>();
 builder.Services.AddHostedService<FirstRun>();
 builder.Services.AddHostedService<RevokeCompromisedSignInKeys>();
 builder.Services.AddRapportRateLimits(builder.Configuration);
 builder.Services.AddRapportJobs();
 builder.Services.AddRapportHealth(builder.Configuration, builder.Environment);
+builder.AddRapportTelemetry();
 
 var app = builder.Build();
 
@@ -152,5 +154,6 @@ app.MapRapportApi();
 app.MapSmartBackendServices();
 app.MapFhir();
 app.MapRapportHealth();
+app.MapRapportMetrics();
 
 await app.RunAsync();

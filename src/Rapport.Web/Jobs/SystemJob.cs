@@ -70,6 +70,7 @@ internal abstract partial class SystemJob(IServiceProvider services, TimeProvide
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            Rapport.Telemetry.RapportMetrics.JobFailed(GetType().Name);
             LogFailed(logger, GetType().Name, ex);
         }
     }

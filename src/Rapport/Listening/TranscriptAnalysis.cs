@@ -74,6 +74,7 @@ public sealed partial class TranscriptAnalysisWorker(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    Telemetry.RapportMetrics.JobFailed(nameof(TranscriptAnalysisWorker));
                     LogFailed(logger, id, ex);
                 }
             }
