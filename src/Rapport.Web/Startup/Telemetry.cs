@@ -10,7 +10,7 @@ namespace Rapport.Web.Startup;
 
 /// <summary>
 /// OpenTelemetry traces and metrics: ASP.NET Core, HttpClient, EF Core and Npgsql, and Rapport's own
-/// (<see cref="RapportMetrics"/>). Exported by OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or
+/// (<see cref="RapportMetrics"/>). Traces and metrics are exported by OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or
 /// <c>Telemetry:OtlpEndpoint</c>) is set; the metrics are also served at <c>/metrics</c> in Prometheus format, to a
 /// request from the machine itself (loopback, e.g. a local Prometheus or node agent) or a signed-in practice admin.
 /// Spans and metric tags name routes, never a client, a practice or an answer: health probes are not traced, and
@@ -23,19 +23,20 @@ internal static class TelemetrySetup
     public static void AddRapportTelemetry(this WebApplicationBuilder builder)
     {
         var otlp = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? builder.Configuration["Telemetry:OtlpEndpoint"];
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("rapport", serviceVersion: typeof(RapportMetrics).Assembly.GetName().Version?.ToString()))
-            .WithTracing(tracing =>
-            {
-                tracing.AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/metrics"))
-                    .AddHttpClientInstrumentation()
-                    .AddEntityFrameworkCoreInstrumentation()
-                    .AddNpgsql();
-                if (!string.IsNullOrWhiteSpace(otlp))
-                {
-                    tracing.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
-                }
-            })
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("rapport", serviceVersion: typeof(RapportMetrics).Assembly.GetName().Version?.ToString()));
+        if (!string.IsNullOrWhiteSpace(otlp))
+        {
+            // Traces only when there is somewhere to send them: without an exporter every request would pay for spans nobody reads.
+            telemetry.WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/metrics"))
+                .AddHttpClientInstrumentation()
+                .AddEntityFrameworkCoreInstrumentation()
+                .AddNpgsql()
+                .AddOtlpExporter(o => o.Endpoint = new Uri(otlp)));
+        }
+
+        telemetry
             .WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation()
