@@ -21,6 +21,8 @@ public static class RapportCli
         root.Subcommands.Add(ListenCommand.Create(context));
         root.Subcommands.Add(Audit.AuditCommands.Create(context));
         root.Subcommands.Add(Privacy.KeysCommands.Create(context));
+        root.Subcommands.Add(Backups.BackupCommands.CreateBackup(context));
+        root.Subcommands.Add(Backups.BackupCommands.CreateRestore(context));
         return root;
     }
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
 using Rapport;
 using Rapport.Access;
@@ -101,12 +100,14 @@ if (!builder.Environment.IsDevelopment())
 
 builder.Services.AddSmartBackendServices(builder.Environment);
 builder.Services.AddAuthorization(Policies.Configure);
+builder.Services.AddAuthorization(TelemetrySetup.AddMetricsPolicy);
 builder.Services.AddSingleton<IEmailSender<RapportUser>, IdentityMailSender>();
 builder.Services.AddHostedService<FirstRun>();
 builder.Services.AddHostedService<RevokeCompromisedSignInKeys>();
 builder.Services.AddRapportRateLimits(builder.Configuration);
 builder.Services.AddRapportJobs();
-builder.Services.AddHealthChecks().AddDbContextCheck<RapportDb>("database", tags: ["ready"]);
+builder.Services.AddRapportHealth(builder.Configuration, builder.Environment);
+builder.AddRapportTelemetry();
 
 var app = builder.Build();
 
@@ -152,7 +153,7 @@ app.MapAdditionalIdentityEndpoints();
 app.MapRapportApi();
 app.MapSmartBackendServices();
 app.MapFhir();
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+app.MapRapportHealth();
+app.MapRapportMetrics();
 
 await app.RunAsync();

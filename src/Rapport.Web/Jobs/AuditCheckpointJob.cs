@@ -14,6 +14,8 @@ internal sealed partial class AuditCheckpointJob(IServiceProvider services, ICon
 
     protected override TimeSpan? FirstRoundAfter => TimeSpan.FromMinutes(1);
 
+    protected override bool OneInstancePerRound => true;
+
     protected override async Task RunRoundAsync(IServiceProvider scoped, CancellationToken cancellationToken)
     {
         var log = AuditCheckpointLog.From(configuration, scoped.GetRequiredService<DatabaseOptions>());

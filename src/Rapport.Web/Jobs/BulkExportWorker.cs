@@ -63,6 +63,7 @@ internal sealed partial class BulkExportWorker(IServiceProvider services, Export
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             // Left claimed: the lease lapses and the export is tried again (at most ExportQueue.MaxAttempts times).
+            Rapport.Telemetry.RapportMetrics.JobFailed(nameof(BulkExportWorker));
             LogExportFailed(logger, work.Job.Id, ex);
         }
         finally

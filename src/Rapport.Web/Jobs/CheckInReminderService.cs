@@ -20,6 +20,7 @@ internal sealed partial class CheckInReminderService(IServiceProvider services, 
         var sent = await scoped.GetRequiredService<SendCheckInReminders>().HandleAsync(cancellationToken);
         if (sent > 0)
         {
+            Rapport.Telemetry.RapportMetrics.RemindersSent.Add(sent);
             LogSent(Logger, sent);
         }
     }

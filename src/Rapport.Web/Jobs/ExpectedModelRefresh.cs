@@ -21,6 +21,8 @@ internal sealed partial class ExpectedModelRefresh(IServiceProvider services, IC
 
     protected override TimeSpan? FirstRoundAfter => TimeSpan.FromMinutes(1);
 
+    protected override bool OneInstancePerRound => true;
+
     protected override async Task RunRoundAsync(IServiceProvider scoped, CancellationToken cancellationToken)
     {
         var result = await scoped.GetRequiredService<RefitExpectedModels>().HandleAsync(RefreshAfter!.Value, cancellationToken);

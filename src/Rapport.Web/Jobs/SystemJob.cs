@@ -1,4 +1,6 @@
 using Rapport.Access;
+using Rapport.Jobs;
+using Rapport.Persistence;
 
 namespace Rapport.Web.Jobs;
 
@@ -19,6 +21,16 @@ internal abstract partial class SystemJob(IServiceProvider services, TimeProvide
 
     /// <summary>An earlier first round, for work that should not wait a whole interval after start.</summary>
     protected virtual TimeSpan? FirstRoundAfter => null;
+
+    /// <summary>
+    /// True for work done as a whole round rather than per claimed row (the audit checkpoints, the model refit): the
+    /// instance that claims the round's <see cref="JobClaim"/> runs it and holds it for most of an interval, so with
+    /// several instances the round runs about once per interval. Jobs that claim each due row themselves (escalation,
+    /// reminders) leave it false: every instance works, and the row's claim decides who does each item.
+    /// </summary>
+    protected virtual bool OneInstancePerRound => false;
+
+    private readonly string _owner = JobLease.NewOwner();
 
     /// <summary>One round; <paramref name="scoped"/> resolves the round's features, which see the system viewer.</summary>
     protected abstract Task RunRoundAsync(IServiceProvider scoped, CancellationToken cancellationToken);
@@ -48,10 +60,17 @@ internal abstract partial class SystemJob(IServiceProvider services, TimeProvide
         try
         {
             await using var scope = services.CreateViewerScope(Viewer.System);
+            if (OneInstancePerRound && Interval is { } interval
+                && !await JobClaim.TryClaimRoundAsync(scope.ServiceProvider.GetRequiredService<RapportDb>(), GetType().Name, _owner, clock.GetUtcNow().UtcDateTime, interval * 0.9, stoppingToken))
+            {
+                return;
+            }
+
             await RunRoundAsync(scope.ServiceProvider, stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            Rapport.Telemetry.RapportMetrics.JobFailed(GetType().Name);
             LogFailed(logger, GetType().Name, ex);
         }
     }

@@ -8,7 +8,7 @@ namespace Rapport.Alerts;
 /// A risk answer (PHQ-9 item 9 ≥ 1, as the clinical core's score alerts say) for the care team to act on. It stays at
 /// the top of the therapist's dashboard until someone on the care team acknowledges it; who and when is recorded.
 /// </summary>
-public sealed class RiskAlert
+public sealed class RiskAlert : Jobs.ILeasedJob
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public Guid PracticeId { get; init; }
@@ -30,6 +30,10 @@ public sealed class RiskAlert
 
     /// <summary>When escalation mail went out for it (unacknowledged too long), so it goes once.</summary>
     public DateTime? EscalatedAt { get; set; }
+
+    /// <summary>The instance escalating it right now (<see cref="Jobs.JobLease"/>), so two instances never both mail it.</summary>
+    public string? LeaseOwner { get; set; }
+    public DateTime? LeaseExpiresAt { get; set; }
     public Guid Version { get; set; } = Guid.NewGuid();
     public Episodes.CareEpisode? Episode { get; init; }
 

@@ -13,6 +13,7 @@ internal sealed class RiskAlertConfiguration : IEntityTypeConfiguration<RiskAler
         builder.Property(x => x.Item).HasMaxLength(64);
         builder.Property(x => x.AnswerLabel).HasMaxLength(200);
         builder.Property(x => x.AcknowledgedByName).HasMaxLength(200);
+        builder.Property(x => x.LeaseOwner).HasMaxLength(100);
         builder.Property(x => x.Version).IsConcurrencyToken();
         builder.HasIndex(x => new { x.EpisodeId, x.AcknowledgedAt });
         builder.HasIndex(x => x.ClientId);

@@ -78,6 +78,7 @@ public static class AuditedRecords
         [typeof(OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization)] = "OpenIddict's authorizations: none are made for client_credentials",
         [typeof(OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreScope)] = "OpenIddict's scope registry (unused: scopes are checked against the system's registration)",
         [typeof(OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken)] = "OpenIddict's token entries: access tokens are not stored (the system's row is checked on every request)",
+        [typeof(Jobs.JobClaim)] = "a background job's lease (a job name, an instance name and a time); no person and no client",
         [typeof(Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey)] = "the sign-in key ring, written by the framework (encrypted by a certificate outside the database); no person and no client",
     };
 

@@ -16,7 +16,7 @@ public enum TranscriptStatus
 /// listen. The text and the coded report are psychotherapy-note-like content (HIPAA 164.501): care team and
 /// supervisors only, never the client portal or an admin. Deleting it removes the words and keeps the numbers.
 /// </summary>
-public sealed class SessionTranscript
+public sealed class SessionTranscript : Jobs.ILeasedJob
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public Guid PracticeId { get; init; }
@@ -46,6 +46,10 @@ public sealed class SessionTranscript
     /// <summary>Numbers only (no words): kept when the transcript is deleted, for the therapist's trend.</summary>
     public string? SummaryJson { get; set; }
     public DateTime? DeletedAt { get; set; }
+
+    /// <summary>The instance analysing it right now (<see cref="Jobs.JobLease"/>); a lapsed lease lets another instance take it over.</summary>
+    public string? LeaseOwner { get; set; }
+    public DateTime? LeaseExpiresAt { get; set; }
     public Guid Version { get; set; } = Guid.NewGuid();
     public CareEpisode? Episode { get; init; }
 }

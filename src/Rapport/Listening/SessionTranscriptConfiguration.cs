@@ -13,6 +13,7 @@ internal sealed class SessionTranscriptConfiguration : IEntityTypeConfiguration<
         builder.Property(x => x.Format).HasMaxLength(32);
         builder.Property(x => x.TherapistSpeaker).HasMaxLength(200);
         builder.Property(x => x.Error).HasMaxLength(2000);
+        builder.Property(x => x.LeaseOwner).HasMaxLength(100);
         builder.Property(x => x.Version).IsConcurrencyToken();
         builder.HasIndex(x => new { x.TherapistId, x.UploadedAt });
         builder.HasIndex(x => x.SessionId);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rapport.Access;
+using Rapport.Jobs;
 using Rapport.Listening.Coding;
 using Rapport.Listening.Transcripts;
 using Rapport.Persistence;
@@ -39,7 +40,8 @@ public sealed class ListeningCoder : IDisposable
 
 /// <summary>
 /// Codes queued transcripts: parse, code each therapist utterance, compute the listening report, store it.
-/// On start it also picks up transcripts left queued by a restart, so an accepted upload is never lost.
+/// Every instance also polls for queued transcripts nobody holds (left by a restart, or by an instance that stopped),
+/// and claims each before coding it, so an accepted upload is never lost and is coded once across instances.
 /// </summary>
 public sealed partial class TranscriptAnalysisWorker(
     IServiceScopeFactory scopes,
@@ -60,55 +62,119 @@ public sealed partial class TranscriptAnalysisWorker(
             await started.Task;
         }
 
-        await using (var scope = scopes.CreateViewerScope(Viewer.System))
+        using var polling = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var poll = PollAsync(polling.Token);
+        try
         {
-            var db = scope.ServiceProvider.GetRequiredService<RapportDb>();
-            var waiting = await db.SessionTranscripts.Where(t => t.Status == TranscriptStatus.Queued).Select(t => t.Id).ToListAsync(stoppingToken);
-            waiting.ForEach(queue.Enqueue);
+            await foreach (var id in queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                try
+                {
+                    await AnalyseAsync(id, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Telemetry.RapportMetrics.JobFailed(nameof(TranscriptAnalysisWorker));
+                    LogFailed(logger, id, ex);
+                }
+            }
         }
-
-        await foreach (var id in queue.Reader.ReadAllAsync(stoppingToken))
+        finally
         {
-            try
-            {
-                await AnalyseAsync(id, stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogFailed(logger, id, ex);
-            }
+            await polling.CancelAsync();
+            await poll;
         }
     }
 
-    public async Task AnalyseAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>How often queued transcripts nobody holds are picked up: left by a restart, or by an instance that stopped.</summary>
+    public static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an instance holds a transcript while coding it; after a crash another instance takes it over.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+
+    private readonly string _owner = JobLease.NewOwner();
+
+    private async Task PollAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await using var scope = scopes.CreateViewerScope(Viewer.System);
+                    var db = scope.ServiceProvider.GetRequiredService<RapportDb>();
+                    var now = clock.GetUtcNow().UtcDateTime;
+                    var waiting = await db.SessionTranscripts
+                        .Where(t => t.Status == TranscriptStatus.Queued && (t.LeaseExpiresAt == null || t.LeaseExpiresAt < now))
+                        .Select(t => t.Id).ToListAsync(cancellationToken);
+                    waiting.ForEach(queue.Enqueue);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogPollFailed(logger, ex);
+                }
+
+                await Task.Delay(PollEvery, clock, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The host stops.
+        }
+    }
+
+    /// <summary>Claims and codes one queued transcript; false when it was not queued or another instance holds it.</summary>
+    public async Task<bool> AnalyseAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateViewerScope(Viewer.System);
         var db = scope.ServiceProvider.GetRequiredService<RapportDb>();
+        // Every instance polls the same queue: the lease decides which one codes it (JobLease).
+        if (!await JobLease.TryClaimAsync(db.SessionTranscripts.Where(t => t.Status == TranscriptStatus.Queued), id, _owner, clock.GetUtcNow().UtcDateTime, Lease, cancellationToken))
+        {
+            return false;
+        }
+
         var transcript = await db.SessionTranscripts.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (transcript is not { Status: TranscriptStatus.Queued, Content: { } content })
         {
-            return;
+            await JobLease.ReleaseAsync(db.SessionTranscripts, id, _owner, CancellationToken.None);
+            return false;
         }
 
-        var format = Enum.Parse<TranscriptFormat>(transcript.Format);
-        var parsed = TranscriptParser.Parse(content, format, new SpeakerMapping(transcript.TherapistSpeaker));
-        if (!parsed.Succeeded)
+        try
         {
-            transcript.Status = TranscriptStatus.Failed;
-            transcript.Error = string.Join("; ", parsed.Errors.Take(5).Select(e => $"line {e.Line}: {e.Message}"));
-        }
-        else
-        {
-            var coded = coder.Coder.Code(parsed.Transcript!);
-            var report = ListeningReport.Build(coded);
-            transcript.ReportJson = ListeningJson.ToJson(coded, report);
-            transcript.SummaryJson = JsonSerializer.Serialize(report.Summary);
-            transcript.Status = TranscriptStatus.Analysed;
-            transcript.AnalysedAt = clock.GetUtcNow().UtcDateTime;
-        }
+            var format = Enum.Parse<TranscriptFormat>(transcript.Format);
+            var parsed = TranscriptParser.Parse(content, format, new SpeakerMapping(transcript.TherapistSpeaker));
+            if (!parsed.Succeeded)
+            {
+                transcript.Status = TranscriptStatus.Failed;
+                transcript.Error = string.Join("; ", parsed.Errors.Take(5).Select(e => $"line {e.Line}: {e.Message}"));
+            }
+            else
+            {
+                var coded = coder.Coder.Code(parsed.Transcript!);
+                var report = ListeningReport.Build(coded);
+                transcript.ReportJson = ListeningJson.ToJson(coded, report);
+                transcript.SummaryJson = JsonSerializer.Serialize(report.Summary);
+                transcript.Status = TranscriptStatus.Analysed;
+                transcript.AnalysedAt = clock.GetUtcNow().UtcDateTime;
+            }
 
-        await db.SaveChangesAsync(cancellationToken);
+            transcript.LeaseOwner = null;
+            transcript.LeaseExpiresAt = null;
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            await JobLease.ReleaseAsync(db.SessionTranscripts, id, _owner, CancellationToken.None);
+            throw;
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Looking for queued transcripts failed; trying again at the next poll")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Analysing transcript {Id} failed")]
     private static partial void LogFailed(ILogger logger, Guid id, Exception exception);

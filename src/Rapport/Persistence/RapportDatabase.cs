@@ -44,6 +44,7 @@ public static class RapportDatabase
                 break;
         }
 
+        builder.AddInterceptors(Telemetry.MetricsInterceptor.Instance);
         ((IDbContextOptionsBuilderInfrastructure)builder).AddOrUpdateExtension(new FieldEncryptionOptions(FieldKeyRing.For(options.ResolvedKeyRingPath())));
         builder.ReplaceService<IModelCacheKeyFactory, RingAwareModelCacheKeyFactory>();
 

@@ -84,6 +84,9 @@ public sealed partial class RapportDb(
     public DbSet<TherapistProfile> TherapistProfiles => Set<TherapistProfile>();
     public DbSet<MatchReferral> MatchReferrals => Set<MatchReferral>();
 
+    /// <summary>Named leases for background work done in rounds (audit checkpoints, the model refit): one instance per round.</summary>
+    public DbSet<Jobs.JobClaim> JobClaims => Set<Jobs.JobClaim>();
+
     /// <summary>The sign-in key ring (ASP.NET Core Data Protection), shared by every instance; each key's XML is encrypted by a certificate kept outside the database (docs/decisions/0014).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -11,7 +11,7 @@ namespace Rapport.Tests.Listening;
 
 public sealed class TranscriptTests
 {
-    private const string Session =
+    internal const string Session =
         "Therapist: What brings you here today?\n"
         + "Client: I have been feeling really sad and lonely since the divorce.\n"
         + "Therapist: Did you sleep well last night?\n"
@@ -143,20 +143,20 @@ public sealed class TranscriptTests
         Assert.False(outcome.Succeeded);
     }
 
-    private static MemoryStream Text(string text) => new(Encoding.UTF8.GetBytes(text));
+    internal static MemoryStream Text(string text) => new(Encoding.UTF8.GetBytes(text));
 
     // The worker as the host runs it: from the container, resolving its features in a scope for the system viewer.
-    private static TranscriptAnalysisWorker Worker(TestDatabase database) =>
+    internal static TranscriptAnalysisWorker Worker(TestDatabase database) =>
         database.Services.GetServices<IHostedService>().OfType<TranscriptAnalysisWorker>().Single();
 
-    private static async Task ConsentAsync(TestDatabase database, string email)
+    internal static async Task ConsentAsync(TestDatabase database, string email)
     {
         await using var dbScope = await database.As(email);
         var db = dbScope.Db;
         Assert.True((await dbScope.Get<ConsentLedger>().GiveAsync(ConsentKind.TranscriptAnalysis)).Succeeded);
     }
 
-    private static async Task<Guid> FirstAttendedSessionAsync(TestDatabase database, string clientEmail)
+    internal static async Task<Guid> FirstAttendedSessionAsync(TestDatabase database, string clientEmail)
     {
         var clientId = await database.ClientIdAsync(clientEmail);
         await using var dbScope = database.As(Viewer.System);

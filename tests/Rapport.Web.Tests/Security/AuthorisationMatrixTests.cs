@@ -67,6 +67,8 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         ["/dev/outbox"] = p => Page(p, p is Persona.AdminWithoutBreakGlass or Persona.OtherPracticeTherapist),
         ["/health/live"] = null,
         ["/health/ready"] = null,
+        // Prometheus metrics: the machine itself (loopback; the test server's requests are not) or a practice admin.
+        ["/metrics"] = p => Page(p, p is Persona.AdminWithoutBreakGlass or Persona.OtherPracticeTherapist),
         ["/me"] = p => Page(p, Clients.Contains(p)),
         ["/me/access"] = p => Page(p, Clients.Contains(p)),
         ["/me/consents"] = p => Page(p, Clients.Contains(p)),
