@@ -12,6 +12,9 @@ internal sealed class AuditSubjectIndexJob(IServiceProvider services, IConfigura
 {
     protected override TimeSpan? Interval => configuration.GetValue("Audit:SubjectIndexSeconds", 30) is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : null;
 
+    // Idempotent, but two instances indexing the same entries at once would collide on the look-up's key.
+    protected override bool OneInstancePerRound => true;
+
     protected override Task RunRoundAsync(IServiceProvider scoped, CancellationToken cancellationToken) =>
         scoped.GetRequiredService<IndexAuditSubjects>().HandleAsync(cancellationToken);
 }
