@@ -35,19 +35,19 @@ public static class InsightsTable
                 var suppressed = SmallCells(provider.CaseMix);
                 rows.AddRange(provider.CaseMix.Select(b => suppressed.Contains(b.Band)
                     ? new InsightsRow("Case-mix (intake PHQ-9)", provider.Label, b.Band, "not shown", "", Count(total), SmallCellReason)
-                    : new InsightsRow("Case-mix (intake PHQ-9)", provider.Label, b.Band, Percent(b.Count / (double)total), "", Count(total), "")));
+                    : new InsightsRow("Case-mix (intake PHQ-9)", provider.Label, b.Band, Percent(b.Count / (double)total), Wilson(b.Count, total), Count(total), "")));
             }
         }
 
         var funnel = view.Funnel;
         rows.Add(funnel.Target is { } target
-            ? new("Funnel: reliable improvement", "The practice (target)", funnel.Measure, Percent(target), "", Count(funnel.TargetN), "")
+            ? new("Funnel: reliable improvement", "The practice (target)", funnel.Measure, Percent(target), Wilson((int)Math.Round(target * funnel.TargetN), funnel.TargetN), Count(funnel.TargetN), "")
             : new("Funnel: reliable improvement", "The practice (target)", funnel.Measure, "not shown", "", Count(funnel.TargetN),
                 Clinical.Insights.MinimumN.HiddenBecause(funnel.TargetN, view.MinimumN) ?? ""));
         foreach (var p in funnel.Providers)
         {
             rows.Add(p.Proportion is { } proportion
-                ? new("Funnel: reliable improvement", p.Label, funnel.Measure, Percent(proportion), "", Count(p.N), Position(p.Position))
+                ? new("Funnel: reliable improvement", p.Label, funnel.Measure, Percent(proportion), Wilson(p.Events, p.N), Count(p.N), Position(p.Position))
                 : new("Funnel: reliable improvement", p.Label, funnel.Measure, "not shown", "", Count(p.N), p.HiddenBecause ?? ""));
         }
 
@@ -86,6 +86,13 @@ public static class InsightsTable
     {
         ArgumentNullException.ThrowIfNull(figure);
         return figure.Estimate is { } e ? $"{Format(figure.Kind, e.Lower)} to {Format(figure.Kind, e.Upper)} ({figure.Interval})" : "";
+    }
+
+    // A shown share (a case-mix band, a funnel point) carries its interval like every other figure.
+    private static string Wilson(int events, int n)
+    {
+        var e = Estimates.Proportion(events, n);
+        return $"{Percent(e.Lower)} to {Percent(e.Upper)} (95 % Wilson interval)";
     }
 
     private static InsightsRow Row(string section, string who, Figure f) =>

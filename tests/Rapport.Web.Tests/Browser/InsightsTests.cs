@@ -16,7 +16,7 @@ namespace Rapport.Web.Tests.Browser;
 public sealed class InsightsTests(BrowserFixture browser)
 {
     // Sections whose rows are estimates: each carries an interval when shown, and a reason when hidden.
-    private static readonly string[] Estimates = ["Outcomes", "Measures in this practice", "Alliance and outcome", "By quarter"];
+    private static readonly string[] Estimates = ["Outcomes", "Case-mix (intake PHQ-9)", "Funnel: reliable improvement", "Measures in this practice", "Alliance and outcome", "By quarter"];
 
     private sealed record Row(string Section, string Who, string Figure, string Value, string Interval, string N, string Note)
     {
