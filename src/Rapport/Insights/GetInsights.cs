@@ -248,8 +248,9 @@ public sealed class GetInsights(RapportDb db, TimeProvider clock)
             MeanFigure("Mean alliance (Session Check, 0–40)", finished.Where(c => c.Alliance.Count > 0).Select(c => c.Alliance.Average()).ToList(), minimum),
         };
         var caseMix = CaseMix(courses);
-        var hidden = MinimumN.HiddenBecause(caseMix.Sum(b => b.Count), minimum, "ended courses with an intake PHQ-9");
-        return new ProviderInsights(label, started, ended, finished.Count, figures, hidden is null ? caseMix : [], hidden);
+        var caseMixN = caseMix.Sum(b => b.Count);
+        var hidden = MinimumN.HiddenBecause(caseMixN, minimum, "ended courses with an intake PHQ-9");
+        return new ProviderInsights(label, started, ended, finished.Count, figures, hidden is null ? caseMix : [], caseMixN, hidden);
     }
 
     private static Figure Proportion(string name, int events, int n, int minimum, string what = "finished episodes") =>

@@ -27,7 +27,7 @@ public static class InsightsTable
             rows.AddRange(provider.Figures.Select(f => Row("Outcomes", provider.Label, f)));
             if (provider.CaseMixHiddenBecause is { } why)
             {
-                rows.Add(new("Case-mix (intake PHQ-9)", provider.Label, "Severity at intake", "not shown", "", "", why));
+                rows.Add(new("Case-mix (intake PHQ-9)", provider.Label, "Severity at intake", "not shown", "", Count(provider.CaseMixN), why));
             }
             else
             {

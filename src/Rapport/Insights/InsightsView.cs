@@ -37,6 +37,7 @@ public sealed record QuarterTrend(string Quarter, Figure ReliableImprovement, Fi
 /// <param name="Started">Episodes started in the period (the lead therapist's).</param>
 /// <param name="Ended">Courses (one per member) that ended in the period.</param>
 /// <param name="Finished">Of those, courses with at least two attended sessions (NHS "finished a course of treatment").</param>
+/// <param name="CaseMixN">Ended courses with an intake PHQ-9: the case-mix's n, shown or not.</param>
 /// <param name="CaseMixHiddenBecause">Why the case-mix is not shown, when too few courses ended.</param>
 public sealed record ProviderInsights(
     string Label,
@@ -45,6 +46,7 @@ public sealed record ProviderInsights(
     int Finished,
     IReadOnlyList<Figure> Figures,
     IReadOnlyList<CaseMixBand> CaseMix,
+    int CaseMixN,
     string? CaseMixHiddenBecause);
 
 /// <summary>One therapist's point on the funnel: named for those the viewer may compare by name, else "Colleague A" ….</summary>

@@ -104,16 +104,18 @@ public sealed class FieldEncryptionTests
         var id = await AddEpisodeAsync(database, Reason);
         var before = await RawReferralReasonsAsync(database);
         int goals;
+        int profiles;
         await using (var system = database.Open(Viewer.System))
         {
-            // The demo's goals in the clients' words are encrypted too, and rotated with everything else.
+            // The demo's goals in the clients' words, and its therapists' profiles, are encrypted too, and rotated with everything else.
             goals = await system.ClientGoals.CountAsync();
+            profiles = await system.TherapistProfiles.CountAsync();
         }
 
         var result = await new RotateFieldKeys(() => database.Open(Viewer.System)).HandleAsync(batchSize: 7);
 
         var after = await RawReferralReasonsAsync(database);
-        Assert.Equal(before.Count + goals, result.Rows);
+        Assert.Equal(before.Count + goals + profiles, result.Rows);
         Assert.All(after.Values, v => Assert.Equal(result.NewKeyId, FieldEncryption.KeyIdOf(v)));
         Assert.All(before.Values, v => Assert.NotEqual(result.NewKeyId, FieldEncryption.KeyIdOf(v)));
         await using var db = database.Open(Viewer.System);

@@ -258,7 +258,7 @@ public sealed class TestimonialTests
             new("Reliable improvement", FigureKind.Percent, 23, new Clinical.Insights.Estimate(14 / 23.0, 0.41, 0.78, 23), null),
             new("Recovery (of those at caseness at the start)", FigureKind.Percent, 8, null, "not enough finished episodes (n = 8; at least 10 needed)"),
         };
-        var practice = new ProviderInsights("The practice", 30, 27, 23, figures, [], null);
+        var practice = new ProviderInsights("The practice", 30, 27, 23, figures, [], 0, null);
         var stories = GetPracticeStories.Success(practice, 10);
         Assert.Equal("About 25 people finished a course of therapy.", stories[0].Words);
         Assert.Contains("About 60 % improved", stories[1].Words, StringComparison.Ordinal);

@@ -103,6 +103,7 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         ["/episodes/{EpisodeId:guid}/plan"] = CareTeamOnly,
         ["/episodes/{EpisodeId:guid}/in-room"] = CareTeamOnly,
         ["/admin/check-ins"] = p => Page(p, p is Persona.AdminWithoutBreakGlass or Persona.OtherPracticeTherapist),
+        ["/admin/insights-and-testimonials"] = p => Page(p, p is Persona.AdminWithoutBreakGlass or Persona.OtherPracticeTherapist),
         ["/admin/systems"] = p => Page(p, p is Persona.AdminWithoutBreakGlass or Persona.OtherPracticeTherapist),
         // An unknown QR token: a client sees "expired or already used" (never which member it was for); others may not use it.
         ["/check-in/room/{Token}"] = p => Page(p, Clients.Contains(p)),
