@@ -245,16 +245,23 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>The container of this database's scopes, built on first use with production's registrations.</summary>
     public IServiceProvider Services => _services ??= BuildServices();
 
-    private ServiceProvider BuildServices()
+    /// <summary>The configuration production reads for this database (provider, file or connection, key ring, site), for a test that builds its own container.</summary>
+    public static IConfiguration ConfigurationFor(DatabaseOptions options)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        ArgumentNullException.ThrowIfNull(options);
+        return new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Database:Provider"] = Options.Provider.ToString(),
-            ["Database:Path"] = Options.Path,
-            ["Database:KeyRingPath"] = Options.KeyRingPath,
-            ["ConnectionStrings:Rapport"] = Options.ConnectionString,
+            ["Database:Provider"] = options.Provider.ToString(),
+            ["Database:Path"] = options.Path,
+            ["Database:KeyRingPath"] = options.KeyRingPath,
+            ["ConnectionStrings:Rapport"] = options.ConnectionString,
             ["SiteUrl"] = SiteUrl,
         }).Build();
+    }
+
+    private ServiceProvider BuildServices()
+    {
+        var configuration = ConfigurationFor(Options);
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();

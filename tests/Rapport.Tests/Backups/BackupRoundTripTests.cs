@@ -198,14 +198,7 @@ public sealed class BackupRoundTripTests : IAsyncDisposable
     /// <summary>The restored database behind production's registrations, seen by <paramref name="viewer"/>.</summary>
     private static ServiceProvider Services(DatabaseOptions options, Viewer viewer)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = options.Provider.ToString(),
-            ["Database:Path"] = options.Path,
-            ["Database:KeyRingPath"] = options.KeyRingPath,
-            ["ConnectionStrings:Rapport"] = options.ConnectionString,
-            ["SiteUrl"] = TestDatabase.SiteUrl,
-        }).Build();
+        var configuration = TestDatabase.ConfigurationFor(options);
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();

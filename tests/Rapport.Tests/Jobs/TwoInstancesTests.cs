@@ -137,14 +137,7 @@ public sealed class TwoInstancesTests
 
         public Instance(DatabaseOptions options, TimeProvider? clock = null)
         {
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Database:Provider"] = options.Provider.ToString(),
-                ["Database:Path"] = options.Path,
-                ["Database:KeyRingPath"] = options.KeyRingPath,
-                ["ConnectionStrings:Rapport"] = options.ConnectionString,
-                ["SiteUrl"] = TestDatabase.SiteUrl,
-            }).Build();
+            var configuration = TestDatabase.ConfigurationFor(options);
             var services = new ServiceCollection();
             services.AddSingleton<IConfiguration>(configuration);
             services.AddLogging();
