@@ -31,7 +31,7 @@ public sealed partial class RapportDb
         AuditAction action, string recordType, string recordId, Guid practiceId, IEnumerable<Guid> clients, string? reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clients);
-        var distinct = clients.Distinct().Order().ToList();
+        var distinct = clients.Distinct().ToList();
         if (distinct.Count <= 1)
         {
             return distinct.Count == 0 ? null : await AddAuditEntryAsync(action, recordType, recordId, practiceId, distinct[0], reason, cancellationToken);
