@@ -85,7 +85,7 @@ public sealed class ListeningReviews(RapportDb db, TimeProvider clock)
         transcript.ReportJson = null;
         transcript.Status = TranscriptStatus.Deleted;
         transcript.DeletedAt = clock.GetUtcNow().UtcDateTime;
-        // Saved with the change, in one transaction: one entry per member whose session it was.
+        // Saved with the change, in one transaction: one entry naming every member whose session it was.
         await new AuditTrail(db).AddAsync(AuditAction.Delete, nameof(SessionTranscript), transcript.Id.ToString(), transcript.PracticeId,
             await TranscriptSubjectsAsync(db, transcript.EpisodeId, cancellationToken), "Transcript words deleted", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);

@@ -9,7 +9,7 @@ namespace Rapport.Fhir.AuditEvents;
 /// AuditEvent: the access log a client sees on "Who has looked at my record" (staff reads, break-glass), for the client's
 /// own token only. Staff get none here: the practice's whole trail is not a FHIR read.
 /// </summary>
-// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry naming every client the response holds.
 [Audits(AuditedAs.PartOfClientRecord)]
 public sealed class AuditEventResources(RapportDb db) : IFhirResources
 {

@@ -11,7 +11,7 @@ namespace Rapport.Fhir.CareTeams;
 /// CareTeam: an episode of care, its therapists and its members. Members are listed only as far as the viewer may see
 /// them (the Client filter): a client in a couple sees themself and the therapists, never the partner.
 /// </summary>
-// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry naming every client the response holds.
 [Audits(AuditedAs.PartOfClientRecord)]
 public sealed class CareTeamResources(RapportDb db) : IFhirResources
 {

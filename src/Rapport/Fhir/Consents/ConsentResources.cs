@@ -8,7 +8,7 @@ using static Hl7.Fhir.Model.CapabilityStatement;
 namespace Rapport.Fhir.Consents;
 
 /// <summary>Consent: one row of the consent ledger, with the exact wording the client agreed to as its policy rule.</summary>
-// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry naming every client the response holds.
 [Audits(AuditedAs.PartOfClientRecord)]
 public sealed class ConsentResources(RapportDb db) : IFhirResources
 {

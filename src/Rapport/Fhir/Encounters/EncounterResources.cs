@@ -12,7 +12,7 @@ namespace Rapport.Fhir.Encounters;
 /// individual episode, or a client looking at their own couple or group sessions); a therapist's view of a couple or
 /// group session has no single subject, so <c>patient</c> search does not find it (see docs/fhir.md).
 /// </summary>
-// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry naming every client the response holds.
 [Audits(AuditedAs.PartOfClientRecord)]
 public sealed class EncounterResources(RapportDb db) : IFhirResources
 {

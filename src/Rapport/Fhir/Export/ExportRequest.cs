@@ -13,7 +13,7 @@ public sealed record ExportManifestFile(Guid Id, string Type, int Count);
 /// worker. Only a connected system exports (a person reads their own record with <c>Patient/$everything</c>), and only
 /// the types its scopes name; a research system's export is always de-identified.
 /// </summary>
-[NotAudited("records an export request (types, since, de-identified); the export writes one Export entry per patient it reads")]
+[NotAudited("records an export request (types, since, de-identified); the export writes one Export entry per batch, naming each patient it reads")]
 public sealed class StartExport(RapportDb db, FhirCatalog catalog, ExportSignal signal, TimeProvider clock)
 {
     public static readonly string[] OutputFormats = ["application/fhir+ndjson", "application/ndjson", "ndjson"];

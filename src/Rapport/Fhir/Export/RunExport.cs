@@ -14,7 +14,7 @@ namespace Rapport.Fhir.Export;
 /// Runs one claimed export as the system that asked for it (its scope's viewer, so the same query filters as its
 /// reads): the practice's own resources once, then the patients in keyset order, <see cref="BatchSize"/> at a time,
 /// each patient's resources through the same <see cref="IFhirResources"/> the API serves. After each batch its files
-/// and one Export audit entry per patient are saved, then the job's cursor moves, on condition that this worker still
+/// and one Export audit entry naming the batch's patients are saved, then the job's cursor moves, on condition that this worker still
 /// holds the lease; so a worker that stops leaves a cursor the next holder resumes from, and one that lost its lease
 /// writes nothing more. A de-identified export starts again from the beginning instead: its key lived only in the
 /// worker that stopped.

@@ -18,7 +18,7 @@ namespace Rapport.Fhir.Flags;
 /// acknowledged (the next session's check-in moves them). A client's own token gets their risk Flags only: the alliance
 /// concern is the therapist's reading of the series.
 /// </summary>
-// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry naming every client the response holds.
 [Audits(AuditedAs.PartOfClientRecord)]
 public sealed class FlagResources(RapportDb db) : IFhirResources
 {

@@ -15,7 +15,7 @@ namespace Rapport.Fhir.Observations;
 /// as <c>interpretation</c>) and one Observation per item that carries a LOINC code; all <c>derivedFrom</c> the
 /// QuestionnaireResponse. Ids: the panel is the response's id, the total "{id}-total", an item "{id}-{linkId}".
 /// </summary>
-// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry naming every client the response holds.
 [Audits(AuditedAs.PartOfClientRecord)]
 public sealed class ObservationResources(RapportDb db, InstrumentSource instruments) : IFhirResources
 {

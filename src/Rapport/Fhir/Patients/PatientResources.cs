@@ -8,7 +8,7 @@ using static Hl7.Fhir.Model.CapabilityStatement;
 namespace Rapport.Fhir.Patients;
 
 /// <summary>Patient: a client, as the Client query filters let the viewer see them (their care team, the client themself, the practice admin's account list).</summary>
-// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry naming every client the response holds.
 [Audits(AuditedAs.PartOfClientRecord)]
 public sealed class PatientResources(RapportDb db) : IFhirResources
 {

@@ -7,7 +7,7 @@ using static Hl7.Fhir.Model.CapabilityStatement;
 namespace Rapport.Fhir.Practices;
 
 /// <summary>Organization: the viewer's own practice (practices carry no query filter, so it is narrowed here).</summary>
-// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry naming every client the response holds.
 [Audits(AuditedAs.PartOfClientRecord)]
 public sealed class OrganizationResources(RapportDb db) : IFhirResources
 {

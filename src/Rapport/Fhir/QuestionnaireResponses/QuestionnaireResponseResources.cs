@@ -10,7 +10,7 @@ namespace Rapport.Fhir.QuestionnaireResponses;
 /// QuestionnaireResponse: a stored check-in answer set. A response never changes once stored, so its version is always
 /// "1" and its lastUpdated is when it was submitted.
 /// </summary>
-// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry naming every client the response holds.
 [Audits(AuditedAs.PartOfClientRecord)]
 public sealed class QuestionnaireResponseResources(RapportDb db, InstrumentSource instruments) : IFhirResources
 {

@@ -27,7 +27,7 @@ internal static class VisibleStaff
 }
 
 /// <summary>Practitioner: a staff member.</summary>
-// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry naming every client the response holds.
 [Audits(AuditedAs.PartOfClientRecord)]
 public sealed class PractitionerResources(RapportDb db) : IFhirResources
 {
@@ -48,7 +48,7 @@ public sealed class PractitionerResources(RapportDb db) : IFhirResources
 }
 
 /// <summary>PractitionerRole: what a staff member does at the practice (therapist, supervisor, practice admin). Same id as the Practitioner.</summary>
-// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry per client.
+// Returned only through ReadFhirResource or SearchFhirResources, which write one read entry naming every client the response holds.
 [Audits(AuditedAs.PartOfClientRecord)]
 public sealed class PractitionerRoleResources(RapportDb db) : IFhirResources
 {
