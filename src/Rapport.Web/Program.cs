@@ -102,7 +102,9 @@ builder.Services.AddSmartBackendServices(builder.Environment);
 builder.Services.AddAuthorization(Policies.Configure);
 builder.Services.AddAuthorization(TelemetrySetup.AddMetricsPolicy);
 builder.Services.AddSingleton<IEmailSender<RapportUser>, IdentityMailSender>();
-builder.Services.AddHostedService<FirstRun>();
+// First of all hosted services, ahead of the ones AddRazorComponents and AddDataProtection registered: the key ring
+// lives in the database, and reading it before the migrations ran logged "no such table" on every first start.
+builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, FirstRun>());
 builder.Services.AddHostedService<RevokeCompromisedSignInKeys>();
 builder.Services.AddRapportRateLimits(builder.Configuration);
 builder.Services.AddRapportJobs();

@@ -139,6 +139,9 @@ public sealed class TelemetryTests
     {
         public ConcurrentQueue<string> Lines { get; } = new();
 
+        /// <summary>The entries at Error or worse, as in <see cref="Lines"/>.</summary>
+        public ConcurrentQueue<string> Errors { get; } = new();
+
         public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
         public void Dispose()
@@ -154,7 +157,12 @@ public sealed class TelemetryTests
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
             {
                 var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-                provider.Lines.Enqueue($"{category} {formatter(state, exception)} {values} {exception}");
+                var line = $"{category} {formatter(state, exception)} {values} {exception}";
+                provider.Lines.Enqueue(line);
+                if (logLevel >= LogLevel.Error)
+                {
+                    provider.Errors.Enqueue(line);
+                }
             }
         }
     }
