@@ -47,12 +47,28 @@ public class DashboardBenchmark
     [Params(10_000, 100_000)]
     public int Clients { get; set; }
 
+    /// <summary>SQLite always; PostgreSQL too when RAPPORT_BENCH_POSTGRES holds a server's connection string.</summary>
+    [ParamsSource(nameof(Providers))]
+    public DatabaseProvider Provider { get; set; }
+
+    public static IEnumerable<DatabaseProvider> Providers =>
+        Environment.GetEnvironmentVariable("RAPPORT_BENCH_POSTGRES") is { Length: > 0 }
+            ? [DatabaseProvider.Sqlite, DatabaseProvider.Postgres]
+            : [DatabaseProvider.Sqlite];
+
     [GlobalSetup]
     public void Setup()
     {
         var folder = Environment.GetEnvironmentVariable("RAPPORT_BENCH_DATA") ?? Path.Combine(Path.GetTempPath(), "rapport-bench");
         Directory.CreateDirectory(folder);
-        _options = new DatabaseOptions { Provider = DatabaseProvider.Sqlite, Path = Path.Combine(folder, $"dashboard-{Clients}.db") };
+        _options = Provider == DatabaseProvider.Postgres
+            ? new DatabaseOptions
+            {
+                Provider = DatabaseProvider.Postgres,
+                ConnectionString = new Npgsql.NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("RAPPORT_BENCH_POSTGRES")) { Database = $"rapport_bench_dashboard_{Clients}" }.ConnectionString,
+                KeyRingPath = Path.Combine(folder, "keys", "field-keys.json"),
+            }
+            : new DatabaseOptions { Provider = DatabaseProvider.Sqlite, Path = Path.Combine(folder, $"dashboard-{Clients}.db") };
         _instruments = new InstrumentSource(InstrumentSource.FolderFor(_options));
         using (var db = Open(Viewer.System))
         {
@@ -66,7 +82,7 @@ public class DashboardBenchmark
             var user = db.Users.Where(u => u.Email!.StartsWith("therapist1@bench-")).OrderBy(u => u.Email).First();
             StoreFittedModel(db, user.PracticeId);
             _therapist = new Viewer { UserId = user.Id, PracticeId = user.PracticeId, StaffMemberId = user.StaffMemberId, Roles = Rapport.Staff.StaffRoles.Therapist };
-            Console.WriteLine($"// {Clients} clients, {db.MeasureResponses.Count()} responses in {_options.Path}");
+            Console.WriteLine($"// {Clients} clients, {db.MeasureResponses.Count()} responses in {(Provider == DatabaseProvider.Postgres ? "PostgreSQL" : _options.Path)}");
         }
     }
 
