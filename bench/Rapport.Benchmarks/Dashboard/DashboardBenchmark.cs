@@ -116,6 +116,8 @@ public class DashboardBenchmark
             return;
         }
 
+        // An app started on this database leaves the refit job's unfitted rows (one per instrument, unique): replace them.
+        db.PracticeExpectedModels.RemoveRange(db.PracticeExpectedModels.Where(m => m.PracticeId == practiceId));
         var now = DateTime.UtcNow;
         foreach (var id in EpisodeProgress.OutcomeInstruments)
         {

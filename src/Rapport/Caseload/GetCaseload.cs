@@ -62,11 +62,7 @@ public sealed class GetCaseload(RapportDb db, TimeProvider clock, ExpectedModelC
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        // Drive the query from the care-team index (the viewer and their supervisees), so its cost follows the
-        // caseload, not the size of the practice. The relationship filter on episodes still applies on top.
-        var team = await db.Supervisions.Where(s => s.SupervisorId == staffId).Select(s => s.SuperviseeId).ToListAsync(cancellationToken);
-        team.Add(staffId.Value);
-        var teamEpisodes = db.EpisodeTherapists.Where(t => team.Contains(t.StaffMemberId)).Select(t => t.EpisodeId);
+        var teamEpisodes = await db.CaseloadEpisodeIdsAsync(cancellationToken);
         var rows = await db.EpisodeMembers
             .Where(m => teamEpisodes.Contains(m.EpisodeId))
             .Where(m => m.Episode!.Status != EpisodeStatus.Ended)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Rapport.Episodes;
 using Rapport.Measures;
 using Rapport.Persistence;
 
@@ -19,6 +20,15 @@ internal static class StoredResponses
         if (responseId is { } id)
         {
             query = query.Where(r => r.Id == id);
+        }
+
+        // A search across the caseload by a clinician (not an admin, whom break-glass may widen; not a connected system,
+        // which reads the practice): start from the caseload's episodes, which is all the filter lets them see anyway.
+        if (patientId is null && responseId is null && db.Viewer is { IsStaff: true, IsSystem: false, IsConnectedSystem: false } viewer
+            && !viewer.Has(global::Rapport.Staff.StaffRoles.PracticeAdmin))
+        {
+            var episodes = await db.CaseloadEpisodeIdsAsync(cancellationToken);
+            query = query.Where(r => episodes.Contains(r.EpisodeId));
         }
 
         return await query.ToListAsync(cancellationToken);
