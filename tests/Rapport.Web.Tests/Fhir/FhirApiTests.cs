@@ -88,6 +88,26 @@ public sealed class FhirApiTests(SharedApp shared) : IClassFixture<SharedApp>
         Assert.Contains(row.GetProperty("attention").EnumerateArray(), a => a.TryGetProperty("riskAlertId", out var id) && id.ValueKind == JsonValueKind.String && id.GetGuid() == alert.Id);
     }
 
+    [Theory]
+    [InlineData(Personas.Therapist1)]
+    [InlineData(Personas.Supervisor)]
+    public async Task CaseloadSearch_FindsExactlyTheResponsesTheViewerMaySee_TheirOwnClientsAndTheirSuperviseesClients(string email)
+    {
+        // The search starts from the caseload's episodes (for speed at scale); it must find what the relationship filter
+        // allows, no fewer (a supervisee's clients) and no more (a colleague's).
+        var fhir = await App.FhirClientAsync(email);
+        var found = await fhir.SearchAsync<QuestionnaireResponse>(["_count=1"]);
+        await using var db = App.DbAs(await App.ViewerForAsync(email));
+        var visible = await db.MeasureResponses.CountAsync();
+        // Through supervision as well as their own care teams: a supervisor's count includes therapist1-3's clients.
+        var ownEpisodes = await db.Episodes.CountAsync(e => e.CareTeam.Any(t => t.StaffMemberId == db.Viewer.StaffMemberId));
+        var seenEpisodes = await db.Episodes.CountAsync();
+
+        Assert.True(visible > 0);
+        Assert.Equal(visible, found!.Total);
+        Assert.Equal(email == Personas.Supervisor, seenEpisodes > ownEpisodes);
+    }
+
     [Fact]
     public async Task TherapistOfAnotherPractice_GetsNotFoundForThePatient_AndCannotPostForIt()
     {
