@@ -8,7 +8,11 @@ using Rapport.LoadTest.CheckIns;
 namespace Rapport.LoadTest;
 
 /// <summary>What one run drives: who, how many at once, and for how long or how many requests at most.</summary>
-internal sealed record LoadPlan(string Slug, string Password, int Clients, int Therapists, int FhirReaders, int Accounts, int FirstAccount, long MaxRequests, TimeSpan Duration);
+internal sealed record LoadPlan(string Slug, string Password, int Clients, int Therapists, int FhirReaders, int Accounts, int FirstAccount, long MaxRequests, TimeSpan Duration)
+{
+    /// <summary>The practice's therapists (one per 100 clients, as LargePractice seeds them).</summary>
+    public int TherapistAccounts => Math.Max(1, (FirstAccount - 1 + Accounts + 99) / 100);
+}
 
 /// <summary>
 /// The mix, closed-loop (each worker sends its next request when the last one is answered): clients checking in one
@@ -34,8 +38,11 @@ internal sealed class LoadRun(HttpClient http, LoadPlan plan, AcknowledgedLog lo
         var token = stop.Token;
         var started = Stopwatch.GetTimestamp();
         var workers = new List<Task>();
-        workers.AddRange(Enumerable.Range(0, plan.Clients).Select(i => Task.Run(() => Guard(() => CheckInWorkerAsync(i, stop)), CancellationToken.None)));
-        var therapists = Math.Max(1, (plan.Accounts + 99) / 100);
+        var checkIns = Enumerable.Range(0, plan.Clients).Select(i => Task.Run(() => Guard(() => CheckInWorkerAsync(i, stop)), CancellationToken.None)).ToList();
+        // Once every seeded client has checked in, the run is over: reads alone are not what it measures.
+        workers.Add(Task.WhenAll(checkIns).ContinueWith(_ => stop.Cancel(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default));
+        workers.AddRange(checkIns);
+        var therapists = plan.TherapistAccounts;
         workers.AddRange(Enumerable.Range(0, plan.Therapists).Select(i => Task.Run(() => Guard(() => TherapistWorkerAsync(1 + (i % therapists), stop)), CancellationToken.None)));
         workers.AddRange(Enumerable.Range(0, plan.FhirReaders).Select(i => Task.Run(() => Guard(() => FhirWorkerAsync(1 + ((i + plan.Therapists) % therapists), stop)), CancellationToken.None)));
         await Task.WhenAll(workers);

@@ -32,11 +32,12 @@ internal static class LoadTestCommand
         var rowBytes = new Option<int>("--row-bytes") { Description = "Payload of a raw insert: about one check-in answer's draft and audit entry.", DefaultValueFactory = _ => 600 };
         var folder = new Option<string?>("--folder") { Description = "Working folder for the run (database, key rings, logs, acknowledged.jsonl). Default: a new folder under /tmp." };
         var verify = new Option<bool>("--verify-audit") { Description = "After the run, `rapport audit verify` the database." };
+        var warmup = new Option<double>("--warmup") { Description = "Seconds of the same mix first, not counted (JIT, caches, connection pools).", DefaultValueFactory = _ => 10 };
         var report = new Option<string?>("--report") { Description = "Append the result table (Markdown) to this file." };
 
         var root = new RootCommand("Rapport load test: the real app over loopback HTTP, with the database's raw durable insert rate in the same run.")
         {
-            url, practice, firstAccount, provider, postgres, pgbouncer, clients, therapists, fhir, requests, duration, accounts, rawSeconds, rowBytes, folder, verify, report,
+            url, practice, firstAccount, provider, postgres, pgbouncer, clients, therapists, fhir, requests, duration, accounts, rawSeconds, rowBytes, folder, verify, report, warmup,
         };
         root.SetAction(async (parse, ct) =>
         {
@@ -49,14 +50,14 @@ internal static class LoadTestCommand
                 },
                 parse.GetValue(postgres), parse.GetValue(pgbouncer), parse.GetValue(clients), parse.GetValue(therapists), parse.GetValue(fhir), parse.GetValue(requests),
                 TimeSpan.FromSeconds(parse.GetValue(duration)), parse.GetValue(accounts), TimeSpan.FromSeconds(parse.GetValue(rawSeconds)), parse.GetValue(rowBytes),
-                parse.GetValue(folder), parse.GetValue(verify), parse.GetValue(report));
+                parse.GetValue(folder), parse.GetValue(verify), parse.GetValue(report), TimeSpan.FromSeconds(parse.GetValue(warmup)));
             return await RunAsync(options, ct);
         });
         return await root.Parse(args).InvokeAsync();
     }
 
     internal sealed record Settings(Uri? Url, string? Practice, int FirstAccount, string Provider, string? Postgres, int? PgBouncerPort, int Clients, int? Therapists,
-        int? Fhir, long Requests, TimeSpan Duration, int? Accounts, TimeSpan RawDuration, int RowBytes, string? Folder, bool VerifyAudit, string? Report);
+        int? Fhir, long Requests, TimeSpan Duration, int? Accounts, TimeSpan RawDuration, int RowBytes, string? Folder, bool VerifyAudit, string? Report, TimeSpan Warmup = default);
 
     internal static async Task<int> RunAsync(Settings s, CancellationToken ct)
     {
@@ -137,7 +138,16 @@ internal static class LoadTestCommand
             using var http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(60) };
             using var log = new AcknowledgedLog(Path.Combine(folder, "acknowledged.jsonl"));
             var latencies = new Latencies();
-            var plan = new LoadPlan(slug, password, s.Clients, therapists, fhirReaders, accounts, s.FirstAccount, s.Requests, s.Duration);
+            var warmAccounts = s.Warmup > TimeSpan.Zero ? Math.Min(accounts / 4, s.Clients * 4) : 0;
+            if (warmAccounts > 0)
+            {
+                Console.WriteLine($"Warming up for {s.Warmup.TotalSeconds:F0} s ...");
+                await new LoadRun(http, new LoadPlan(slug, password, s.Clients, therapists, fhirReaders, warmAccounts, s.FirstAccount, long.MaxValue, s.Warmup), log, new Latencies())
+                    .RunAsync(ct);
+            }
+
+            load = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
+            var plan = new LoadPlan(slug, password, s.Clients, therapists, fhirReaders, accounts - warmAccounts, s.FirstAccount + warmAccounts, s.Requests, s.Duration);
             Console.WriteLine($"Driving {baseUrl}: {s.Clients} clients checking in, {therapists} therapists, {fhirReaders} FHIR readers, for {s.Duration.TotalSeconds:F0} s or {s.Requests} requests (load {string.Join(' ', load)}) ...");
             var run = new LoadRun(http, plan, log, latencies);
             await run.RunAsync(ct);
@@ -166,7 +176,7 @@ internal static class LoadTestCommand
 
             var answers = latencies.Count("check-in answer");
             var writesPerSecond = answers / run.Elapsed.TotalSeconds;
-            var text = Report(s, run, latencies, raw.PerSecond, writesPerSecond, load, loadAfter, therapists, fhirReaders, log.Count);
+            var text = Report(s, run, latencies, raw.PerSecond, writesPerSecond, load, loadAfter, therapists, fhirReaders, answers);
             Console.WriteLine(text);
             if (s.Report is { } reportPath)
             {

@@ -118,6 +118,19 @@ public sealed class LargePractice(Func<RapportDb> openDb, IPasswordHasher<Rappor
                     db.MeasureResponses.Add(Alliance(practice.Id, episode.Id, client.Id, session, alliance + random.Next(-1, 2)));
                     responses += 3;
                 }
+
+                if (clientSignIns)
+                {
+                    // The next session is booked, so its PHQ-9 and GAD-7 are due now (MeasurementPlan.Due).
+                    db.Sessions.Add(new Session
+                    {
+                        PracticeId = practice.Id,
+                        EpisodeId = episode.Id,
+                        Number = sessionsPerClient + 1,
+                        StartsAt = now.Date.AddDays(3).AddHours(10),
+                        Status = SessionStatus.Scheduled,
+                    });
+                }
             }
 
             db.ChangeTracker.DetectChanges();
