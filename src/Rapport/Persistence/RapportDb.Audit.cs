@@ -59,6 +59,11 @@ public sealed partial class RapportDb
             throw new InvalidOperationException("A connected system is read-only: it cannot change records.");
         }
 
+        if (Database.IsNpgsql() && Database.CurrentTransaction is null && (ChangeTracker.Entries<AuditEntry>().Any(e => e.State == EntityState.Added) || HasAuditedChanges()))
+        {
+            return await SaveWithChainLockAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var generated = await AuditTrackedChangesAsync(cancellationToken);
@@ -82,6 +87,42 @@ public sealed partial class RapportDb
             }
         }
     }
+
+    /// <summary>
+    /// PostgreSQL: each practice's chain is appended under a transaction-scoped advisory lock on that practice, taken
+    /// before its last entry is read, so concurrent saves queue for their place instead of colliding on the
+    /// (practice, sequence) index and starting over. Measured under load (docs/performance.md, "Load test"): without it,
+    /// audited reads and check-ins of one practice collided hundreds of times a minute and a save could run out of
+    /// attempts (a 500). The chain is unchanged: same order, same hashes, verified the same way. The lock is released at
+    /// commit, so it also works behind pgbouncer in transaction pooling.
+    /// </summary>
+    private async Task<int> SaveWithChainLockAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    {
+        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        await AuditTrackedChangesAsync(cancellationToken);
+        var practices = ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.PracticeId).Distinct().Order().ToList();
+        foreach (var practiceId in practices)
+        {
+            // In one order everywhere (sorted ids): two saves that touch the same two practices cannot deadlock.
+            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLockKey(practiceId)})", cancellationToken);
+        }
+
+        await ChainPendingEntriesAsync(cancellationToken);
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return saved;
+    }
+
+    /// <summary>The advisory lock of one practice's chain: its id folded to 64 bits (a collision only makes two practices share a queue).</summary>
+    internal static long ChainLockKey(Guid practiceId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        practiceId.TryWriteBytes(bytes);
+        return BitConverter.ToInt64(bytes[..8]) ^ BitConverter.ToInt64(bytes[8..]);
+    }
+
+    private bool HasAuditedChanges() => !Viewer.IsSystem && ChangeTracker.Entries()
+        .Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && AuditedRecords.Describe(e.Entity) is not null);
 
     private static bool ConnectedSystemMayWrite(object entity) => entity is AuditEntry or Fhir.Export.ExportJob or Fhir.Export.ExportFile;
 
