@@ -283,7 +283,7 @@ public sealed partial class CheckInClient(Uri address, string email, Acknowledge
         }
     }
 
-    private static string? Hidden(string html, string name) =>
+    internal static string? Hidden(string html, string name) =>
         Regex.Match(html, $"name=\"{Regex.Escape(name)}\" value=\"([^\"]*)\"") is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : null;
 
     [GeneratedRegex("class=\"checkin-episode\" href=\"([^\"]+)\"")]

@@ -79,10 +79,13 @@ internal sealed class DurablePostgres : IAsyncDisposable
     private readonly string _folder;
     private readonly string _bin;
 
+    private readonly int _port;
+
     private DurablePostgres(string folder, string bin, int port)
     {
         _folder = folder;
         _bin = bin;
+        _port = port;
         ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=rapport_durable";
     }
 
@@ -99,18 +102,26 @@ internal sealed class DurablePostgres : IAsyncDisposable
         var server = new DurablePostgres(data, bin, port);
         // --no-sync makes only initdb's own files quick to write; the server below syncs every commit.
         await Shell.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(bin, "initdb"), "-D", Path.Combine(data, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync");
-        await Shell.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(bin, "pg_ctl"), "-D", Path.Combine(data, "data"), "-l", Path.Combine(data, "server.log"), "-w",
-            "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=on -c synchronous_commit=on -c full_page_writes=on", "start");
+        await server.StartAgainAsync();
         await Shell.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(bin, "createdb"), "-h", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "rapport_durable");
         return server;
     }
+
+    /// <summary>Starts the server (again, after <see cref="StopAsync"/>) on the same port and data.</summary>
+    public Task StartAgainAsync() =>
+        Shell.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(_bin, "pg_ctl"), "-D", Path.Combine(_folder, "data"), "-l", Path.Combine(_folder, "server.log"), "-w",
+            "-o", $"-c listen_addresses=127.0.0.1 -p {_port} -k {_folder} -c fsync=on -c synchronous_commit=on -c full_page_writes=on", "start");
+
+    /// <summary>Stops the server at once, as a crash would (immediate: no checkpoint; the next start recovers from the WAL).</summary>
+    public Task StopAsync() =>
+        Shell.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(_bin, "pg_ctl"), "-D", Path.Combine(_folder, "data"), "-m", "immediate", "-w", "stop");
 
     public async ValueTask DisposeAsync()
     {
         Npgsql.NpgsqlConnection.ClearAllPools();
         try
         {
-            await Shell.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(_bin, "pg_ctl"), "-D", Path.Combine(_folder, "data"), "-m", "immediate", "-w", "stop");
+            await StopAsync();
         }
         catch (InvalidOperationException)
         {
