@@ -45,11 +45,13 @@ public static class DatabaseCommands
         var seed = new Command("seed", "Without options: the two demo practices, if the database is empty. With --clients: a large synthetic practice for benchmarks.");
         var clients = new Option<int?>("--clients") { Description = "Clients in a large synthetic practice (one therapist per 100)." };
         var sessions = new Option<int>("--sessions") { Description = "Attended sessions per client, each with a PHQ-9 and a GAD-7.", DefaultValueFactory = _ => 10 };
+        var signIns = new Option<bool>("--client-sign-ins") { Description = "With --clients: every client gets a sign-in (client{n}@{slug}.example) with a check-in due, for the load test." };
         var password = new Option<string>("--password") { Description = "Password for every demo sign-in.", DefaultValueFactory = _ => DemoData.DefaultPassword };
         seed.Options.Add(DatabaseOption);
         seed.Options.Add(PostgresOption);
         seed.Options.Add(clients);
         seed.Options.Add(sessions);
+        seed.Options.Add(signIns);
         seed.Options.Add(password);
         seed.SetAction(async (parse, ct) =>
         {
@@ -72,7 +74,7 @@ public static class DatabaseCommands
             if (count is { } n)
             {
                 var started = System.Diagnostics.Stopwatch.StartNew();
-                var result = await new LargePractice(() => Open(options), hasher, TimeProvider.System).SeedAsync(n, perClient, pass, cancellationToken: ct);
+                var result = await new LargePractice(() => Open(options), hasher, TimeProvider.System).SeedAsync(n, perClient, pass, parse.GetValue(signIns), cancellationToken: ct);
                 await context.Output.WriteLineAsync(
                     $"Created {result.Clients} clients, {result.Therapists} therapists, {result.Sessions} sessions and {result.Responses} responses in practice '{result.Slug}' in {started.Elapsed.TotalSeconds:F1} s ({Describe(options)}).");
                 await context.Output.WriteLineAsync($"Sign in as therapist1@{result.Slug}.example with the demo password.");

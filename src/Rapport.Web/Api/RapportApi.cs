@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Identity;
 using Rapport.Accounts;
 using Rapport.Caseload;
+using Rapport.CheckIns;
 using Rapport.Clients;
 using Rapport.Insights;
 using Rapport.MyCare;
@@ -85,6 +86,11 @@ internal static class RapportApi
         api.MapGet("/my/export/download", DownloadMyExportAsync).RequireAuthorization(Policies.Client);
         api.MapGet("/my/care", GetMyCareAsync).RequireAuthorization(Policies.Client);
 
+        // The check-in as a phone app answers it: the same features as the page (one question at a time, each answer
+        // saved as it is given, the last one submitting the instrument), so the same rules, relationship and audit.
+        api.MapGet("/my/check-in", GetMyCheckInAsync).RequireAuthorization(Policies.Client);
+        api.MapPost("/my/check-in/answers", AnswerMyCheckInAsync).RequireAuthorization(Policies.Client);
+
         // Recording sessions, as the session page does: the care team only (others get 404), bad input 400, stale version 409.
         api.MapPost("/episodes/{episodeId:guid}/sessions", AddSessionAsync).RequireAuthorization(Policies.Clinician);
         api.MapPut("/sessions/{sessionId:guid}", UpdateSessionAsync).RequireAuthorization(Policies.Clinician);
@@ -140,6 +146,19 @@ internal static class RapportApi
 
     public static async Task<Results<Ok<GetMyCare.View>, NotFound>> GetMyCareAsync(GetMyCare myCare, CancellationToken ct) =>
         await myCare.HandleAsync(ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+
+    /// <param name="episodeId">The therapy the check-in is for, when the client is in more than one (see <see cref="GetCheckIn.View.Choices"/>).</param>
+    /// <param name="item">A question to go back to.</param>
+    public static async Task<Results<Ok<GetCheckIn.View>, NotFound>> GetMyCheckInAsync(Guid? episodeId, string? item, GetCheckIn checkIn, CancellationToken ct) =>
+        await checkIn.HandleAsync(item, episodeId, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+
+    /// <summary>One answer of the check-in, as the page's form posts it. 200 means it is stored (durably, in one transaction with its audit entry).</summary>
+    public static async Task<Results<Ok<AnswerQuestion.Result>, NotFound, ValidationProblem, Conflict<ProblemDetails>>> AnswerMyCheckInAsync(
+        CheckInAnswer answer, AnswerQuestion answerQuestion, CancellationToken ct) =>
+        (await answerQuestion.HandleAsync(answer.InstrumentId ?? "", answer.LinkId ?? "", answer.Value, answer.EpisodeId, ct)).ToHttp(TypedResults.Ok);
+
+    /// <summary>The body of <c>POST /api/my/check-in/answers</c>: the fields of the page's answer form.</summary>
+    public sealed record CheckInAnswer(Guid? EpisodeId, string? InstrumentId, string? LinkId, int? Value);
 
     public static async Task<Results<Created<RecordSession.Saved>, NotFound, ValidationProblem, Conflict<ProblemDetails>>> AddSessionAsync(
         Guid episodeId, RecordSession.Form form, RecordSession record, CancellationToken ct) =>

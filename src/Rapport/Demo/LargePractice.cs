@@ -17,6 +17,8 @@ namespace Rapport.Demo;
 /// A large synthetic practice for benchmarks (<c>rapport demo seed --clients N --sessions M</c>): one therapist
 /// per 100 clients, each client in one individual episode with M attended sessions, a PHQ-9 and GAD-7
 /// before each and the Session Check after. Written in batches with change tracking cleared, so memory stays flat at any size.
+/// With <c>--client-sign-ins</c> every client also gets a sign-in (<c>client{n}@{slug}.example</c>, the demo password):
+/// their PHQ-9 and GAD-7 for the next session are due, so the load test (bench/Rapport.LoadTest) has clients to check in.
 /// </summary>
 [NotAudited("Seeds a synthetic practice as the system viewer (decision 0007)")]
 public sealed class LargePractice(Func<RapportDb> openDb, IPasswordHasher<RapportUser> hasher, TimeProvider clock)
@@ -26,7 +28,10 @@ public sealed class LargePractice(Func<RapportDb> openDb, IPasswordHasher<Rappor
 
     public sealed record Result(Guid PracticeId, string Slug, int Therapists, int Clients, int Sessions, int Responses);
 
-    public async Task<Result> SeedAsync(int clients, int sessionsPerClient, string password, int seed = 7, CancellationToken cancellationToken = default)
+    public async Task<Result> SeedAsync(int clients, int sessionsPerClient, string password, int seed = 7, CancellationToken cancellationToken = default) =>
+        await SeedAsync(clients, sessionsPerClient, password, clientSignIns: false, seed, cancellationToken);
+
+    public async Task<Result> SeedAsync(int clients, int sessionsPerClient, string password, bool clientSignIns, int seed = 7, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(clients, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(sessionsPerClient, 1);
@@ -79,6 +84,17 @@ public sealed class LargePractice(Func<RapportDb> openDb, IPasswordHasher<Rappor
                 episode.Members.Add(new EpisodeMember { EpisodeId = episode.Id, ClientId = client.Id, JoinedOn = episode.StartedOn });
                 db.Clients.Add(client);
                 db.Episodes.Add(episode);
+                if (clientSignIns)
+                {
+                    var email = client.Email!;
+                    db.Users.Add(new RapportUser
+                    {
+                        UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(),
+                        EmailConfirmed = true, PasswordHash = hash, SecurityStamp = Guid.NewGuid().ToString("N"), ConcurrencyStamp = Guid.NewGuid().ToString(),
+                        LockoutEnabled = true, PracticeId = practice.Id, ClientId = client.Id,
+                    });
+                }
+
                 var phq = 8 + random.Next(0, 16);
                 var gad = 6 + random.Next(0, 13);
                 var slope = (random.NextDouble() * 1.4) - 1.0;

@@ -111,6 +111,7 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         ["/api/me"] = p => p == Persona.Anonymous ? Unauthorized : Ok,
         ["/api/caseload"] = p => Api(p, Clinicians.Contains(p)),
         ["/api/my/care"] = p => Api(p, Clients.Contains(p)),
+        ["/api/my/check-in"] = p => Api(p, Clients.Contains(p)),
         // Insights are aggregates for every staff member of a practice (each sees their own practice's); never a client.
         ["/insights"] = p => Page(p, StaffMembers.Contains(p)),
         ["/api/insights"] = p => Api(p, StaffMembers.Contains(p)),
@@ -139,6 +140,7 @@ public sealed class AuthorisationMatrixTests : IClassFixture<AuthorisationMatrix
         ["/_framework/opaque-redirect"] = "Blazor framework plumbing",
         ["/api/episodes/{episodeId:guid}/sessions"] = "POST only: W/Api/SessionApiTests.cs",
         ["/api/sessions/{sessionId:guid}"] = "PUT only: W/Api/SessionApiTests.cs",
+        ["/api/my/check-in/answers"] = "POST only: W/Api/CheckInApiTests.cs",
         ["/api/practices/{slug}/matches"] = "POST only, public (no account), rate limited: W/Matching/MatchingWebTests.cs",
         ["/auth/token"] = "SMART Backend Services token endpoint (POST only, a signed client assertion, no sign-in): W/Fhir/SmartBackendServicesTests.cs",
         ["/.well-known/smart-configuration"] = "public SMART discovery document (no data): W/Fhir/SmartBackendServicesTests.cs",

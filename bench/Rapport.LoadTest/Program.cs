@@ -1,0 +1,1 @@
+return await Rapport.LoadTest.LoadTestCommand.RunAsync(args);
