@@ -21,7 +21,7 @@ public sealed class RootFactAttribute : FactAttribute
 
 /// <summary>
 /// Issue 13 item 5, end to end: while the database is down the real app answers a client's check-in with a 503 and
-/// Retry-After (a page, and a problem document for the API), not a 500; the same answer sent again once the database
+/// Retry-After (a page for the form, a problem document for the JSON API), not a 500; the same answer sent again once the database
 /// is back is stored exactly once.
 /// </summary>
 public sealed class DatabaseDownTests
@@ -65,7 +65,8 @@ public sealed class DatabaseDownTests
                 Assert.Contains("try again", await refused.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
             }
 
-            using (var api = await http.GetAsync(new Uri("api/my/care", UriKind.Relative)))
+            // The same answer through the JSON API a phone app uses.
+            using (var api = await http.PostAsJsonAsync(new Uri("api/my/check-in/answers", UriKind.Relative), new { episodeId = episode, instrumentId = instrument, linkId, value = 2 }))
             {
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, api.StatusCode);
                 Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);

@@ -80,6 +80,7 @@ internal sealed class DurablePostgres : IAsyncDisposable
     private readonly string _bin;
 
     private readonly int _port;
+    private static int _started;
 
     private DurablePostgres(string folder, string bin, int port)
     {
@@ -95,7 +96,8 @@ internal sealed class DurablePostgres : IAsyncDisposable
     {
         var bin = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(Directory.Exists).OrderBy(d => d, StringComparer.Ordinal).LastOrDefault()
             ?? throw new InvalidOperationException("PostgreSQL is not installed: apt-get install -y postgresql (./test.sh does)");
-        var port = int.TryParse(Environment.GetEnvironmentVariable("RAPPORT_DURABLE_PG_PORT"), out var p) ? p : Shell.FreePorts();
+        // RAPPORT_DURABLE_PG_PORT pins the ports on a shared machine: the first server takes it, the next one port more.
+        var port = int.TryParse(Environment.GetEnvironmentVariable("RAPPORT_DURABLE_PG_PORT"), out var p) ? p + Interlocked.Increment(ref _started) - 1 : Shell.FreePorts();
         var data = Path.Combine(folder, "pg");
         Directory.CreateDirectory(data);
         await Shell.RunAsync("chown", "postgres:postgres", data);
