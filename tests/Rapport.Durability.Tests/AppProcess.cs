@@ -104,7 +104,8 @@ public sealed class AppProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(3));
+        // Generous: beside the other test projects on two cores a start has taken over 30 s.
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(5));
         while (DateTime.UtcNow < until)
         {
             if (process.HasExited)
