@@ -13,6 +13,8 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing+=(postgresql)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# pg_auto_failover for the failover test (tests/Rapport.Durability.Tests), which starts a monitor and two nodes.
+command -v pg_autoctl >/dev/null 2>&1 || missing+=(postgresql-15-auto-failover)
 if ((${#missing[@]})); then
   echo "Installing: ${missing[*]}"
   as_root apt-get update -qq

@@ -127,6 +127,8 @@ else
 }
 
 app.UseSecurityHeaders();
+// Inside the exception handler: a database that is unreachable or switching is a 503 to retry, never a 500 page.
+app.UseDatabaseUnavailable();
 app.UseDevelopmentOnlyPaths();
 app.UseRequestSizeLimit(app.Configuration);
 

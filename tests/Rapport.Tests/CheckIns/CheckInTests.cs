@@ -160,6 +160,34 @@ public sealed class CheckInTests
         Assert.Equal(1, await system.RiskAlerts.CountAsync(a => a.ClientId == viewer.ClientId));
     }
 
+    /// <summary>
+    /// Issue 13 item 5: a commit whose connection dropped (a failover, a killed server) may have committed while the client
+    /// saw an error; the client sends the same answers again. Nothing is stored twice and the resend succeeds.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Answers_SentAgainAfterTheyWereStored_AreStoredOnceAndTheResendSucceeds(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var viewer = await database.ViewerForAsync(Personas.Client3);
+        var items = InstrumentCatalog.Get("phq-9").Items;
+        foreach (var item in items)
+        {
+            // Each answer twice, in separate requests, as a retry after a lost acknowledgement sends it.
+            for (var attempt = 0; attempt < 2; attempt++)
+            {
+                await using var scope = database.As(viewer);
+                Assert.True((await scope.Get<AnswerQuestion>().HandleAsync("phq-9", item.LinkId, 1)).Succeeded);
+            }
+        }
+
+        await using var system = database.Open(Viewer.System);
+        var stored = await system.MeasureResponses.SingleAsync(r => r.ClientId == viewer.ClientId && r.InstrumentId == "phq-9" && r.SubmittedAt > DateTime.UtcNow.AddMinutes(-5));
+        Assert.Equal(items.Count, stored.Total);
+        Assert.Equal(1, await system.RiskAlerts.CountAsync(a => a.MeasureResponseId == stored.Id));
+        Assert.False(await system.CheckInDrafts.AnyAsync(d => d.ClientId == viewer.ClientId && d.InstrumentId == "phq-9"));
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task CouplePartner_CannotSeeTheOthersAnswersAlertsNotesOrDrafts(DatabaseProvider provider)
