@@ -20,6 +20,7 @@ public static class ListenCommand
         listen.Subcommands.Add(Analyze(context));
         listen.Subcommands.Add(Train(context));
         listen.Subcommands.Add(Eval(context));
+        listen.Subcommands.Add(ListenEncodeCommand.Create(context));
         return listen;
     }
 
@@ -191,7 +192,7 @@ public static class ListenCommand
         return null;
     }
 
-    private static string DefaultDataFolder() =>
+    internal static string DefaultDataFolder() =>
         Path.GetFullPath(Path.Combine(RepositoryRoot() ?? Environment.CurrentDirectory, "..", "shared", "data", "annomi"));
 
     private static string DefaultModelPath() => RepositoryRoot() is { } root
