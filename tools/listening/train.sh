@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the quality-mode listening model (docs/listening.md, decision 0018). Maintainers only: CI never trains.
+# Reproduces the quality-mode listening model (docs/listening.md, decision 0020). Maintainers only: CI never trains.
 #   tools/listening/train.sh [annomi folder] [work folder]
 # Needs: .NET SDK, Debian python3-torch, python3-onnx, python3-numpy, libopenblas0-openmp (apt-get install -y ...).
 # Writes src/Rapport.Listening/Coding/Quality/listening-quality.{onnx,json}; the token file stays in the work folder
