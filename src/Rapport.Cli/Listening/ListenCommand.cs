@@ -221,13 +221,16 @@ internal static class ListeningText
         w.WriteLine($"  pace (words/min)         therapist {Fmt(s1.TherapistWordsPerMinute, "F0")}, session {Fmt(s1.SessionWordsPerMinute, "F0")}");
         w.WriteLine($"  overlaps                 {Fmt(s1.Overlaps, "F0")} (interruptions: therapist {Fmt(s1.TherapistInterruptions, "F0")}, client {Fmt(s1.ClientInterruptions, "F0")})");
         w.WriteLine($"  empathy markers          {s1.ReflectionsOfFeeling} reflections of feeling, {s1.ExplorationsOfFeeling} explorations of feeling, {s1.ClientEmotionalDisclosures} client disclosures");
+        w.WriteLine($"  change talk              {Talk(s1.ChangeTalk)}");
+        w.WriteLine($"  sustain talk             {Talk(s1.SustainTalk)}");
+        w.WriteLine($"  coded by                 {s1.Mode} mode{(s1.CoderMacroF1 is { } f1 ? $" (agreement with experts: macro-F1 {f1:F2}); a prompt for reflection, not a grade" : string.Empty)}");
         if (report.MissedMoments.Count > 0)
         {
             w.WriteLine();
-            w.WriteLine("Missed moments (a feeling disclosed, answered by a closed question or advice)");
+            w.WriteLine("Missed moments (a feeling answered by a closed question or advice; change talk neither reflected nor asked about)");
             foreach (var m in report.MissedMoments)
             {
-                w.WriteLine($"  #{m.ClientIndex} client: {m.ClientText}");
+                w.WriteLine($"  #{m.ClientIndex} client ({m.Kind}): {m.ClientText}");
                 w.WriteLine($"  #{m.TherapistIndex} therapist ({m.Response}): {m.TherapistText}");
             }
         }
@@ -235,6 +238,10 @@ internal static class ListeningText
 
     private static string Fmt(double? value, string format, string suffix = "") =>
         value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) + suffix : "n/a";
+
+    private static string Talk(TalkResponses? t) => t is null
+        ? "not coded (fast mode)"
+        : $"{t.Utterances}: you reflected {t.Reflected}, asked about {t.AskedAbout}, other {t.Other}";
 
     private static string Band(string? band) => band is null ? string.Empty : " — " + band;
 }

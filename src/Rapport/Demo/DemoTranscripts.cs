@@ -179,6 +179,18 @@ public sealed class DemoTranscripts(RapportDb db, TimeProvider clock)
         Say[] clientKinds = [Say.Change, Say.Sustain, Say.Neutral, Say.Feeling, Say.Neutral, Say.Change];
         for (var i = 0; i < 22; i++)
         {
+            // Fixed moments, so every session shows what its stage is about: early ones a feeling met with a closed
+            // question and change talk met with information (missed moments), later ones the same met with reflections.
+            if (i is 3 or 14)
+            {
+                lines.AddRange(progress < 0.5
+                    ? [(false, "I feel so ashamed when I wake up like that."), (true, "Is that every night?"),
+                       (false, "I'm going to ask my sister to come with me."), (true, "The practice runs a sleep group on Wednesday evenings.")]
+                    : [(false, "I feel so ashamed when I wake up like that."), (true, "So the shame comes afterwards, and it keeps you from asking anyone for help."),
+                       (false, "I'm going to ask my sister to come with me."), (true, "You've decided you don't want to do this on your own.")]);
+                continue;
+            }
+
             var kind = clientKinds[random.Next(clientKinds.Length)];
             lines.Add((false, Pick(random, kind)));
             lines.Add((true, Pick(random, Answer(random, kind, progress))));
