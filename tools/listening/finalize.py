@@ -40,6 +40,7 @@ def main():
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--sample", type=int, default=300)
+    ap.add_argument("--markdown", default=os.devnull, help="write the CV tables for docs/listening.md here")
     args = ap.parse_args()
     rows = load(args.data)
     by_key = {key(r): r for r in rows}
@@ -125,7 +126,7 @@ def main():
     print("confusion", raw["behaviour"]["confusion"])
     print("fixed sample agreement", agree)
     md = [markdown(raw, calibrated)]
-    with open(os.path.splitext(args.json)[0] + ".cv.md", "w", encoding="utf-8") as f:
+    with open(args.markdown, "w", encoding="utf-8") as f:
         f.write("\n".join(md))
 
 

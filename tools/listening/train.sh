@@ -31,7 +31,7 @@ wait "$cv"; cat "$work/cv/log.txt"
 # 4. Int8 weights (quantize.py), pooled figures, bias chosen inside the folds, fixed sample -> the committed files.
 "$py" "$here/quantize.py" "$work/final/listening-quality.fp32.onnx" "$out/listening-quality.onnx"
 "$py" "$here/finalize.py" --data "$work/annomi.jsonl" --cv-dir "$work/cv" --final-dir "$work/final" \
-  --json "$out/listening-quality.json" --layers "$layers" --frozen "$frozen" --epochs "$epochs"
+  --json "$out/listening-quality.json" --layers "$layers" --frozen "$frozen" --epochs "$epochs" --markdown "$work/cv.md"
 
 # 5. Parity of the int8 graph with the float one, speed, fixed-sample agreement, from C# with ONNX Runtime (one thread).
 "$py" -c "import json;print('\n'.join(json.load(open('$out/listening-quality.json'))['fixedSample']['utterances']))" > "$work/sample.txt"
