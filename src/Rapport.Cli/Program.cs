@@ -1,3 +1,3 @@
 using Rapport.Cli;
 
-return await RapportCli.RunAsync(args, Console.Out, Console.Error);
+return await RapportCli.RunAsync(args, Console.Out, Console.Error, errorIsTerminal: !Console.IsErrorRedirected);

@@ -26,9 +26,9 @@ public static class RapportCli
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool errorIsTerminal = false)
     {
-        var context = new CliContext(output, error);
+        var context = new CliContext(output, error, errorIsTerminal);
         var root = Build(context);
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });

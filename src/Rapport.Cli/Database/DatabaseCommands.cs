@@ -83,6 +83,12 @@ public static class DatabaseCommands
 
             await using var db = Open(options);
             var seeded = await new DemoData(db, hasher, TimeProvider.System).SeedIfEmptyAsync(pass, ct);
+            if (seeded)
+            {
+                // Queued like uploads: the app codes them when it starts.
+                await new DemoTranscripts(db, TimeProvider.System).SeedIfMissingAsync(ct);
+            }
+
             await context.Output.WriteLineAsync(seeded ? $"Demo practices created ({Describe(options)})." : "The database already has data; nothing was added.");
             return 0;
         });

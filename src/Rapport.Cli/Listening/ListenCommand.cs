@@ -17,71 +17,11 @@ public static class ListenCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         var listen = new Command("listen", "Listening analytics: code therapist utterances and describe how a session listened.");
-        listen.Subcommands.Add(Analyze(context));
+        listen.Subcommands.Add(ListenAnalyzeCommand.Create(context));
         listen.Subcommands.Add(Train(context));
         listen.Subcommands.Add(Eval(context));
         listen.Subcommands.Add(ListenEncodeCommand.Create(context));
         return listen;
-    }
-
-    private static Command Analyze(CliContext context)
-    {
-        var file = new Argument<FileInfo>("file") { Description = "Transcript: .vtt, .srt, .txt (Name: utterance per line) or .csv (speaker,text[,start,end])." };
-        var therapist = new Option<string>("--therapist") { Description = "Name of the therapist as written in the transcript; every other speaker is a client." };
-        var format = new Option<string>("--format") { Description = "Output: json or text.", DefaultValueFactory = _ => "json" };
-        var model = new Option<FileInfo>("--model") { Description = "Coding model zip (default: the model shipped with Rapport)." };
-        var command = new Command("analyze", "Code each therapist utterance and summarise the session's listening.");
-        command.Arguments.Add(file);
-        command.Options.Add(therapist);
-        command.Options.Add(format);
-        command.Options.Add(model);
-        command.SetAction(parse =>
-        {
-            var output = parse.GetValue(format) ?? "json";
-            if (output is not ("json" or "text"))
-            {
-                context.Error.WriteLine($"--format must be json or text, not '{output}'");
-                return RapportCli.InvalidInput;
-            }
-
-            var path = parse.GetValue(file)!;
-            if (!path.Exists)
-            {
-                context.Error.WriteLine($"{path.Name}: file not found");
-                return RapportCli.InvalidInput;
-            }
-
-            TranscriptParseResult parsed;
-            using (var stream = path.OpenRead())
-            {
-                parsed = TranscriptParser.Parse(stream, TranscriptParser.FormatFromFileName(path.Name), new SpeakerMapping(parse.GetValue(therapist)));
-            }
-
-            if (parsed.Transcript is not { } transcript)
-            {
-                foreach (var error in parsed.Errors)
-                {
-                    context.Error.WriteLine($"{path.Name}: {error}");
-                }
-
-                return RapportCli.InvalidInput;
-            }
-
-            using var coder = parse.GetValue(model) is { } m ? UtteranceCoder.Load(m.FullName) : UtteranceCoder.Load();
-            var coded = coder.Code(transcript);
-            var report = ListeningReport.Build(coded);
-            if (output == "json")
-            {
-                context.Output.WriteLine(ListeningJson.ToJson(coded, report));
-            }
-            else
-            {
-                ListeningText.Write(context.Output, coded, report);
-            }
-
-            return 0;
-        });
-        return command;
     }
 
     private static Command Train(CliContext context)
@@ -107,9 +47,10 @@ public static class ListenCommand
             var recipe = CodingRecipe.Shipped;
             context.Output.WriteLine($"{transcripts.Count} transcripts, {transcripts.Sum(t => t.Labels.Count)} therapist utterances, {transcripts.Select(t => t.Group).Distinct(StringComparer.Ordinal).Count()} videos; recipe: {recipe}");
             var k = parse.GetValue(folds);
+            CrossValidationResult? cv = null;
             if (k >= 2)
             {
-                var cv = CodingModelTrainer.CrossValidate(transcripts, recipe, k, context.Output.WriteLine);
+                cv = CodingModelTrainer.CrossValidate(transcripts, recipe, k, context.Output.WriteLine);
                 context.Output.WriteLine(cv.Behaviour.ToText($"Grouped {k}-fold cross-validation (by video_url), 4-way behaviour"));
                 context.Output.WriteLine(cv.Questions.ToText("Questions (where reference and model agree on question)"));
                 context.Output.WriteLine(cv.Reflections.ToText("Reflections (where reference and model agree on reflection)"));
@@ -127,6 +68,13 @@ public static class ListenCommand
             }
 
             context.Output.WriteLine($"model written to {target} ({new FileInfo(target).Length / 1024.0 / 1024.0:F1} MB)");
+            if (cv is not null)
+            {
+                // The figures the report page shows beside fast-mode codes: recorded with the model, never typed in.
+                var info = Path.ChangeExtension(target, ".json");
+                File.WriteAllText(info, FastModelInfo(cv));
+                context.Output.WriteLine($"cross-validation figures written to {info}");
+            }
             return 0;
         });
         return command;
@@ -135,16 +83,24 @@ public static class ListenCommand
     private static Command Eval(CliContext context)
     {
         var file = new Argument<FileInfo>("labelled") { Description = "Labelled CSV in the AnnoMI column layout (see docs/listening.md)." };
-        var model = new Option<FileInfo>("--model") { Description = "Coding model zip (default: the model shipped with Rapport)." };
+        var model = new Option<FileInfo>("--model") { Description = "Fast-mode model zip (default: the model shipped with Rapport)." };
+        var mode = new Option<string>("--mode") { Description = "fast or quality.", DefaultValueFactory = _ => "fast" };
         var command = new Command("eval", "Compare the coder with reference codes: per-class precision, recall, F1, macro-F1 and the confusion matrix.");
         command.Arguments.Add(file);
         command.Options.Add(model);
+        command.Options.Add(mode);
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
             if (!path.Exists)
             {
                 context.Error.WriteLine($"{path.Name}: file not found");
+                return RapportCli.InvalidInput;
+            }
+
+            if (UtteranceCoders.Parse(parse.GetValue(mode)) is not { } codingMode)
+            {
+                context.Error.WriteLine($"--mode must be fast or quality, not '{parse.GetValue(mode)}'");
                 return RapportCli.InvalidInput;
             }
 
@@ -159,21 +115,62 @@ public static class ListenCommand
                 return RapportCli.InvalidInput;
             }
 
-            using var coder = parse.GetValue(model) is { } m ? UtteranceCoder.Load(m.FullName) : UtteranceCoder.Load();
-            var pairs = CodingModelTrainer.Evaluate(coder, transcripts);
-
-            context.Output.WriteLine(CodingModelTrainer.Report4(pairs).ToText($"4-way behaviour ({transcripts.Count} transcripts)"));
-            var withSubtypes = pairs.Where(p => p.Expected.Contains(':', StringComparison.Ordinal) || p.Expected == "other").ToList();
-            if (withSubtypes.Count == pairs.Count)
+            IUtteranceCoder coder;
+            try
             {
-                context.Output.WriteLine(CodingModelTrainer.SubReport(pairs, "question").ToText("Questions (where reference and model agree on question)"));
-                context.Output.WriteLine(CodingModelTrainer.SubReport(pairs, "reflection").ToText("Reflections (where reference and model agree on reflection)"));
-                context.Output.WriteLine(CodingModelTrainer.SubReport(pairs, "input").ToText("Input (where reference and model agree on input)"));
+                coder = parse.GetValue(model) is { } m ? UtteranceCoder.Load(m.FullName) : UtteranceCoders.Load(codingMode);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or IOException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+            {
+                context.Error.WriteLine($"the {UtteranceCoders.Name(codingMode)} model could not be loaded: {ex.Message}");
+                return RapportCli.InvalidInput;
+            }
+
+            using (coder)
+            {
+                var (pairs, talk) = CodingModelTrainer.EvaluateWithClientTalk(coder, transcripts);
+                var name = UtteranceCoders.Name(coder.Mode);
+                context.Output.WriteLine(CodingModelTrainer.Report4(pairs).ToText($"4-way behaviour, {name} mode ({transcripts.Count} transcripts)"));
+                var withSubtypes = pairs.Where(p => p.Expected.Contains(':', StringComparison.Ordinal) || p.Expected == "other").ToList();
+                if (withSubtypes.Count == pairs.Count)
+                {
+                    context.Output.WriteLine(CodingModelTrainer.SubReport(pairs, "question").ToText("Questions (where reference and model agree on question)"));
+                    context.Output.WriteLine(CodingModelTrainer.SubReport(pairs, "reflection").ToText("Reflections (where reference and model agree on reflection)"));
+                    context.Output.WriteLine(CodingModelTrainer.SubReport(pairs, "input").ToText("Input (where reference and model agree on input)"));
+                }
+
+                if (transcripts.Any(t => t.ClientLabels.Count > 0))
+                {
+                    context.Output.WriteLine(talk.Count > 0
+                        ? new ClassificationReport(["change", "neutral", "sustain"], talk).ToText("Client talk")
+                        : $"Client talk: not coded in {name} mode (use --mode quality)");
+                }
             }
 
             return 0;
         });
         return command;
+    }
+
+    internal static string FastModelInfo(CrossValidationResult cv)
+    {
+        var b = cv.Behaviour;
+        var subtypes = new[] { cv.Questions.F1(0), cv.Questions.F1(1), cv.Reflections.F1(0), cv.Reflections.F1(1) }.Average();
+        var info = new
+        {
+            version = 1,
+            model = $"utterance-coder.zip (ML.NET, {cv.Recipe})",
+            note = $"Grouped {cv.Folds}-fold cross-validation by video, pooled over folds (docs/listening.md). Written by 'rapport listen train'.",
+            cv = new
+            {
+                folds = cv.Folds,
+                behaviourMacroF1 = Math.Round(b.MacroF1, 3),
+                perClass = Enumerable.Range(0, b.Classes.Count).ToDictionary(c => b.Classes[c], c => Math.Round(b.F1(c), 3)),
+                subtypeMacroF1 = Math.Round(subtypes, 3),
+                clientTalkMacroF1 = (double?)null,
+            },
+        };
+        return System.Text.Json.JsonSerializer.Serialize(info, new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 
     private static string? RepositoryRoot()
@@ -224,13 +221,16 @@ internal static class ListeningText
         w.WriteLine($"  pace (words/min)         therapist {Fmt(s1.TherapistWordsPerMinute, "F0")}, session {Fmt(s1.SessionWordsPerMinute, "F0")}");
         w.WriteLine($"  overlaps                 {Fmt(s1.Overlaps, "F0")} (interruptions: therapist {Fmt(s1.TherapistInterruptions, "F0")}, client {Fmt(s1.ClientInterruptions, "F0")})");
         w.WriteLine($"  empathy markers          {s1.ReflectionsOfFeeling} reflections of feeling, {s1.ExplorationsOfFeeling} explorations of feeling, {s1.ClientEmotionalDisclosures} client disclosures");
+        w.WriteLine($"  change talk              {Talk(s1.ChangeTalk)}");
+        w.WriteLine($"  sustain talk             {Talk(s1.SustainTalk)}");
+        w.WriteLine($"  coded by                 {s1.Mode} mode{(s1.CoderMacroF1 is { } f1 ? $" (agreement with experts: macro-F1 {f1:F2}); a prompt for reflection, not a grade" : string.Empty)}");
         if (report.MissedMoments.Count > 0)
         {
             w.WriteLine();
-            w.WriteLine("Missed moments (a feeling disclosed, answered by a closed question or advice)");
+            w.WriteLine("Missed moments (a feeling answered by a closed question or advice; change talk neither reflected nor asked about)");
             foreach (var m in report.MissedMoments)
             {
-                w.WriteLine($"  #{m.ClientIndex} client: {m.ClientText}");
+                w.WriteLine($"  #{m.ClientIndex} client ({m.Kind}): {m.ClientText}");
                 w.WriteLine($"  #{m.TherapistIndex} therapist ({m.Response}): {m.TherapistText}");
             }
         }
@@ -238,6 +238,10 @@ internal static class ListeningText
 
     private static string Fmt(double? value, string format, string suffix = "") =>
         value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) + suffix : "n/a";
+
+    private static string Talk(TalkResponses? t) => t is null
+        ? "not coded (fast mode)"
+        : $"{t.Utterances}: you reflected {t.Reflected}, asked about {t.AskedAbout}, other {t.Other}";
 
     private static string Band(string? band) => band is null ? string.Empty : " — " + band;
 }

@@ -152,11 +152,16 @@ public static class CodingModelTrainer
     }
 
     /// <summary>(reference, predicted) fine-label pairs for every labelled therapist utterance.</summary>
-    public static List<(string Expected, string Predicted)> Evaluate(UtteranceCoder coder, IEnumerable<LabelledTranscript> transcripts)
+    public static List<(string Expected, string Predicted)> Evaluate(IUtteranceCoder coder, IEnumerable<LabelledTranscript> transcripts) =>
+        EvaluateWithClientTalk(coder, transcripts).Behaviour;
+
+    /// <summary>Therapist pairs as <see cref="Evaluate"/>, and (reference, predicted) client-talk pairs where the file and the coder both have them.</summary>
+    public static (List<(string Expected, string Predicted)> Behaviour, List<(string Expected, string Predicted)> ClientTalk) EvaluateWithClientTalk(IUtteranceCoder coder, IEnumerable<LabelledTranscript> transcripts)
     {
         ArgumentNullException.ThrowIfNull(coder);
         ArgumentNullException.ThrowIfNull(transcripts);
         var pairs = new List<(string, string)>();
+        var talk = new List<(string, string)>();
         foreach (var t in transcripts)
         {
             var coded = coder.Code(t.Transcript);
@@ -167,9 +172,17 @@ public static class CodingModelTrainer
                     pairs.Add((label, Fine(code)));
                 }
             }
+
+            foreach (var (index, label) in t.ClientLabels.OrderBy(l => l.Key))
+            {
+                if (coded.Utterances[index].Talk is { } code)
+                {
+                    talk.Add((ClientTalkCode.Name(label), ClientTalkCode.Name(code.Talk)));
+                }
+            }
         }
 
-        return pairs;
+        return (pairs, talk);
     }
 
     public static CrossValidationResult CrossValidate(IReadOnlyList<LabelledTranscript> transcripts, CodingRecipe recipe, int folds = 5, Action<string>? log = null)

@@ -10,13 +10,21 @@ namespace Rapport.Listening.Coding;
 /// <param name="Group">What cross-validation must keep together (AnnoMI: the source video).</param>
 /// <param name="Transcript">The utterances, in order.</param>
 /// <param name="Labels">Utterance index → label: a fine label ("question:open") or a main one ("question").</param>
-public sealed record LabelledTranscript(string Id, string Group, Transcript Transcript, IReadOnlyDictionary<int, string> Labels);
+/// <param name="ClientLabels">Client utterance index → change/neutral/sustain, from the optional <c>client_talk_type</c> column.</param>
+public sealed record LabelledTranscript(string Id, string Group, Transcript Transcript, IReadOnlyDictionary<int, string> Labels, IReadOnlyDictionary<int, ClientTalk> ClientLabels)
+{
+    public LabelledTranscript(string Id, string Group, Transcript Transcript, IReadOnlyDictionary<int, string> Labels)
+        : this(Id, Group, Transcript, Labels, new Dictionary<int, ClientTalk>())
+    {
+    }
+}
 
 /// <summary>
 /// Reads labelled CSVs in the AnnoMI column layout (Wu et al. 2023): required columns <c>transcript_id</c>,
 /// <c>utterance_id</c>, <c>interlocutor</c> (therapist/client), <c>utterance_text</c>,
 /// <c>main_therapist_behaviour</c> (question, reflection, therapist_input, other); optional <c>video_url</c> (the
-/// cross-validation group), <c>question_subtype</c>, <c>reflection_subtype</c>, <c>therapist_input_subtype</c>.
+/// cross-validation group), <c>question_subtype</c>, <c>reflection_subtype</c>, <c>therapist_input_subtype</c>,
+/// <c>client_talk_type</c> (change, neutral, sustain on client rows).
 /// </summary>
 public static class LabelledTranscripts
 {
@@ -46,7 +54,7 @@ public static class LabelledTranscripts
         }
 
         bool Has(string name) => header.Contains(name, StringComparer.Ordinal);
-        var rows = new List<(string Transcript, string Group, int Order, int Line, string Role, string Text, string? Label)>();
+        var rows = new List<(string Transcript, string Group, int Order, int Line, string Role, string Text, string? Label, ClientTalk? Talk)>();
         while (csv.Read())
         {
             var line = csv.Parser.RawRow;
@@ -77,7 +85,8 @@ public static class LabelledTranscripts
                 }
             }
 
-            rows.Add((id, group, order, line, role, csv.GetField("utterance_text") ?? string.Empty, label));
+            var talk = role == "client" && Has("client_talk_type") ? ClientTalkCode.Parse(csv.GetField("client_talk_type")) : null;
+            rows.Add((id, group, order, line, role, csv.GetField("utterance_text") ?? string.Empty, label, talk));
         }
 
         var result = new List<LabelledTranscript>();
@@ -86,8 +95,14 @@ public static class LabelledTranscripts
             var ordered = t.OrderBy(r => r.Order).ToList();
             var utterances = new List<Utterance>();
             var labels = new Dictionary<int, string>();
+            var clientLabels = new Dictionary<int, ClientTalk>();
             foreach (var r in ordered)
             {
+                if (r.Talk is { } talk)
+                {
+                    clientLabels[utterances.Count] = talk;
+                }
+
                 var role = r.Role == "therapist" ? SpeakerRole.Therapist : SpeakerRole.Client;
                 if (r.Label is not null)
                 {
@@ -97,7 +112,7 @@ public static class LabelledTranscripts
                 utterances.Add(new Utterance(utterances.Count, r.Role, role, r.Text, null, null, r.Line));
             }
 
-            result.Add(new LabelledTranscript(t.Key, ordered[0].Group, new Transcript(utterances), labels));
+            result.Add(new LabelledTranscript(t.Key, ordered[0].Group, new Transcript(utterances), labels, clientLabels));
         }
 
         return result;

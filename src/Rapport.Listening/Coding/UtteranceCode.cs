@@ -69,8 +69,12 @@ public sealed record UtteranceCode(TherapistBehaviour Behaviour, BehaviourSubtyp
     }
 }
 
-/// <summary>An utterance with its code; client utterances have none.</summary>
-public sealed record CodedUtterance(Utterance Utterance, UtteranceCode? Code);
+/// <summary>An utterance with its code: therapist utterances get a behaviour; client utterances a client-talk code when the coder reads client talk (quality mode).</summary>
+public sealed record CodedUtterance(Utterance Utterance, UtteranceCode? Code, ClientTalkCode? Talk = null);
 
-/// <summary>A transcript whose therapist utterances have been coded.</summary>
-public sealed record CodedTranscript(Transcript Transcript, IReadOnlyList<CodedUtterance> Utterances);
+/// <summary>A transcript whose utterances have been coded, with the coder that did it and how well it agrees with experts.</summary>
+public sealed record CodedTranscript(Transcript Transcript, IReadOnlyList<CodedUtterance> Utterances, CodingMode Mode = CodingMode.Fast, CoderAgreement? Agreement = null)
+{
+    /// <summary>True when client utterances carry change/neutral/sustain codes.</summary>
+    public bool HasClientTalk => Utterances.Any(u => u.Talk is not null);
+}

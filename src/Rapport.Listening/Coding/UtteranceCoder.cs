@@ -11,10 +11,13 @@ namespace Rapport.Listening.Coding;
 /// client neighbours; an optional second stage re-reads the first stage's probabilities in sequence. Thread-safe:
 /// each thread gets its own prediction engines.
 /// </summary>
-public sealed class UtteranceCoder : IDisposable
+public sealed class UtteranceCoder : IUtteranceCoder
 {
     /// <summary>Name of the model embedded in this assembly.</summary>
     public const string EmbeddedModelName = "Rapport.Listening.Coding.utterance-coder.zip";
+
+    /// <summary>The embedded model's metadata: its grouped cross-validation figures, written by <c>rapport listen train</c>.</summary>
+    public const string EmbeddedInfoName = "Rapport.Listening.Coding.utterance-coder.json";
 
     private const string Stage1Entry = "stage1.zip";
     private const string Stage2Entry = "stage2.zip";
@@ -47,6 +50,11 @@ public sealed class UtteranceCoder : IDisposable
         }
     }
 
+    public CodingMode Mode => CodingMode.Fast;
+
+    /// <summary>The recorded cross-validation figures of the embedded model; null for a model loaded from a file.</summary>
+    public CoderAgreement? Agreement { get; private init; }
+
     /// <summary>True when the model has the sequence (second) stage.</summary>
     public bool IsStacked => _stage2 is not null;
 
@@ -55,18 +63,25 @@ public sealed class UtteranceCoder : IDisposable
     {
         using var stream = typeof(UtteranceCoder).Assembly.GetManifestResourceStream(EmbeddedModelName)
             ?? throw new InvalidOperationException($"The embedded model {EmbeddedModelName} is missing; run 'rapport listen train'.");
-        return Load(stream);
+        var (ml, stage1, stage2) = Read(stream);
+        return new UtteranceCoder(ml, stage1, stage2) { Agreement = CoderAgreement.FromResource(EmbeddedInfoName) };
     }
 
     /// <summary>Loads a model saved by <see cref="Save"/> or <c>rapport listen train</c>.</summary>
     public static UtteranceCoder Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        var (ml, stage1, stage2) = Read(stream);
+        return new UtteranceCoder(ml, stage1, stage2);
+    }
+
+    private static (MLContext Ml, ITransformer Stage1, ITransformer? Stage2) Read(Stream stream)
+    {
         var ml = new MLContext(seed: 1);
         using var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
         var stage1 = LoadEntry(ml, archive, Stage1Entry)
             ?? throw new InvalidDataException($"The model file has no {Stage1Entry} entry.");
-        return new UtteranceCoder(ml, stage1, LoadEntry(ml, archive, Stage2Entry));
+        return (ml, stage1, LoadEntry(ml, archive, Stage2Entry));
     }
 
     public static UtteranceCoder Load(string path)
@@ -125,7 +140,7 @@ public sealed class UtteranceCoder : IDisposable
             coded[i] = new CodedUtterance(all[i], probabilities[i] is { } p ? Decide(p) : null);
         }
 
-        return new CodedTranscript(transcript, coded);
+        return new CodedTranscript(transcript, coded, CodingMode.Fast, Agreement);
     }
 
     /// <summary>First-stage probabilities for one input, in <see cref="UtteranceCode.FineLabels"/> order.</summary>

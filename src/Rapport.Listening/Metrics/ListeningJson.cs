@@ -6,7 +6,7 @@ namespace Rapport.Listening;
 
 /// <summary>
 /// The one-document JSON of <c>rapport listen analyze --format json</c>, shared so the web app returns the same
-/// shape: <c>{"utterances":[…],"summary":{…},"missedMoments":[…]}</c>. Nulls are written, not omitted.
+/// shape: <c>{"coding":{…},"utterances":[…],"summary":{…},"missedMoments":[…]}</c>. Nulls are written, not omitted.
 /// </summary>
 public static class ListeningJson
 {
@@ -16,6 +16,13 @@ public static class ListeningJson
         ArgumentNullException.ThrowIfNull(coded);
         ArgumentNullException.ThrowIfNull(report);
         writer.WriteStartObject();
+        writer.WriteStartObject("coding");
+        writer.WriteString("mode", UtteranceCoders.Name(coded.Mode));
+        WriteNullable(writer, "behaviourMacroF1", coded.Agreement?.BehaviourMacroF1);
+        WriteNullable(writer, "subtypeMacroF1", coded.Agreement?.SubtypeMacroF1);
+        WriteNullable(writer, "clientTalkMacroF1", coded.Agreement?.ClientTalkMacroF1);
+        writer.WriteString("note", "Codes are a prompt for reflection, not a grade: the figures are the coder's agreement with expert coders (grouped cross-validation).");
+        writer.WriteEndObject();
         writer.WriteStartArray("utterances");
         foreach (var c in coded.Utterances)
         {
@@ -28,6 +35,8 @@ public static class ListeningJson
             WriteNullableString(writer, "behaviour", c.Code is { } code ? UtteranceCode.Name(code.Behaviour) : null);
             WriteNullableString(writer, "subtype", c.Code?.Subtype is { } s ? UtteranceCode.Name(s) : null);
             WriteNullable(writer, "confidence", c.Code is { } k ? Math.Round(k.Confidence, 3) : null);
+            WriteNullableString(writer, "clientTalk", c.Talk is { } t ? ClientTalkCode.Name(t.Talk) : null);
+            WriteNullable(writer, "clientTalkConfidence", c.Talk is { } tc ? Math.Round(tc.Confidence, 3) : null);
             WriteNullable(writer, "start", u.Start?.TotalSeconds);
             WriteNullable(writer, "end", u.End?.TotalSeconds);
             writer.WriteNumber("line", u.Line);
@@ -64,6 +73,9 @@ public static class ListeningJson
         writer.WriteNumber("reflectionsOfFeeling", s1.ReflectionsOfFeeling);
         writer.WriteNumber("explorationsOfFeeling", s1.ExplorationsOfFeeling);
         writer.WriteNumber("clientEmotionalDisclosures", s1.ClientEmotionalDisclosures);
+        WriteTalk(writer, "changeTalk", s1.ChangeTalk);
+        WriteTalk(writer, "sustainTalk", s1.SustainTalk);
+        WriteNullable(writer, "neutralTalk", s1.NeutralTalk);
         writer.WriteStartObject("mitiReference");
         writer.WriteString("note", "MITI 4.2.1 reference lines (expert opinion, MI sessions); descriptive indicators, not grades");
         writer.WriteNumber("reflectionToQuestionFair", MitiReference.ReflectionToQuestionFair);
@@ -83,6 +95,7 @@ public static class ListeningJson
             writer.WriteString("clientText", m.ClientText);
             writer.WriteNumber("therapistIndex", m.TherapistIndex);
             writer.WriteString("therapistText", m.TherapistText);
+            writer.WriteString("kind", m.Kind);
             writer.WriteString("response", m.Response);
             writer.WriteStartArray("emotionWords");
             foreach (var w in m.EmotionWords)
@@ -113,6 +126,24 @@ public static class ListeningJson
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteTalk(Utf8JsonWriter w, string name, TalkResponses? talk)
+    {
+        if (talk is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+
+        w.WriteStartObject(name);
+        w.WriteNumber("utterances", talk.Utterances);
+        w.WriteNumber("reflected", talk.Reflected);
+        w.WriteNumber("askedAbout", talk.AskedAbout);
+        w.WriteNumber("other", talk.Other);
+        w.WriteNumber("unanswered", talk.Unanswered);
+        WriteNullable(w, "pickedUpShare", talk.PickedUpShare);
+        w.WriteEndObject();
     }
 
     private static void WriteNullable(Utf8JsonWriter w, string name, double? value)

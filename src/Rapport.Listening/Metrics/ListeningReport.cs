@@ -25,15 +25,35 @@ public static class MitiReference
     };
 }
 
-/// <summary>A client's emotional disclosure answered by a closed question or advice rather than a reflection.</summary>
+/// <summary>
+/// A moment the therapist may want to look at again: a client's emotional disclosure answered by a closed question or
+/// advice rather than a reflection (<see cref="Kind"/> "feeling"), or the client's change talk answered by neither a
+/// reflection nor a question about it ("change talk", quality mode only).
+/// </summary>
 /// <param name="ClientIndex">Index of the client utterance.</param>
 /// <param name="ClientText">What the client said.</param>
 /// <param name="TherapistIndex">Index of the therapist's reply.</param>
 /// <param name="TherapistText">What the therapist said.</param>
-/// <param name="Response">"closed question" or "advice".</param>
-/// <param name="EmotionWords">The feeling words that made the client utterance a disclosure.</param>
-/// <param name="Weight">Ranking weight: more feeling words and a more confident code rank higher.</param>
-public sealed record MissedMoment(int ClientIndex, string ClientText, int TherapistIndex, string TherapistText, string Response, IReadOnlyList<string> EmotionWords, double Weight);
+/// <param name="Response">How the therapist answered: "closed question", "advice", "information", "input" or "other".</param>
+/// <param name="EmotionWords">The feeling words that made the client utterance a disclosure (empty for change talk).</param>
+/// <param name="Weight">Ranking weight: more feeling words and more confident codes rank higher.</param>
+/// <param name="Kind">"feeling" or "change talk".</param>
+public sealed record MissedMoment(int ClientIndex, string ClientText, int TherapistIndex, string TherapistText, string Response, IReadOnlyList<string> EmotionWords, double Weight, string Kind = MissedMoment.Feeling)
+{
+    public const string Feeling = "feeling";
+    public const string ChangeTalk = "change talk";
+}
+
+/// <summary>
+/// How the therapist answered one kind of client talk: the therapist utterance right after the client's turn was a
+/// reflection, a question, or something else (information, advice, other). MI's core process measure: reflecting
+/// and asking about change talk strengthens it (Miller &amp; Rollnick 2013; Magill et al. 2018).
+/// </summary>
+public sealed record TalkResponses(int Utterances, int Reflected, int AskedAbout, int Other, int Unanswered)
+{
+    /// <summary>Share of answered utterances met with a reflection or a question about them (0–1); null when none were answered.</summary>
+    public double? PickedUpShare => Reflected + AskedAbout + Other == 0 ? null : Math.Round((double)(Reflected + AskedAbout) / (Reflected + AskedAbout + Other), 3, MidpointRounding.AwayFromZero);
+}
 
 /// <summary>Session figures. Percentages are 0–100; shares are 0–1; null when undefined (e.g. no questions, no timestamps).</summary>
 public sealed record ListeningSummary
@@ -94,6 +114,21 @@ public sealed record ListeningSummary
     /// <summary>Client utterances disclosing a feeling.</summary>
     public int ClientEmotionalDisclosures { get; init; }
 
+    /// <summary>"fast" or "quality": which coder coded the session.</summary>
+    public string Mode { get; init; } = "fast";
+
+    /// <summary>The coder's measured 4-way agreement with expert coders (macro-F1, grouped cross-validation); null when unknown.</summary>
+    public double? CoderMacroF1 { get; init; }
+
+    /// <summary>How the therapist answered change talk; null when client talk was not coded (fast mode).</summary>
+    public TalkResponses? ChangeTalk { get; init; }
+
+    /// <summary>How the therapist answered sustain talk; null when client talk was not coded.</summary>
+    public TalkResponses? SustainTalk { get; init; }
+
+    /// <summary>Client utterances coded neutral; null when client talk was not coded.</summary>
+    public int? NeutralTalk { get; init; }
+
     /// <summary>Band of R:Q against the MITI reference lines (descriptive).</summary>
     public string? ReflectionToQuestionBand => MitiReference.Band(ReflectionToQuestion, MitiReference.ReflectionToQuestionFair, MitiReference.ReflectionToQuestionGood);
 
@@ -151,7 +186,18 @@ public sealed record ListeningReport(ListeningSummary Summary, IReadOnlyList<Mis
             ReflectionsOfFeeling = u.Count(x => x.Utterance.Role == SpeakerRole.Therapist && EmotionLexicon.IsReflectionOfFeeling(x.Utterance.Text)),
             ExplorationsOfFeeling = u.Count(x => x.Utterance.Role == SpeakerRole.Therapist && EmotionLexicon.IsExplorationOfFeeling(x.Utterance.Text)),
             ClientEmotionalDisclosures = u.Count(x => x.Utterance.Role == SpeakerRole.Client && EmotionLexicon.IsEmotionalDisclosure(x.Utterance.Text)),
+            Mode = UtteranceCoders.Name(coded.Mode),
+            CoderMacroF1 = coded.Agreement?.BehaviourMacroF1,
         };
+        if (coded.HasClientTalk)
+        {
+            summary = summary with
+            {
+                ChangeTalk = AnswersTo(u, ClientTalk.Change),
+                SustainTalk = AnswersTo(u, ClientTalk.Sustain),
+                NeutralTalk = u.Count(x => x.Talk?.Talk == ClientTalk.Neutral),
+            };
+        }
 
         if (coded.Transcript.HasTimestamps)
         {
@@ -159,6 +205,49 @@ public sealed record ListeningReport(ListeningSummary Summary, IReadOnlyList<Mis
         }
 
         return new ListeningReport(summary, FindMissedMoments(u));
+    }
+
+    /// <summary>
+    /// The therapist's answer to a client utterance: the first therapist utterance after it, provided only the
+    /// client's own turn lies in between; null at the end of the session. Each client utterance counts once.
+    /// </summary>
+    public static CodedUtterance? AnswerTo(IReadOnlyList<CodedUtterance> utterances, int clientIndex)
+    {
+        ArgumentNullException.ThrowIfNull(utterances);
+        for (var j = clientIndex + 1; j < utterances.Count; j++)
+        {
+            if (utterances[j].Utterance.Role == SpeakerRole.Therapist)
+            {
+                return utterances[j].Code is null ? null : utterances[j];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>How the therapist answered every client utterance coded <paramref name="talk"/>.</summary>
+    public static TalkResponses AnswersTo(IReadOnlyList<CodedUtterance> utterances, ClientTalk talk)
+    {
+        ArgumentNullException.ThrowIfNull(utterances);
+        int count = 0, reflected = 0, asked = 0, other = 0, unanswered = 0;
+        for (var i = 0; i < utterances.Count; i++)
+        {
+            if (utterances[i].Utterance.Role != SpeakerRole.Client || utterances[i].Talk?.Talk != talk)
+            {
+                continue;
+            }
+
+            count++;
+            switch (AnswerTo(utterances, i)?.Code?.Behaviour)
+            {
+                case null: unanswered++; break;
+                case TherapistBehaviour.Reflection: reflected++; break;
+                case TherapistBehaviour.Question: asked++; break;
+                default: other++; break;
+            }
+        }
+
+        return new TalkResponses(count, reflected, asked, other, unanswered);
     }
 
     /// <summary>
@@ -196,6 +285,28 @@ public sealed record ListeningReport(ListeningSummary Summary, IReadOnlyList<Mis
 
             var emotions = EmotionLexicon.EmotionWordsIn(client.Text);
             moments.Add(new MissedMoment(client.Index, client.Text, next.Utterance.Index, next.Utterance.Text, response, emotions, Round(emotions.Count + code.Confidence, 3)));
+        }
+
+        // Change talk met with neither a reflection nor a question: the client argued for change and the therapist moved on.
+        for (var i = 0; i < utterances.Count; i++)
+        {
+            if (utterances[i] is not { Utterance.Role: SpeakerRole.Client, Talk: { Talk: ClientTalk.Change } talk }
+                || AnswerTo(utterances, i) is not { Code: { } code } answer
+                || code.Behaviour is TherapistBehaviour.Reflection or TherapistBehaviour.Question
+                || moments.Any(m => m.ClientIndex == i))
+            {
+                continue;
+            }
+
+            var response = code switch
+            {
+                { Behaviour: TherapistBehaviour.Input, Subtype: BehaviourSubtype.Advice } => "advice",
+                { Behaviour: TherapistBehaviour.Input, Subtype: BehaviourSubtype.Information } => "information",
+                { Behaviour: TherapistBehaviour.Input } => "input",
+                _ => "other",
+            };
+            var client = utterances[i].Utterance;
+            moments.Add(new MissedMoment(client.Index, client.Text, answer.Utterance.Index, answer.Utterance.Text, response, [], Round(talk.Confidence + code.Confidence, 3), MissedMoment.ChangeTalk));
         }
 
         return moments.OrderByDescending(m => m.Weight).ThenBy(m => m.ClientIndex).Take(MissedMomentLimit).ToList();

@@ -38,6 +38,8 @@ internal sealed class FirstRun(
         {
             var demo = scope.ServiceProvider.GetRequiredService<DemoData>();
             seeded = await demo.SeedIfEmptyAsync(DemoPassword, cancellationToken);
+            // Also into a demo database made before the transcripts existed; the analysis worker codes them once started.
+            await scope.ServiceProvider.GetRequiredService<DemoTranscripts>().SeedIfMissingAsync(cancellationToken);
         }
 
         var where = options.Provider == DatabaseProvider.Sqlite ? Path.GetFullPath(options.Path) : "PostgreSQL";

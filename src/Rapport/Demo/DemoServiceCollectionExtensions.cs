@@ -8,6 +8,7 @@ public static class DemoServiceCollectionExtensions
     public static IServiceCollection AddDemo(this IServiceCollection services)
     {
         services.AddScoped<DemoData>();
+        services.AddScoped<DemoTranscripts>();
         return services;
     }
 }

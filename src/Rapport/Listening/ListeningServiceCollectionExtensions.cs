@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Rapport.Listening;
 
@@ -10,7 +12,9 @@ public static class ListeningServiceCollectionExtensions
         services.AddScoped<UploadTranscript>();
         services.AddScoped<ListeningReviews>();
         services.AddSingleton<TranscriptAnalysisQueue>();
-        services.AddSingleton<ListeningCoder>();
+        services.AddSingleton(sp => new ListeningCoder(
+            ListeningCoder.ConfiguredMode(sp.GetService<IConfiguration>()?["Listening:Mode"]),
+            sp.GetService<ILogger<ListeningCoder>>()));
         services.AddHostedService<TranscriptAnalysisWorker>();
         return services;
     }

@@ -22,12 +22,47 @@ public sealed class TranscriptAnalysisQueue
     public void Enqueue(Guid transcriptId) => _channel.Writer.TryWrite(transcriptId);
 }
 
-/// <summary>The utterance coder, loaded once per process (model load takes a fraction of a second; prediction is thread-safe).</summary>
-public sealed class ListeningCoder : IDisposable
+/// <summary>
+/// The utterance coder for uploaded transcripts, loaded once per process on first use (prediction is thread-safe).
+/// Quality mode by default; when its model cannot be loaded (missing, corrupt, no native runtime for the platform)
+/// the fast model codes instead, and the report says which one did. <c>Listening:Mode</c> = <c>fast</c> chooses the
+/// fast model outright (e.g. on a machine too small for the transformer).
+/// </summary>
+public sealed partial class ListeningCoder : IDisposable
 {
-    private readonly Lazy<UtteranceCoder> _coder = new(UtteranceCoder.Load);
+    private readonly Lazy<IUtteranceCoder> _coder;
 
-    public UtteranceCoder Coder => _coder.Value;
+    public ListeningCoder(CodingMode mode = CodingMode.Quality, ILogger<ListeningCoder>? logger = null) =>
+        _coder = new(() => LoadWithFallback(mode, logger), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The mode configured for the app (<c>Listening:Mode</c>, default quality).</summary>
+    public static CodingMode ConfiguredMode(string? value) => UtteranceCoders.Parse(value) ?? CodingMode.Quality;
+
+    public IUtteranceCoder Coder => _coder.Value;
+
+    /// <summary>Loads the coder for <paramref name="mode"/>, or the fast coder when the quality model fails to load.</summary>
+    public static IUtteranceCoder LoadWithFallback(CodingMode mode, ILogger? logger, Func<CodingMode, IUtteranceCoder>? load = null)
+    {
+        load ??= UtteranceCoders.Load;
+        if (mode == CodingMode.Fast)
+        {
+            return load(CodingMode.Fast);
+        }
+
+        try
+        {
+            return load(CodingMode.Quality);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or IOException or DllNotFoundException or TypeInitializationException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        {
+            if (logger is not null)
+            {
+                LogFallback(logger, ex);
+            }
+
+            return load(CodingMode.Fast);
+        }
+    }
 
     public void Dispose()
     {
@@ -35,6 +70,26 @@ public sealed class ListeningCoder : IDisposable
         {
             _coder.Value.Dispose();
         }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The quality listening model could not be loaded; transcripts are coded in fast mode")]
+    private static partial void LogFallback(ILogger logger, Exception exception);
+}
+
+/// <summary>Codes one parsed transcript and fills in its stored report: the one home for the worker and the demo.</summary>
+public static class AnalyseTranscript
+{
+    public static void Into(SessionTranscript transcript, Transcript parsed, IUtteranceCoder coder, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        ArgumentNullException.ThrowIfNull(parsed);
+        ArgumentNullException.ThrowIfNull(coder);
+        var coded = coder.Code(parsed);
+        var report = ListeningReport.Build(coded);
+        transcript.ReportJson = ListeningJson.ToJson(coded, report);
+        transcript.SummaryJson = JsonSerializer.Serialize(report.Summary);
+        transcript.Status = TranscriptStatus.Analysed;
+        transcript.AnalysedAt = now;
     }
 }
 
@@ -153,12 +208,7 @@ public sealed partial class TranscriptAnalysisWorker(
             }
             else
             {
-                var coded = coder.Coder.Code(parsed.Transcript!);
-                var report = ListeningReport.Build(coded);
-                transcript.ReportJson = ListeningJson.ToJson(coded, report);
-                transcript.SummaryJson = JsonSerializer.Serialize(report.Summary);
-                transcript.Status = TranscriptStatus.Analysed;
-                transcript.AnalysedAt = clock.GetUtcNow().UtcDateTime;
+                AnalyseTranscript.Into(transcript, parsed.Transcript!, coder.Coder, clock.GetUtcNow().UtcDateTime);
             }
 
             transcript.LeaseOwner = null;

@@ -16,11 +16,13 @@ public sealed class ListenCommandTests : IDisposable
         return path;
     }
 
-    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
+    private static Task<(int Exit, string Out, string Err)> Run(params string[] args) => RunOn(false, args);
+
+    private static async Task<(int Exit, string Out, string Err)> RunOn(bool terminal, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await RapportCli.RunAsync(args, output, error);
+        var exit = await RapportCli.RunAsync(args, output, error, terminal);
         return (exit, output.ToString(), error.ToString());
     }
 
@@ -179,5 +181,87 @@ public sealed class ListenCommandTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Contains("macro-F1", stdout, StringComparison.Ordinal);
         Assert.Contains("confusion matrix", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Analyze_FolderAndFiles_WritesOneJsonEachAndASummaryRow_AndABrokenFileDoesNotStopTheOthers()
+    {
+        Directory.CreateDirectory(Path.Combine(_folder, "in", "week2"));
+        Write(Path.Combine("in", "a.txt"), Session);
+        Write(Path.Combine("in", "week2", "a.txt"), Session.Replace("coffee", "tea", StringComparison.Ordinal));
+        Write(Path.Combine("in", "notes.md"), "not a transcript");
+        var broken = Write("broken.txt", "Therapist: Hello.\nthis line names nobody\n");
+        var csv = Write("session.csv", "speaker,text\nTherapist,What brings you in?\nClient,Work.\n");
+        var outDir = Path.Combine(_folder, "out");
+
+        var (exit, stdout, stderr) = await Run("listen", "analyze", Path.Combine(_folder, "in"), broken, csv, "--out", outDir);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("broken.txt: line 2:", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("[1/", stderr, StringComparison.Ordinal);
+        Assert.Contains("3 of 4 transcripts analysed (fast mode)", stdout, StringComparison.Ordinal);
+        Assert.Equal(["a-2.json", "a.json", "session.json", "summary.csv"], Directory.GetFiles(outDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "a.json"))))
+        {
+            Assert.Equal(7, doc.RootElement.GetProperty("utterances").GetArrayLength());
+            Assert.Equal("fast", doc.RootElement.GetProperty("coding").GetProperty("mode").GetString());
+        }
+
+        var rows = File.ReadAllLines(Path.Combine(outDir, "summary.csv"));
+        Assert.Equal(5, rows.Length);
+        Assert.StartsWith("file,json,status,error,mode,utterances", rows[0], StringComparison.Ordinal);
+        var brokenRow = Assert.Single(rows, r => r.Contains("broken.txt", StringComparison.Ordinal));
+        Assert.Contains(",error,", brokenRow, StringComparison.Ordinal);
+        var sessionRow = Assert.Single(rows, r => r.Contains("session.csv", StringComparison.Ordinal));
+        Assert.Contains("session.json,ok,,fast,2,1,1,", sessionRow, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Analyze_AllGood_ExitsZero_AndShowsProgressOnlyOnATerminal()
+    {
+        var a = Write("a.txt", Session);
+        var b = Write("b.txt", Session);
+
+        var quiet = await Run("listen", "analyze", a, b, "--out", Path.Combine(_folder, "quiet"));
+        var shown = await RunOn(true, "listen", "analyze", a, b, "--out", Path.Combine(_folder, "shown"));
+
+        Assert.Equal(0, quiet.Exit);
+        Assert.Equal(string.Empty, quiet.Err);
+        Assert.Equal(0, shown.Exit);
+        Assert.Contains("[2/2] b.txt", shown.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Analyze_SeveralFilesWithoutOut_OrAnUnknownMode_ExitsWithTwo()
+    {
+        var a = Write("a.txt", Session);
+        var b = Write("b.txt", Session);
+
+        var several = await Run("listen", "analyze", a, b);
+        var mode = await Run("listen", "analyze", a, "--mode", "slow");
+
+        Assert.Equal(2, several.Exit);
+        Assert.Contains("--out", several.Err, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, several.Out);
+        Assert.Equal(2, mode.Exit);
+        Assert.Contains("fast or quality", mode.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Eval_FileWithClientTalk_InFastMode_SaysClientTalkIsNotCoded()
+    {
+        var file = Write("labelled.csv", """
+            transcript_id,utterance_id,interlocutor,utterance_text,main_therapist_behaviour,question_subtype,reflection_subtype,therapist_input_subtype,client_talk_type
+            1,0,therapist,What would you like to change?,question,open,n/a,n/a,n/a
+            1,1,client,I want to cut down.,n/a,n/a,n/a,n/a,change
+            1,2,therapist,You want to cut down.,reflection,n/a,simple,n/a,n/a
+            1,3,client,But it helps me relax.,n/a,n/a,n/a,n/a,sustain
+            """);
+
+        var (exit, stdout, _) = await Run("listen", "eval", file, "--mode", "fast");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("4-way behaviour, fast mode", stdout, StringComparison.Ordinal);
+        Assert.Contains("Client talk: not coded in fast mode", stdout, StringComparison.Ordinal);
     }
 }

@@ -48,8 +48,61 @@ public sealed class ListeningTests(BrowserFixture browser)
         Assert.Empty(await BrowserFixture.AccessibilityViolationsAsync(therapist));
         await BrowserFixture.ScreenshotAsync(therapist, "listening-report-desktop");
 
+        var reportPath = new Uri(therapist.Url).AbsolutePath.TrimStart('/');
         await therapist.GotoAsync("/listening");
-        await Expect(therapist.Locator("table tbody tr")).ToHaveCountAsync(1);
+        // The demo's own transcripts are listed too: find this upload's row by its link.
+        await Expect(therapist.Locator($"table tbody tr a[href='{reportPath}']")).ToHaveCountAsync(1);
         File.Delete(file);
+    }
+
+    [Fact]
+    public async Task Therapist1_OnAFreshDemo_SeesAnalysedSessions_AReportWithItsCoderAndClientTalk_AndTheTrend()
+    {
+        var page = await browser.NewPageAsync(BrowserFixture.Desktop);
+        await BrowserFixture.SignInAsync(page, Personas.Therapist1);
+        await page.GotoAsync("/listening");
+
+        // The demo's transcripts are queued at start and coded by the background worker: wait until every row is coded.
+        var rows = page.Locator("table tbody tr");
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (await rows.Filter(new() { HasText = "analysing" }).CountAsync() > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(1000);
+            await page.ReloadAsync();
+        }
+
+        Assert.True(await rows.CountAsync() >= Rapport.Demo.DemoTranscripts.Clients.Sum(c => c.Sessions), "every demo transcript is listed");
+        Assert.Equal(0, await rows.Filter(new() { HasText = "analysing" }).CountAsync());
+        await Expect(page.GetByText("a prompt for reflection, not a grade")).ToBeVisibleAsync();
+        Assert.Empty(await BrowserFixture.AccessibilityViolationsAsync(page));
+        await BrowserFixture.ScreenshotAsync(page, "listening-trend-desktop");
+
+        // The earliest demo session of client6: the therapist's style then leans on closed questions and advice.
+        var clientId = await browser.App.ClientIdAsync(Personas.Client6);
+        Guid earliest;
+        await using (var db = browser.App.SystemDb())
+        {
+            earliest = await db.SessionTranscripts
+                .Where(t => db.EpisodeMembers.Any(m => m.EpisodeId == t.EpisodeId && m.ClientId == clientId))
+                .Join(db.Sessions, t => t.SessionId, x => x.Id, (t, x) => new { t.Id, x.StartsAt })
+                .OrderBy(x => x.StartsAt).Select(x => x.Id).FirstAsync();
+        }
+
+        await page.Locator($"table tbody tr a[href='transcripts/{earliest}']").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "How you listened" })).ToBeVisibleAsync();
+        var quality = typeof(Rapport.Listening.Coding.Quality.QualityCoder).Assembly.GetManifestResourceStream(Rapport.Listening.Coding.Quality.QualityCoder.EmbeddedModelName) is { } model;
+        await Expect(page.GetByRole(AriaRole.Note, new() { Name = "How this session was coded" })).ToContainTextAsync(quality ? "Coded by the quality coder" : "Coded by the fast coder");
+        await Expect(page.GetByRole(AriaRole.Note, new() { Name = "How this session was coded" })).ToContainTextAsync("a prompt for reflection, not a grade");
+        await Expect(page.GetByRole(AriaRole.Note, new() { Name = "How this session was coded" })).ToContainTextAsync("out of 1");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Client talk and how you answered it" })).ToBeVisibleAsync();
+        if (quality)
+        {
+            await Expect(page.Locator("table.client-talk tbody tr")).ToHaveCountAsync(2);
+        }
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Missed moments" })).ToBeVisibleAsync();
+        await Expect(page.Locator("ol.card-list li").First).ToBeVisibleAsync();
+        Assert.Empty(await BrowserFixture.AccessibilityViolationsAsync(page));
+        await BrowserFixture.ScreenshotAsync(page, "listening-demo-report-desktop");
     }
 }
