@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Rapport.Audit;
 using Rapport.Consents;
 using Rapport.Listening;
 using Rapport.Persistence;
@@ -15,6 +16,7 @@ namespace Rapport.Demo;
 /// like any upload and coded by <see cref="TranscriptAnalysisWorker"/> as the app starts. Deterministic: a fixed seed,
 /// and the therapist's style shifts from closed questions and advice towards reflections over the sessions.
 /// </summary>
+[NotAudited("Seeds synthetic demo transcripts as the system viewer (decision 0007)")]
 public sealed class DemoTranscripts(RapportDb db, TimeProvider clock)
 {
     public const int Seed = 2027;

@@ -158,7 +158,10 @@ public sealed class RecordSessionTests
         await using var firstScope = database.As(therapist);
         var first = firstScope.Db;
         var ran = false;
-        // The second save happens while the first is saving, after the first read the episode's sessions.
+        Task<Outcome<RecordSession.Saved>>? secondSave = null;
+        // The second save starts while the first is saving, after the first read the episode's sessions. It is not
+        // waited for here: the first holds the database's write lock (SQLite) or its practice's audit-chain lock
+        // (PostgreSQL) until it commits, so the second queues behind it, finds the episode changed and saves again.
         first.SavingChanges += (_, _) =>
         {
             if (ran)
@@ -167,19 +170,19 @@ public sealed class RecordSessionTests
             }
 
             ran = true;
-            Task.Run(async () =>
+            secondSave = Task.Run(async () =>
             {
                 await using var secondScope = database.As(therapist);
-                var second = secondScope.Db;
-                var outcome = await secondScope.Get<RecordSession>().AddAsync(episodeId, Attended(DateTime.UtcNow.AddHours(-3), client11, client12));
-                Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
-            }).GetAwaiter().GetResult();
+                return await secondScope.Get<RecordSession>().AddAsync(episodeId, Attended(DateTime.UtcNow.AddHours(-3), client11, client12));
+            });
         };
 
         var outcome = await firstScope.Get<RecordSession>().AddAsync(episodeId, Attended(DateTime.UtcNow.AddHours(-2), client11));
+        var second = await secondSave!;
 
         Assert.True(ran);
         Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors.Values));
+        Assert.True(second.Succeeded, string.Join("; ", second.Errors.Values));
         await using var system = database.Open(Viewer.System);
         var numbers = await system.Sessions.Where(s => s.EpisodeId == episodeId).OrderBy(s => s.StartsAt).Select(s => s.Number).ToListAsync();
         Assert.Equal(Enumerable.Range(1, numbers.Count), numbers);
