@@ -33,7 +33,7 @@ public sealed partial class ListeningCoder : IDisposable
 {
     private readonly Lazy<IUtteranceCoder> _coder;
 
-    public ListeningCoder(CodingMode mode = CodingMode.Quality, ILogger<ListeningCoder>? logger = null) =>
+    public ListeningCoder(CodingMode mode, ILogger<ListeningCoder>? logger) =>
         _coder = new(() => LoadWithFallback(mode, logger), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The mode configured for the app (<c>Listening:Mode</c>, default fast: see the class comment).</summary>
