@@ -28,7 +28,8 @@ public sealed record LabelledTranscript(string Id, string Group, Transcript Tran
 /// </summary>
 public static class LabelledTranscripts
 {
-    private static readonly string[] Required = ["transcript_id", "utterance_id", "interlocutor", "utterance_text", "main_therapist_behaviour"];
+    /// <summary>The columns every labelled file needs (the AnnoMI layout), for the coder and the quality model alike.</summary>
+    internal static readonly string[] RequiredColumns = ["transcript_id", "utterance_id", "interlocutor", "utterance_text", "main_therapist_behaviour"];
 
     /// <summary>Reads a file. Throws <see cref="InvalidDataException"/> naming the line of the first problem.</summary>
     public static List<LabelledTranscript> Read(string path)
@@ -37,21 +38,35 @@ public static class LabelledTranscripts
         return Read(reader);
     }
 
-    public static List<LabelledTranscript> Read(TextReader reader)
+    /// <summary>
+    /// A labelled CSV opened past its header, with every <paramref name="required"/> column present: the one check the
+    /// coder's and the quality model's training sets share. Bad input is an <see cref="InvalidDataException"/> naming line 1.
+    /// </summary>
+    internal static (CsvReader Csv, string[] Header) OpenWithColumns(TextReader reader, IEnumerable<string> required)
     {
         var config = new CsvConfiguration(CultureInfo.InvariantCulture) { MissingFieldFound = null, BadDataFound = null };
-        using var csv = new CsvReader(reader, config);
+        var csv = new CsvReader(reader, config);
         if (!csv.Read() || !csv.ReadHeader())
         {
+            csv.Dispose();
             throw new InvalidDataException("line 1: the file has no header row");
         }
 
         var header = csv.HeaderRecord ?? [];
-        var missing = Required.Where(r => !header.Contains(r, StringComparer.Ordinal)).ToList();
+        var missing = required.Where(r => !header.Contains(r, StringComparer.Ordinal)).ToList();
         if (missing.Count > 0)
         {
+            csv.Dispose();
             throw new InvalidDataException("line 1: missing column(s) " + string.Join(", ", missing));
         }
+
+        return (csv, header);
+    }
+
+    public static List<LabelledTranscript> Read(TextReader reader)
+    {
+        var (csv, header) = OpenWithColumns(reader, RequiredColumns);
+        using var _ = csv;
 
         bool Has(string name) => header.Contains(name, StringComparer.Ordinal);
         var rows = new List<(string Transcript, string Group, int Order, int Line, string Role, string Text, string? Label, ClientTalk? Talk)>();

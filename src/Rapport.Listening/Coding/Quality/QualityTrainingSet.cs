@@ -27,8 +27,6 @@ public sealed record QualityExample(
 /// </summary>
 public static class QualityTrainingSet
 {
-    private static readonly string[] Required = ["transcript_id", "utterance_id", "interlocutor", "utterance_text", "main_therapist_behaviour"];
-
     public static List<QualityExample> Read(string csvPath, QualityInput input)
     {
         using var reader = new StreamReader(csvPath);
@@ -38,19 +36,8 @@ public static class QualityTrainingSet
     public static List<QualityExample> Read(TextReader reader, QualityInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { MissingFieldFound = null, BadDataFound = null };
-        using var csv = new CsvReader(reader, config);
-        if (!csv.Read() || !csv.ReadHeader())
-        {
-            throw new InvalidDataException("line 1: the file has no header row");
-        }
-
-        var header = csv.HeaderRecord ?? [];
-        var missing = Required.Where(r => !header.Contains(r, StringComparer.Ordinal)).ToList();
-        if (missing.Count > 0)
-        {
-            throw new InvalidDataException("line 1: missing column(s) " + string.Join(", ", missing));
-        }
+        var (csv, header) = LabelledTranscripts.OpenWithColumns(reader, LabelledTranscripts.RequiredColumns);
+        using var _ = csv;
 
         string? Field(string name) => header.Contains(name, StringComparer.Ordinal) ? csv.GetField(name) : null;
         var rows = new List<Row>();
