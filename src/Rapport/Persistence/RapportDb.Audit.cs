@@ -59,7 +59,7 @@ public sealed partial class RapportDb
             throw new InvalidOperationException("A connected system is read-only: it cannot change records.");
         }
 
-        if (Database.IsNpgsql() && Database.CurrentTransaction is null && (ChangeTracker.Entries<AuditEntry>().Any(e => e.State == EntityState.Added) || HasAuditedChanges()))
+        if (Database.CurrentTransaction is null && (ChangeTracker.Entries<AuditEntry>().Any(e => e.State == EntityState.Added) || HasAuditedChanges()))
         {
             return await SaveWithChainLockAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
@@ -89,22 +89,27 @@ public sealed partial class RapportDb
     }
 
     /// <summary>
-    /// PostgreSQL: each practice's chain is appended under a transaction-scoped advisory lock on that practice, taken
-    /// before its last entry is read, so concurrent saves queue for their place instead of colliding on the
-    /// (practice, sequence) index and starting over. Measured under load (docs/performance.md, "Load test"): without it,
-    /// audited reads and check-ins of one practice collided hundreds of times a minute and a save could run out of
-    /// attempts (a 500). The chain is unchanged: same order, same hashes, verified the same way. The lock is released at
-    /// commit, so it also works behind pgbouncer in transaction pooling.
+    /// Each practice's chain is appended under a lock taken before its last entry is read, so concurrent saves queue
+    /// for their place instead of colliding on the (practice, sequence) index and starting over. PostgreSQL: a
+    /// transaction-scoped advisory lock per practice (released at commit, so it works behind pgbouncer in transaction
+    /// pooling). SQLite: the transaction itself, which Microsoft.Data.Sqlite begins IMMEDIATE, so it holds SQLite's one
+    /// write lock from the start (SQLite has one writer at a time anyway; readers are not blocked in WAL mode).
+    /// Measured under load (docs/performance.md, "Load test"): without it, audited reads and check-ins of one practice
+    /// collided hundreds of times a minute on PostgreSQL, 50 concurrent clients on SQLite collided too, and a save could
+    /// run out of attempts (a 500). The chain is unchanged: same order, same hashes, verified the same way.
     /// </summary>
     private async Task<int> SaveWithChainLockAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
         await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
         await AuditTrackedChangesAsync(cancellationToken);
-        var practices = ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.PracticeId).Distinct().Order().ToList();
-        foreach (var practiceId in practices)
+        if (Database.IsNpgsql())
         {
-            // In one order everywhere (sorted ids): two saves that touch the same two practices cannot deadlock.
-            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLockKey(practiceId)})", cancellationToken);
+            var practices = ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.PracticeId).Distinct().Order().ToList();
+            foreach (var practiceId in practices)
+            {
+                // In one order everywhere (sorted ids): two saves that touch the same two practices cannot deadlock.
+                await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLockKey(practiceId)})", cancellationToken);
+            }
         }
 
         await ChainPendingEntriesAsync(cancellationToken);

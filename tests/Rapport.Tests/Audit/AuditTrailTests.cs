@@ -193,16 +193,42 @@ public sealed class AuditTrailTests
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task ConcurrentReads_EachTakeTheirOwnPlaceInTheChain(DatabaseProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync(provider);
-        var reads = Enumerable.Range(1, 8).Select(i => ReadAsync(database, Personas.Therapist1, $"client{i}@harbour.example"));
+        // Durable, as in production: a commit that waits for the disk widens the window between reading the chain's
+        // end and writing after it, where unqueued saves collide.
+        await using var database = await TestDatabase.CreateAsync(provider, durable: true);
+        // Forty reads at once, each on its own thread (SQLite's async calls complete synchronously and the thread pool
+        // starts with one thread a core, so tasks alone would barely overlap): far more contenders than a save's
+        // retries (ChainAttempts), so the saves must queue for their place in the chain rather than collide and retry
+        // (50 concurrent check-ins did, on SQLite, under load).
+        var clientIds = new List<Guid>();
+        for (var i = 1; i <= 8; i++)
+        {
+            clientIds.Add(await database.ClientIdAsync($"client{i}@harbour.example"));
+        }
 
-        await Task.WhenAll(reads);
+        using var start = new Barrier(40);
+        var failures = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        var threads = Enumerable.Range(0, 40).Select(i => new Thread(() =>
+        {
+            try
+            {
+                start.SignalAndWait();
+                ReadByIdAsync(database, Personas.Therapist1, clientIds[i % 8]).GetAwaiter().GetResult();
+            }
+            catch (Exception ex)
+            {
+                failures.Add(ex);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.Empty(failures);
 
         await using var dbScope = database.As(Viewer.System);
         var db = dbScope.Db;
         var result = await dbScope.Get<VerifyAuditTrail>().HandleAsync();
         Assert.True(result.Intact, string.Join("; ", result.Breaks));
-        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), await db.AuditEntries.OrderBy(e => e.Sequence).Select(e => e.Sequence).ToListAsync());
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), await db.AuditEntries.OrderBy(e => e.Sequence).Select(e => e.Sequence).ToListAsync());
     }
 
     [Theory]
@@ -249,6 +275,12 @@ public sealed class AuditTrailTests
         }
 
         Assert.NotNull(await dbScope.Get<GetClientRecord>().HandleAsync(await database.ClientIdAsync(clientEmail)));
+    }
+
+    private static async Task ReadByIdAsync(TestDatabase database, string viewerEmail, Guid clientId)
+    {
+        await using var dbScope = await database.As(viewerEmail);
+        Assert.NotNull(await dbScope.Get<GetClientRecord>().HandleAsync(clientId));
     }
 
     // What an attacker with database access does; on PostgreSQL they must first switch the append-only trigger off.
