@@ -150,7 +150,9 @@ internal static class LoadTestCommand
             var plan = new LoadPlan(slug, password, s.Clients, therapists, fhirReaders, accounts - warmAccounts, s.FirstAccount + warmAccounts, s.Requests, s.Duration);
             Console.WriteLine($"Driving {baseUrl}: {s.Clients} clients checking in, {therapists} therapists, {fhirReaders} FHIR readers, for {s.Duration.TotalSeconds:F0} s or {s.Requests} requests (load {string.Join(' ', load)}) ...");
             var run = new LoadRun(http, plan, log, latencies);
+            var cpuBefore = CpuUse.Sample(app);
             await run.RunAsync(ct);
+            var cpu = CpuUse.Sample(app).Since(cpuBefore);
             var loadAfter = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
 
             (long Rows, double PerSecond) raw;
@@ -176,7 +178,7 @@ internal static class LoadTestCommand
 
             var answers = latencies.Count("check-in answer");
             var writesPerSecond = answers / run.Elapsed.TotalSeconds;
-            var text = Report(s, run, latencies, raw.PerSecond, writesPerSecond, load, loadAfter, therapists, fhirReaders, answers);
+            var text = Report(s, run, latencies, raw.PerSecond, writesPerSecond, load, loadAfter, therapists, fhirReaders, answers) + cpu.Describe(latencies.Requests, answers);
             Console.WriteLine(text);
             if (s.Report is { } reportPath)
             {
