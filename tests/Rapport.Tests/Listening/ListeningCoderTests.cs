@@ -3,7 +3,7 @@ using Rapport.Listening.Coding;
 
 namespace Rapport.Tests.Listening;
 
-/// <summary>The app codes uploads in fast mode unless quality is configured, and falls back to fast mode when the quality model cannot load.</summary>
+/// <summary>The app codes uploads in quality mode unless fast is configured, and falls back to fast mode when the quality model cannot load.</summary>
 public sealed class ListeningCoderTests
 {
     [Fact]
@@ -31,7 +31,17 @@ public sealed class ListeningCoderTests
         });
 
         Assert.Equal([CodingMode.Fast], asked);
-        Assert.Equal(CodingMode.Fast, ListeningCoder.ConfiguredMode(null));
-        Assert.Equal(CodingMode.Quality, ListeningCoder.ConfiguredMode("quality"));
+    }
+
+    [Fact]
+    public void ConfiguredMode_IsQualityByDefault_AndAMistypedModeIsRefusedByName()
+    {
+        Assert.Equal(CodingMode.Quality, ListeningCoder.ConfiguredMode(null));
+        Assert.Equal(CodingMode.Quality, ListeningCoder.ConfiguredMode(" "));
+        Assert.Equal(CodingMode.Quality, ListeningCoder.ConfiguredMode("Quality"));
+        Assert.Equal(CodingMode.Fast, ListeningCoder.ConfiguredMode("fast"));
+
+        var ex = Assert.Throws<InvalidOperationException>(() => ListeningCoder.ConfiguredMode("qualty"));
+        Assert.Contains("'qualty'", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -90,12 +90,13 @@ public sealed class ListeningTests(BrowserFixture browser)
 
         await page.Locator($"table tbody tr a[href='transcripts/{earliest}']").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "How you listened" })).ToBeVisibleAsync();
-        // The app's default coder (fast: it agrees best with experts today, docs/listening.md).
-        await Expect(page.GetByRole(AriaRole.Note, new() { Name = "How this session was coded" })).ToContainTextAsync("Coded by the fast coder");
+        // The app's default coder (quality: it agrees best with experts, docs/listening.md), which codes client talk too.
+        await Expect(page.GetByRole(AriaRole.Note, new() { Name = "How this session was coded" })).ToContainTextAsync("Coded by the quality coder");
         await Expect(page.GetByRole(AriaRole.Note, new() { Name = "How this session was coded" })).ToContainTextAsync("a prompt for reflection, not a grade");
         await Expect(page.GetByRole(AriaRole.Note, new() { Name = "How this session was coded" })).ToContainTextAsync("out of 1");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Client talk and how you answered it" })).ToBeVisibleAsync();
-        await Expect(page.GetByText("Client talk was not coded")).ToBeVisibleAsync();
+        await Expect(page.Locator("table.client-talk").GetByRole(AriaRole.Rowheader, new() { Name = "Change talk" })).ToBeVisibleAsync();
+        await Expect(page.GetByText("Client talk was not coded")).ToHaveCountAsync(0);
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Missed moments" })).ToBeVisibleAsync();
         await Expect(page.Locator("ol.card-list li").First).ToBeVisibleAsync();

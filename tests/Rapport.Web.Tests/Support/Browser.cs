@@ -21,7 +21,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     private IPlaywright? _playwright;
 
-    public RapportApp App { get; } = new(realServer: true);
+    // The production default coder, so the Listening pages are walked as a practice sees them.
+    public RapportApp App { get; } = new(realServer: true, listeningMode: "quality");
     public IBrowser Browser { get; private set; } = default!;
 
     public async Task InitializeAsync()

@@ -25,12 +25,14 @@ public sealed class RapportApp : WebApplicationFactory<Program>
 
     private readonly TimeProvider? _clock;
     private readonly IReadOnlyDictionary<string, string>? _settings;
+    private readonly string _listeningMode;
 
     /// <param name="settings">Configuration on top of the defaults below, e.g. <c>SiteUrl</c>.</param>
-    public RapportApp(bool realServer = false, TimeProvider? clock = null, IReadOnlyDictionary<string, string>? settings = null)
+    public RapportApp(bool realServer = false, TimeProvider? clock = null, IReadOnlyDictionary<string, string>? settings = null, string listeningMode = "fast")
     {
         _clock = clock;
         _settings = settings;
+        _listeningMode = listeningMode;
         Directory.CreateDirectory(_folder);
         if (clock is null && settings is null)
         {
@@ -92,6 +94,9 @@ public sealed class RapportApp : WebApplicationFactory<Program>
         }
         // Tests sign in dozens of times a minute from one address; RateLimitTests lowers this again.
         builder.UseSetting("RateLimits:SignInPerMinute", "10000");
+        // Every app codes the demo's transcripts after start; the quality coder (the production default) costs about a
+        // second of CPU each, so apps code them in fast mode unless a test asks for quality (the browser tests do).
+        builder.UseSetting("Listening:Mode", _listeningMode);
         foreach (var (key, value) in _settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
