@@ -6,7 +6,6 @@ namespace Rapport.Persistence;
 
 public sealed partial class RapportDb
 {
-    private const int ChainAttempts = 8;
     private (string Name, string Role)? _actor;
 
     /// <summary>
@@ -64,28 +63,10 @@ public sealed partial class RapportDb
             return await SaveWithChainLockAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
-        for (var attempt = 1; ; attempt++)
-        {
-            var generated = await AuditTrackedChangesAsync(cancellationToken);
-            var firstSequences = await ChainPendingEntriesAsync(cancellationToken);
-            try
-            {
-                return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            }
-            catch (DbUpdateException) when (firstSequences.Count > 0 && attempt < ChainAttempts && Database.CurrentTransaction is null)
-            {
-                if (!await ChainMovedAsync(firstSequences, cancellationToken))
-                {
-                    throw;
-                }
-
-                // Another request appended to the same practice's chain first; take the next place and try again.
-                foreach (var entry in generated)
-                {
-                    Entry(entry).State = EntityState.Detached;
-                }
-            }
-        }
+        // Inside a caller's own transaction (which orders its appends itself), or with nothing to chain.
+        await AuditTrackedChangesAsync(cancellationToken);
+        await ChainPendingEntriesAsync(cancellationToken);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     /// <summary>
@@ -185,7 +166,7 @@ public sealed partial class RapportDb
     }
 
     /// <summary>Gives every unsaved entry its place in its practice's chain: the next sequence number and the previous hash.</summary>
-    private async Task<Dictionary<Guid, long>> ChainPendingEntriesAsync(CancellationToken cancellationToken)
+    private async Task ChainPendingEntriesAsync(CancellationToken cancellationToken)
     {
         var pending = ChangeTracker.Entries<AuditEntry>()
             .Where(e => e.State == EntityState.Added)
@@ -193,7 +174,6 @@ public sealed partial class RapportDb
             .OrderBy(e => e.At)
             .ThenBy(e => e.Id)
             .ToList();
-        var firstSequences = new Dictionary<Guid, long>();
         foreach (var practice in pending.GroupBy(e => e.PracticeId))
         {
             var last = await AuditEntries.IgnoreQueryFilters().AsNoTracking()
@@ -203,7 +183,6 @@ public sealed partial class RapportDb
                 .FirstOrDefaultAsync(cancellationToken);
             var sequence = last?.Sequence ?? 0;
             var previous = last?.Hash ?? AuditHash.Genesis;
-            firstSequences[practice.Key] = sequence + 1;
             foreach (var entry in practice)
             {
                 entry.Sequence = ++sequence;
@@ -212,21 +191,6 @@ public sealed partial class RapportDb
                 previous = entry.Hash;
             }
         }
-
-        return firstSequences;
-    }
-
-    private async Task<bool> ChainMovedAsync(Dictionary<Guid, long> firstSequences, CancellationToken cancellationToken)
-    {
-        foreach (var (practiceId, first) in firstSequences)
-        {
-            if (await AuditEntries.IgnoreQueryFilters().AnyAsync(e => e.PracticeId == practiceId && e.Sequence >= first, cancellationToken))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private AuditEntry NewEntry(AuditAction action, string recordType, string recordId, Guid practiceId, Guid? clientId, string? reason, string name, string role,

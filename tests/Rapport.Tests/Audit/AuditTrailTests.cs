@@ -197,9 +197,8 @@ public sealed class AuditTrailTests
         // end and writing after it, where unqueued saves collide.
         await using var database = await TestDatabase.CreateAsync(provider, durable: true);
         // Forty reads at once, each on its own thread (SQLite's async calls complete synchronously and the thread pool
-        // starts with one thread a core, so tasks alone would barely overlap): far more contenders than a save's
-        // retries (ChainAttempts), so the saves must queue for their place in the chain rather than collide and retry
-        // (50 concurrent check-ins did, on SQLite, under load).
+        // starts with one thread a core, so tasks alone would barely overlap). Each save must queue for its place in the
+        // chain: taken optimistically, with retries, 50 concurrent check-ins collided on SQLite under load.
         var clientIds = new List<Guid>();
         for (var i = 1; i <= 8; i++)
         {
