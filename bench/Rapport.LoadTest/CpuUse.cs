@@ -8,7 +8,7 @@ namespace Rapport.LoadTest;
 /// load driver. The raw insert loop needs almost no CPU (its limit is the commit), so when the app is CPU-bound the
 /// ratio check-in writes ÷ raw inserts is set by CPU per answer, not by anything that serialises writes: this says which.
 /// </summary>
-internal sealed record CpuUse(double MachineBusySeconds, double MachineSeconds, double AppSeconds, double DriverSeconds, TimeSpan Wall)
+internal sealed record CpuUse(double MachineBusySeconds, double MachineSeconds, double AppSeconds, double DriverSeconds, long Timestamp, TimeSpan Wall)
 {
     private static readonly double Tick = 100.0; // USER_HZ: /proc/stat counts in 1/100 s on Linux
 
@@ -20,12 +20,12 @@ internal sealed record CpuUse(double MachineBusySeconds, double MachineSeconds, 
         var idle = fields[3] + fields[4];
         app?.Refresh();
         return new CpuUse((total - idle) / Tick, total / Tick, app?.TotalProcessorTime.TotalSeconds ?? 0,
-            Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, TimeSpan.FromTicks(Stopwatch.GetTimestamp() * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+            Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, Stopwatch.GetTimestamp(), TimeSpan.Zero);
     }
 
     public CpuUse Since(CpuUse before) => new(
         MachineBusySeconds - before.MachineBusySeconds, MachineSeconds - before.MachineSeconds,
-        AppSeconds - before.AppSeconds, DriverSeconds - before.DriverSeconds, Wall - before.Wall);
+        AppSeconds - before.AppSeconds, DriverSeconds - before.DriverSeconds, Timestamp, Stopwatch.GetElapsedTime(before.Timestamp, Timestamp));
 
     public string Describe(long requests, int answers)
     {
