@@ -5,7 +5,9 @@ using Microsoft.Playwright;
 namespace Rapport.Web.Tests.Support;
 
 /// <summary>
-/// Debian's chromium driven by Playwright (never a downloaded browser), against the real app on a loopback port.
+/// Debian's chromium driven by Playwright (never a downloaded browser), against the real app on a loopback port: its old
+/// headless shell when installed (what Playwright runs for headless tests, about half the CPU: docs/decisions/0021),
+/// else the full browser; <c>RAPPORT_CHROMIUM</c> names either.
 /// One app and one browser for the whole browser-test collection.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
@@ -30,7 +32,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = Environment.GetEnvironmentVariable("RAPPORT_CHROMIUM") ?? "/usr/bin/chromium",
+            ExecutablePath = Environment.GetEnvironmentVariable("RAPPORT_CHROMIUM")
+                ?? (File.Exists("/usr/bin/chromium-headless-shell") ? "/usr/bin/chromium-headless-shell" : "/usr/bin/chromium"),
             Headless = true,
             Args =
             [
