@@ -44,13 +44,8 @@ public static class CareTeamQueries
     public static async Task<IQueryable<Guid>> CaseloadEpisodeIdsAsync(this RapportDb db, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var staffId = db.Viewer.StaffMemberId;
-        var team = await db.Supervisions.Where(s => s.SupervisorId == staffId).Select(s => s.SuperviseeId).ToListAsync(cancellationToken);
-        if (staffId is { } own)
-        {
-            team.Add(own);
-        }
-
+        // The team's ids are loaded first so the caseload query passes them as values to the care-team index.
+        var team = await db.ViewerTeam.ToListAsync(cancellationToken);
         return db.EpisodeTherapists.Where(t => team.Contains(t.StaffMemberId)).Select(t => t.EpisodeId);
     }
 }

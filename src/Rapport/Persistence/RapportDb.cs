@@ -115,9 +115,13 @@ public sealed partial class RapportDb(
 
     /// <summary>Episodes the viewer reaches through a care team they are on or supervise (not through break-glass).</summary>
     public IQueryable<Guid> EpisodeIdsInViewersCare => EpisodeTherapists
-        .Where(t => t.StaffMemberId == ViewerStaffId
-            || Set<Supervision>().Any(s => s.SuperviseeId == t.StaffMemberId && s.SupervisorId == ViewerStaffId))
+        .Where(FilterRules.Inline<EpisodeTherapist>(t => ViewerTeamHas.Invoke(t.StaffMemberId)))
         .Select(t => t.EpisodeId);
+
+    /// <summary>The viewer's team: the viewer and the staff they supervise (<see cref="ViewerTeamHas"/>), as ids.</summary>
+    public IQueryable<Guid> ViewerTeam => StaffMembers
+        .Where(FilterRules.Inline<StaffMember>(m => ViewerTeamHas.Invoke(m.Id)))
+        .Select(m => m.Id);
 
     /// <summary>Episodes the viewer reaches by care (on or supervising the team) or as a member: never through break-glass.</summary>
     public IQueryable<CareEpisode> EpisodesByCareOrMembership => Episodes.Where(e => ViewerReadsPracticeRecords
@@ -238,10 +242,16 @@ public sealed partial class RapportDb(
     /// a dashboard at 1.2 M responses, against 1.4 ms).
     /// </summary>
     private Expression<Func<Guid, bool>> ViewerIsOnOrSupervises => episodeId => Set<EpisodeTherapist>().Any(t =>
-        t.EpisodeId == episodeId
-        && Set<Supervision>().Where(s => s.SupervisorId == ViewerStaffId).Select(s => s.SuperviseeId)
+        t.EpisodeId == episodeId && ViewerTeamHas.Invoke(t.StaffMemberId));
+
+    /// <summary>
+    /// The staff member is on the viewer's team: the viewer, or someone the viewer supervises. The one home of "the
+    /// viewer's team", for the filters, <see cref="EpisodeIdsInViewersCare"/> and <see cref="ViewerTeam"/>.
+    /// </summary>
+    private Expression<Func<Guid, bool>> ViewerTeamHas => staffId =>
+        Set<Supervision>().Where(s => s.SupervisorId == ViewerStaffId).Select(s => s.SuperviseeId)
             .Concat(Set<StaffMember>().Where(m => m.Id == ViewerStaffId).Select(m => m.Id))
-            .Contains(t.StaffMemberId));
+            .Contains(staffId);
 
     /// <summary>The viewer holds an unexpired break-glass grant for this client (<see cref="BreakGlass.OpenBreakGlass"/>).</summary>
     private Expression<Func<Guid, bool>> ViewerHoldsBreakGlassFor => clientId => BreakGlassGrants.Any(g =>
