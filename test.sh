@@ -45,7 +45,6 @@ runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log
   -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
 export RAPPORT_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Pooling=true"
 export RAPPORT_SCREENSHOTS="$RESULTS/screenshots"
-export RAPPORT_CHROMIUM=${RAPPORT_CHROMIUM:-/usr/bin/chromium-headless-shell}
 # The AnnoMI training data sits beside the repository (../shared), never inside it; the training test uses it when present.
 if [ -d "$ROOT/../shared/data/annomi" ]; then export RAPPORT_ANNOMI="$ROOT/../shared/data/annomi"; fi
 
@@ -55,8 +54,16 @@ set +e
 # walks beside the HTTP tests) and the other projects one after another. All six at once oversubscribed the 2 cores so
 # far (load average 12-17) that the run took longer than the projects one by one, and the timing tests (restarts after
 # SIGKILL, failover) ran at a fraction of their speed (docs/performance.md).
+# RAPPORT_TEST_FILTERS (for bench/test-run-ab.sh): a folder of <project>.filter files; when set, only the projects with a
+# file run, each with its filter, so an older commit's tests can be timed on today's code with today's lanes.
 run_tests() {
-  dotnet test "$@" -c Release --no-build --nologo --results-directory "$RESULTS" \
+  local filter=()
+  if [ -n "${RAPPORT_TEST_FILTERS:-}" ]; then
+    local file="$RAPPORT_TEST_FILTERS/$(basename "$1" .csproj).filter"
+    [ -f "$file" ] || return 0
+    filter=(--filter "$(cat "$file")")
+  fi
+  dotnet test "$@" "${filter[@]}" -c Release --no-build --nologo --results-directory "$RESULTS" \
     --logger "trx" --logger "console;verbosity=minimal" 2>&1
 }
 # The web lane's lines are prefixed and shown as they come, so a slow or stuck browser walk is visible in CI.
