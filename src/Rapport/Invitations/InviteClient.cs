@@ -103,20 +103,8 @@ public sealed class InviteClient(RapportDb db, IMailer mailer, TimeProvider cloc
             ExpiresAt = now + InvitationTokens.Lifetime,
         };
         db.Invitations.Add(invitation);
-        await db.SaveChangesAsync(cancellationToken);
-
-        // An address that already has a sign-in (in any practice) is answered, stored and mailed exactly like a new one, so
-        // the inviting therapist learns nothing about the person's care elsewhere. The holder gets a notice instead of a
-        // link (one sign-in per address, and that sign-in belongs to one practice); nothing links the two practices.
-        if (await ExistingSignIn.ExistsAsync(db, email, cancellationToken))
-        {
-            await mailer.SendAsync(ExistingSignIn.Notice(email, "Your therapist has invited you to Rapport."), cancellationToken);
-            return Outcome<InvitationSent>.Ok(InvitationSent.Of(invitation));
-        }
-
-        // No clinical content in the email: only that an invitation exists and the link.
-        await mailer.SendAsync(new OutgoingMail(email, "Your invitation to Rapport",
-            $"Hello {client.DisplayName},\n\nYour therapist has invited you to Rapport, where you can tell them how you are doing between sessions.\nChoose your password here (the link works for 7 days):\n\n{acceptUrlBase}?token={token}\n"), cancellationToken);
-        return Outcome<InvitationSent>.Ok(InvitationSent.Of(invitation));
+        return await InvitationMail.SaveAndSendAsync(db, mailer, invitation, token, acceptUrlBase, client.DisplayName, "Your invitation to Rapport",
+            "Your therapist has invited you to Rapport, where you can tell them how you are doing between sessions.",
+            "Your therapist has invited you to Rapport.", cancellationToken);
     }
 }

@@ -79,17 +79,9 @@ public sealed class InviteStaff(RapportDb db, IMailer mailer, TimeProvider clock
         };
         db.StaffMembers.Add(staff);
         db.Invitations.Add(invitation);
-        await db.SaveChangesAsync(cancellationToken);
-
-        if (await ExistingSignIn.ExistsAsync(db, email, cancellationToken))
-        {
-            await mailer.SendAsync(ExistingSignIn.Notice(email, "A practice has invited you to join it on Rapport as a member of staff."), cancellationToken);
-            return Outcome<InvitationSent>.Ok(InvitationSent.Of(invitation));
-        }
-
-        await mailer.SendAsync(new OutgoingMail(email, "You are invited to Rapport",
-            $"Hello {staff.DisplayName},\n\nYou have been invited to join your practice on Rapport.\nChoose your password here (the link works for 7 days):\n\n{acceptUrlBase}?token={token}\n"), cancellationToken);
-        return Outcome<InvitationSent>.Ok(InvitationSent.Of(invitation));
+        return await InvitationMail.SaveAndSendAsync(db, mailer, invitation, token, acceptUrlBase, staff.DisplayName, "You are invited to Rapport",
+            "You have been invited to join your practice on Rapport.",
+            "A practice has invited you to join it on Rapport as a member of staff.", cancellationToken);
     }
 }
 

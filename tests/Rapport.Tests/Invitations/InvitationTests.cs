@@ -123,6 +123,33 @@ public sealed class InvitationTests
         Assert.Equal("Choose one of your own episodes.", outcome.Errors["EpisodeId"]);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task StaffInvitations_LinkSaysWhenItStopsWorking_AndAnAddressWithASignInGetsOnlyANotice(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var admin = await database.ViewerForAsync(Personas.HarbourAdmin);
+        var mailer = database.Mailer;
+        await using (var dbScope = database.As(admin))
+        {
+            var invite = dbScope.Get<InviteStaff>();
+            Assert.True((await invite.HandleAsync(new InviteStaff.Form { DisplayName = "Rowan Vale", Email = "rowan@harbour.example", Therapist = true }, "http://app/invitations/accept")).Succeeded);
+            Assert.True((await invite.HandleAsync(new InviteStaff.Form { DisplayName = "Someone", Email = Personas.Client7, Therapist = true }, "http://app/invitations/accept")).Succeeded);
+        }
+
+        await using var system = database.Open(Viewer.System);
+        var invitation = await system.Invitations.SingleAsync(i => i.Email == "rowan@harbour.example");
+        var link = mailer.Sent.Single(m => m.To == "rowan@harbour.example");
+        Assert.StartsWith("Hello Rowan Vale,", link.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"the link works for {(invitation.ExpiresAt - invitation.CreatedAt).TotalDays:0} days", link.TextBody, StringComparison.Ordinal);
+        Assert.Contains("token=", link.TextBody, StringComparison.Ordinal);
+
+        var notice = mailer.Sent.Single(m => m.To == Personas.Client7);
+        Assert.DoesNotContain("token=", notice.TextBody, StringComparison.Ordinal);
+        Assert.Contains("as a member of staff", notice.TextBody, StringComparison.Ordinal);
+        Assert.Contains("already has a Rapport sign-in", notice.TextBody, StringComparison.Ordinal);
+    }
+
     // Issue 10, item 7: inviting an address that has a sign-in at another practice must not reveal that person's care there.
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
