@@ -36,6 +36,20 @@ public sealed class PageAccessTests(SharedApp shared) : IClassFixture<SharedApp>
     }
 
     [Fact]
+    public async Task InvitationLink_ThatDoesNotWork_SaysWhyInPlainWords_WithTheLinksLifetime_AndOffersNoPasswordForm()
+    {
+        using var anonymous = shared.App.Anonymous();
+        using var response = await anonymous.GetAsync(new Uri("/invitations/accept?token=not-a-real-token", UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("This invitation link does not work", html, StringComparison.Ordinal);
+        Assert.Contains($"more than {Rapport.Invitations.InvitationTokens.LifetimeInWords} old", html, StringComparison.Ordinal);
+        Assert.Contains("more than 7 days old", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("type=\"password\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownClientId_IsNotFound()
     {
         using var client = await shared.App.SignedInWithCookieAsync(Personas.Therapist1);
