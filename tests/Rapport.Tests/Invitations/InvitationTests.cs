@@ -128,9 +128,8 @@ public sealed class InvitationTests
     public async Task StaffInvitations_LinkSaysWhenItStopsWorking_AndAnAddressWithASignInGetsOnlyANotice(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var admin = await database.ViewerForAsync(Personas.HarbourAdmin);
         var mailer = database.Mailer;
-        await using (var dbScope = database.As(admin))
+        await using (var dbScope = await database.As(Personas.HarbourAdmin))
         {
             var invite = dbScope.Get<InviteStaff>();
             Assert.True((await invite.HandleAsync(new InviteStaff.Form { DisplayName = "Rowan Vale", Email = "rowan@harbour.example", Therapist = true }, "http://app/invitations/accept")).Succeeded);
